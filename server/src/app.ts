@@ -1,0 +1,71 @@
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { ApiError } from './http/errors';
+import { healthRoutes } from './http/routes/health';
+import { messagesRoutes } from './http/routes/messages';
+import { findWebRoot, webRoutes } from './http/routes/web';
+import type { MessageStore } from './store/store';
+
+/** What every route can reach through `app.pigeonhole`. */
+export interface AppContext {
+  config: Config;
+  store: MessageStore;
+  /** True once SMTP and HTTP both listen. */
+  ready: () => boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pigeonhole: AppContext;
+  }
+}
+
+/** The fastify app with TypeBox schemas as route types. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** HTTP request bodies larger than this are refused with 413 (a `POST /send` with attachments fits). */
+const BODY_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Builds the fastify app: routes, error handler, static UI. Never listens; the entry point does, and
+ * tests call `app.inject()`.
+ */
+export async function buildApp(context: AppContext, logger: Logger): Promise<App> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: !context.config.verbose }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { maxParamLength: 500 },
+  })
+    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('pigeonhole', context);
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof ApiError) {
+      return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.message);
+    }
+    const status = (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    else req.log.info({ err: (err as Error).message, url: req.url }, 'bad request');
+    return reply
+      .code(status)
+      .type('text/plain; charset=utf-8')
+      .send(status >= 500 ? 'Internal server error' : (err as Error).message);
+  });
+
+  await app.register(healthRoutes);
+  await app.register(messagesRoutes);
+  await app.register(webRoutes(findWebRoot(context.config.webRoot)));
+  return app;
+}

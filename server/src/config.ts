@@ -1,0 +1,240 @@
+import { readFileSync } from 'node:fs';
+
+/** A host and port to listen on. */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** One user allowed to authenticate. */
+export interface Credential {
+  username: string;
+  password: string;
+}
+
+/**
+ * What `startPigeonhole()` and the CLI accept: the CLI flags in camelCase. Every field is optional;
+ * {@link resolveConfig} fills the defaults.
+ */
+export interface PigeonholeOptions {
+  /** SMTP address, `HOST:PORT`; default `127.0.0.1:1025` (port 0 in-process). */
+  smtp?: string;
+  /** HTTP address for UI and API, `HOST:PORT`; default `127.0.0.1:8025` (port 0 in-process). */
+  listen?: string;
+  /** Messages kept; the oldest go first. 0 = unlimited. Default 5,000. */
+  max?: number | string;
+  /** Total raw bytes kept; the oldest go first. 0 = unlimited. Default 512 MB. */
+  maxBytes?: number | string;
+  /** Largest message accepted; 552 beyond it. Default 50 MB. */
+  maxMessageSize?: number | string;
+  /** Recipients per message; 452 beyond it. Default 1,000. */
+  smtpMaxRecipients?: number | string;
+  /** Concurrent SMTP connections. Default 200. */
+  smtpMaxConnections?: number | string;
+  /** Idle SMTP sessions are closed after this many milliseconds (or `60s`, `5m`). Default 5 minutes. */
+  smtpIdleTimeout?: number | string;
+  /** Longest SMTP command line in bytes. Default 4,096. */
+  smtpMaxLineLength?: number | string;
+  /** PEM certificate file for STARTTLS/SMTPS; a self-signed one is made at start when absent. */
+  smtpTlsCert?: string;
+  /** PEM key file matching `smtpTlsCert`. */
+  smtpTlsKey?: string;
+  /** Implicit TLS (SMTPS) on the SMTP port. */
+  smtpRequireTls?: boolean;
+  /** Turns STARTTLS off. */
+  smtpDisableStarttls?: boolean;
+  /** Required credentials, `"user:pass user2:pass2"`. Without it any credentials are accepted. */
+  smtpAuth?: string;
+  /** A file with one `user:pass` per line (or space separated); same meaning as `smtpAuth`. */
+  smtpAuthFile?: string;
+  /** The host name in the SMTP greeting. */
+  smtpHostname?: string;
+  /** Log every SMTP command and reply, and HTTP requests. */
+  verbose?: boolean;
+  /** Pino log level; `silent` turns logs off. Default `info` (`debug` with verbose). */
+  logLevel?: string;
+  /** Directory of the built web UI; found next to the server by default. */
+  webRoot?: string;
+}
+
+/** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
+export interface Config {
+  smtp: HostPort;
+  listen: HostPort;
+  max: number;
+  maxBytes: number;
+  maxMessageSize: number;
+  smtpMaxRecipients: number;
+  smtpMaxConnections: number;
+  smtpIdleTimeoutMs: number;
+  smtpMaxLineLength: number;
+  smtpTls: { cert: string; key: string } | null;
+  smtpRequireTls: boolean;
+  smtpStarttls: boolean;
+  smtpAuth: Credential[] | null;
+  smtpHostname: string;
+  verbose: boolean;
+  logLevel: string;
+  webRoot: string | null;
+}
+
+/** A configuration value that cannot be used; the message names the option and what is wrong. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const MB = 1024 * 1024;
+
+/** Default values of the options that have one. */
+export interface Defaults {
+  smtp: string;
+  listen: string;
+  max: number;
+  maxBytes: number;
+  maxMessageSize: number;
+  smtpMaxRecipients: number;
+  smtpMaxConnections: number;
+  smtpIdleTimeoutMs: number;
+  smtpMaxLineLength: number;
+  smtpHostname: string;
+}
+
+/** Defaults for the CLI. In-process starts use port 0 instead (see `startPigeonhole`). */
+export const DEFAULTS: Readonly<Defaults> = {
+  smtp: '127.0.0.1:1025',
+  listen: '127.0.0.1:8025',
+  max: 5000,
+  maxBytes: 512 * MB,
+  maxMessageSize: 50 * MB,
+  smtpMaxRecipients: 1000,
+  smtpMaxConnections: 200,
+  smtpIdleTimeoutMs: 5 * 60_000,
+  smtpMaxLineLength: 4096,
+  smtpHostname: 'pigeonhole.local',
+};
+
+/** Parses `HOST:PORT`, `[::1]:PORT` or `:PORT` (host 127.0.0.1). */
+export function parseHostPort(value: string, option: string): HostPort {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(value.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65535) {
+    throw new ConfigError(`--${option}: expected HOST:PORT (e.g. 127.0.0.1:1025), got "${value}"`);
+  }
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: MB,
+  mb: MB,
+  g: 1024 * MB,
+  gb: 1024 * MB,
+};
+
+/** Parses a byte size: `1048576`, `512kb`, `50MB`, `1g`. */
+export function parseSize(value: number | string, option: string): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(String(value));
+  const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
+  if (!match || unit === undefined) {
+    throw new ConfigError(`--${option}: expected a size in bytes (e.g. 52428800 or 50MB), got "${value}"`);
+  }
+  return Math.floor(Number(match[1]) * unit);
+}
+
+/** Parses a count: a non-negative integer. */
+export function parseCount(value: number | string, option: string): number {
+  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new ConfigError(`--${option}: expected a whole number of 0 or more, got "${value}"`);
+  }
+  return n;
+}
+
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a duration: milliseconds as a number, or `500ms`, `10s`, `5m`, `1h`. */
+export function parseDuration(value: number | string, option: string): number {
+  if (typeof value === 'number' && value >= 0) return value;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|)\s*$/i.exec(String(value));
+  const unit = DURATION_UNITS[(match?.[2] ?? '').toLowerCase()];
+  if (!match || unit === undefined) {
+    throw new ConfigError(`--${option}: expected a duration (e.g. 10s, 500ms, 5m), got "${value}"`);
+  }
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** Parses `"user:pass user2:pass2"` (spaces, commas or new lines between pairs). */
+export function parseCredentials(text: string, option: string): Credential[] {
+  const pairs = text.split(/[\s,]+/).filter((p) => p && !p.startsWith('#'));
+  const credentials = pairs.map((pair) => {
+    const colon = pair.indexOf(':');
+    if (colon < 1) throw new ConfigError(`--${option}: expected user:password pairs, got "${pair}"`);
+    return { username: pair.slice(0, colon), password: pair.slice(colon + 1) };
+  });
+  if (credentials.length === 0) throw new ConfigError(`--${option}: no user:password pairs given`);
+  return credentials;
+}
+
+function readText(path: string, option: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`--${option}: cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Validates options once and fills every default, so the rest of the program reads one typed object.
+ * `defaults` lets in-process starts default to free ports.
+ */
+export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Defaults> = DEFAULTS): Config {
+  const certFile = options.smtpTlsCert;
+  const keyFile = options.smtpTlsKey;
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new ConfigError('--smtp-tls-cert and --smtp-tls-key go together: give both or neither');
+  }
+  let smtpAuth: Credential[] | null = null;
+  if (options.smtpAuth) smtpAuth = parseCredentials(options.smtpAuth, 'smtp-auth');
+  if (options.smtpAuthFile) {
+    smtpAuth = [
+      ...(smtpAuth ?? []),
+      ...parseCredentials(readText(options.smtpAuthFile, 'smtp-auth-file'), 'smtp-auth-file'),
+    ];
+  }
+  const verbose = options.verbose ?? false;
+  const maxRecipients = parseCount(options.smtpMaxRecipients ?? defaults.smtpMaxRecipients, 'smtp-max-recipients');
+  const maxConnections = parseCount(options.smtpMaxConnections ?? defaults.smtpMaxConnections, 'smtp-max-connections');
+  const maxLine = parseCount(options.smtpMaxLineLength ?? defaults.smtpMaxLineLength, 'smtp-max-line-length');
+  if (maxRecipients < 1) throw new ConfigError('--smtp-max-recipients: must be at least 1');
+  if (maxConnections < 1) throw new ConfigError('--smtp-max-connections: must be at least 1');
+  if (maxLine < 512) throw new ConfigError('--smtp-max-line-length: must be at least 512 (RFC 5321)');
+  return {
+    smtp: parseHostPort(options.smtp ?? defaults.smtp, 'smtp'),
+    listen: parseHostPort(options.listen ?? defaults.listen, 'listen'),
+    max: parseCount(options.max ?? defaults.max, 'max'),
+    maxBytes: parseSize(options.maxBytes ?? defaults.maxBytes, 'max-bytes'),
+    maxMessageSize: parseSize(options.maxMessageSize ?? defaults.maxMessageSize, 'max-message-size'),
+    smtpMaxRecipients: maxRecipients,
+    smtpMaxConnections: maxConnections,
+    smtpIdleTimeoutMs: parseDuration(options.smtpIdleTimeout ?? defaults.smtpIdleTimeoutMs, 'smtp-idle-timeout'),
+    smtpMaxLineLength: maxLine,
+    smtpTls:
+      certFile && keyFile
+        ? { cert: readText(certFile, 'smtp-tls-cert'), key: readText(keyFile, 'smtp-tls-key') }
+        : null,
+    smtpRequireTls: options.smtpRequireTls ?? false,
+    smtpStarttls: !(options.smtpDisableStarttls ?? false),
+    smtpAuth,
+    smtpHostname: options.smtpHostname ?? defaults.smtpHostname,
+    verbose,
+    logLevel: options.logLevel ?? (verbose ? 'debug' : 'info'),
+    webRoot: options.webRoot ?? null,
+  };
+}

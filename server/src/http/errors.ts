@@ -1,0 +1,29 @@
+/**
+ * The catalogue of API errors: each a code, its HTTP status and the message users see. Routes throw
+ * `apiError(...)`; the one error handler in `app.ts` answers them.
+ */
+export const ApiErrors = {
+  MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  BAD_REQUEST: { status: 400, message: 'Bad request' },
+} as const;
+
+export type ApiErrorCode = keyof typeof ApiErrors;
+
+/** An error with an HTTP status, answered as `{ Error: message }` (or plain text where Mailpit does). */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Builds the error for a catalogue code, optionally with a more precise message. */
+export function apiError(code: ApiErrorCode, message?: string): ApiError {
+  const entry = ApiErrors[code];
+  return new ApiError(code, entry.status, message ?? entry.message);
+}

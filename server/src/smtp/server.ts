@@ -1,0 +1,166 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { Config } from '../config';
+import type { IncomingMessage, SessionInfo } from '../store/types';
+import { authenticate, SmtpError } from './auth';
+import { selfSignedCertificate } from './tls';
+import { TranscriptRecorder } from './transcript';
+
+/** Called once per message received in full; returns the ID it was stored under. */
+export type Deliver = (message: IncomingMessage) => string;
+
+/** A running SMTP listener. */
+export interface SmtpListener {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  /** Stops accepting, ends sessions, resolves when every socket is closed. */
+  close(): Promise<void>;
+}
+
+interface SessionUser {
+  username: string;
+}
+
+/**
+ * The one wrapper around smtp-server: ESMTP with PIPELINING, 8BITMIME, SMTPUTF8, SIZE and
+ * ENHANCEDSTATUSCODES; STARTTLS or implicit TLS; AUTH PLAIN, LOGIN and CRAM-MD5; size, recipient,
+ * line and connection limits; and a transcript of each message's conversation.
+ */
+export async function startSmtp(config: Config, logger: Logger, deliver: Deliver): Promise<SmtpListener> {
+  const tls = config.smtpTls ?? (await selfSignedCertificate());
+  const transcripts = new TranscriptRecorder();
+  const log = logger.child({ component: 'smtp' });
+
+  // smtp-server logs every command ('C:') and reply ('S:') at debug level, with AUTH secrets already
+  // masked; that stream is the transcript. Everything else it says goes to our logger.
+  const smtpLogger = {
+    debug(meta: { tnx?: string; cid?: string }, ...args: unknown[]): void {
+      if (meta.cid && (meta.tnx === 'command' || meta.tnx === 'send')) {
+        transcripts.record(meta.cid, meta.tnx === 'command' ? 'client' : 'server', String(args[1] ?? ''));
+      }
+      if (config.verbose) log.debug({ cid: meta.cid }, args.map(String).join(' '));
+    },
+    info(meta: { cid?: string }, ...args: unknown[]): void {
+      if (config.verbose) log.debug({ cid: meta.cid }, formatLog(args));
+    },
+    error(meta: { cid?: string }, ...args: unknown[]): void {
+      log.warn({ cid: meta.cid }, formatLog(args));
+    },
+    warn(meta: { cid?: string }, ...args: unknown[]): void {
+      log.warn({ cid: meta.cid }, formatLog(args));
+    },
+    trace(): void {},
+    fatal(meta: { cid?: string }, ...args: unknown[]): void {
+      log.error({ cid: meta.cid }, formatLog(args));
+    },
+  };
+
+  const server = new SMTPServer({
+    name: config.smtpHostname,
+    banner: 'Pigeonhole ESMTP: every message caught, none delivered',
+    secure: config.smtpRequireTls,
+    key: tls.key,
+    cert: tls.cert,
+    hideSTARTTLS: !config.smtpStarttls || config.smtpRequireTls,
+    hideENHANCEDSTATUSCODES: false,
+    size: config.maxMessageSize,
+    authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
+    authOptional: true,
+    // Plain-text AUTH is what local apps use; this is a development tool on loopback by default.
+    allowInsecureAuth: true,
+    disableReverseLookup: true,
+    maxClients: config.smtpMaxConnections,
+    maxRecipients: config.smtpMaxRecipients,
+    maxCommandLength: config.smtpMaxLineLength,
+    socketTimeout: config.smtpIdleTimeoutMs,
+    closeTimeout: 2000,
+    logger: smtpLogger,
+
+    onAuth(auth, _session, callback) {
+      try {
+        callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
+      } catch (err) {
+        log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
+        callback(err as Error);
+      }
+    },
+
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      stream.on('data', (chunk: Buffer) => {
+        // Past the limit keep reading (the client is still sending) but stop keeping.
+        if (stream.sizeExceeded) return;
+        chunks.push(chunk);
+        length += chunk.length;
+      });
+      stream.on('error', (err: Error) => {
+        log.info({ cid: session.id, err: err.message }, 'message dropped: client left during DATA');
+      });
+      stream.on('end', () => {
+        if (stream.sizeExceeded) {
+          log.info({ cid: session.id, size: stream.byteLength }, 'message refused: over --max-message-size');
+          callback(new SmtpError(`Message exceeds the maximum size of ${config.maxMessageSize} bytes`, 552));
+          return;
+        }
+        const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+        try {
+          const id = deliver({
+            raw,
+            envelope: {
+              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              rcptTo: session.envelope.rcptTo.map((r) => r.address),
+            },
+            session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
+            created: new Date(),
+          });
+          callback(null, `Ok: queued as ${id}`);
+        } catch (err) {
+          log.error({ cid: session.id, err }, 'message could not be stored');
+          callback(new SmtpError('Local error in processing', 451));
+        }
+      });
+    },
+
+    onClose(session) {
+      transcripts.forget(session.id);
+    },
+  });
+
+  server.on('error', (err) => log.warn({ err: err.message }, 'SMTP connection error'));
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.server.once('error', onError);
+    server.listen(config.smtp.port, config.smtp.host, () => {
+      server.server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.server.address() as AddressInfo).port;
+
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function sessionInfo(session: SMTPServerSession, transcript: SessionInfo['transcript']): SessionInfo {
+  const tlsOptions = session.tlsOptions;
+  const user = session.user as SessionUser | undefined;
+  return {
+    clientAddress: session.remoteAddress,
+    helo: session.hostNameAppearsAs,
+    secure: session.secure,
+    tls: tlsOptions ? { protocol: tlsOptions.version, cipher: tlsOptions.name } : null,
+    username: user?.username ?? '',
+    transcript,
+  };
+}
+
+function formatLog(args: unknown[]): string {
+  const [format, ...rest] = args;
+  let i = 0;
+  return String(format ?? '').replace(/%[sdj]/g, () => String(rest[i++] ?? ''));
+}

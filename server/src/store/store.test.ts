@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { MessageStore, type SummaryFields } from './store';
+import type { IncomingMessage, StoreEvent } from './types';
+
+function incoming(size = 10): IncomingMessage {
+  return {
+    raw: Buffer.alloc(size, 'x'),
+    envelope: { mailFrom: 'a@example.test', rcptTo: ['b@example.test'] },
+    session: { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] },
+    created: new Date(),
+  };
+}
+
+function fields(subject: string, tags: string[] = []): SummaryFields {
+  return {
+    MessageID: '',
+    From: null,
+    To: [],
+    Cc: [],
+    Bcc: [],
+    ReplyTo: [],
+    Subject: subject,
+    Username: '',
+    Tags: tags,
+    Size: 10,
+    Attachments: 0,
+    Snippet: '',
+  };
+}
+
+describe('MessageStore', () => {
+  it('pages newest first and finds by ID', () => {
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    const ids = Array.from({ length: 10 }, (_, i) => store.add(incoming(), fields(`m${i}`)).id);
+    expect(new Set(ids).size).toBe(10);
+    expect(store.page(0, 3).map((m) => m.summary.Subject)).toEqual(['m9', 'm8', 'm7']);
+    expect(store.page(8, 5).map((m) => m.summary.Subject)).toEqual(['m1', 'm0']);
+    expect(store.page(20, 5)).toEqual([]);
+    expect(store.get(ids[4]!)?.summary.Subject).toBe('m4');
+    expect(store.latest()?.summary.Subject).toBe('m9');
+  });
+
+  it('evicts the oldest by count and by bytes and says so in events', () => {
+    const store = new MessageStore({ maxMessages: 3, maxBytes: 35 });
+    const events: StoreEvent[] = [];
+    store.subscribe((e) => events.push(e));
+    const first = store.add(incoming(), fields('a')).id;
+    store.add(incoming(), fields('b'));
+    store.add(incoming(), fields('c'));
+    store.add(incoming(), fields('d'));
+    expect(store.count).toBe(3);
+    expect(store.get(first)).toBeUndefined();
+    expect(events.filter((e) => e.type === 'deleted')).toEqual([{ type: 'deleted', ids: [first] }]);
+    store.add(incoming(20), fields('big'));
+    expect(store.page(0, 10).map((m) => m.summary.Subject)).toEqual(['big', 'd']);
+    expect(store.bytes).toBe(30);
+  });
+
+  it('keeps the newest message even when it alone is over the byte limit', () => {
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 5 });
+    store.add(incoming(100), fields('huge'));
+    expect(store.count).toBe(1);
+  });
+
+  it('stays correct across many evictions (lazy compaction)', () => {
+    const store = new MessageStore({ maxMessages: 100, maxBytes: 0 });
+    for (let i = 0; i < 5000; i++) store.add(incoming(), fields(`m${i}`));
+    expect(store.count).toBe(100);
+    expect(store.page(0, 1)[0]?.summary.Subject).toBe('m4999');
+    expect(store.page(99, 5).map((m) => m.summary.Subject)).toEqual(['m4900']);
+    expect([...store.newestFirst()]).toHaveLength(100);
+  });
+
+  it('tracks unread counts, tags, deletes and clear', () => {
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    const a = store.add(incoming(), fields('a', ['x'])).id;
+    const b = store.add(incoming(), fields('b', ['x', 'y'])).id;
+    expect(store.unread).toBe(2);
+    expect(store.tags).toEqual(['x', 'y']);
+    expect(store.setRead([a, 'missing'], true).map((m) => m.id)).toEqual([a]);
+    expect(store.unread).toBe(1);
+    expect(store.setTags(b, ['z'])).toBe(true);
+    expect(store.tags).toEqual(['x', 'z']);
+    expect(store.delete([a, a, 'missing'])).toEqual([a]);
+    expect(store.count).toBe(1);
+    expect(store.tags).toEqual(['z']);
+    expect(store.unread).toBe(1);
+    store.clear();
+    expect([store.count, store.unread, store.bytes, store.tags.length]).toEqual([0, 0, 0, 0]);
+  });
+});
