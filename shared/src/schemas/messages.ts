@@ -43,3 +43,41 @@ export const MessagesListSchema = Type.Object({
   messages: Type.Array(MessageSummarySchema),
 });
 export type MessagesList = Static<typeof MessagesListSchema>;
+
+/** Longest search query accepted; a longer one is refused with 400 rather than scanned. */
+export const MAX_QUERY_LENGTH = 2000;
+
+/** `GET /api/v1/search`: Mailpit's query syntax, paging and the time zone for `before:`/`after:`. */
+export const SearchQuerySchema = Type.Object({
+  query: Type.String({ maxLength: MAX_QUERY_LENGTH, description: "Mailpit's search syntax" }),
+  start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 50 })),
+  tz: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' })),
+});
+export type SearchQuery = Static<typeof SearchQuerySchema>;
+
+/** `DELETE /api/v1/search?query=`: deletes every message matching. */
+export const DeleteSearchQuerySchema = Type.Object({
+  query: Type.String({ minLength: 1, maxLength: MAX_QUERY_LENGTH }),
+  tz: Type.Optional(Type.String({ maxLength: 64 })),
+});
+export type DeleteSearchQuery = Static<typeof DeleteSearchQuerySchema>;
+
+const IdsSchema = Type.Array(Type.String({ maxLength: 200 }), { maxItems: 100_000 });
+
+/**
+ * `PUT /api/v1/messages`: mark messages read or unread. With `IDs`, those; with `Search`, every
+ * match; with neither, all. `Read` defaults to false, as Go's zero value does in Mailpit.
+ */
+export const SetReadBodySchema = Type.Object({
+  IDs: Type.Optional(IdsSchema),
+  Read: Type.Optional(Type.Boolean()),
+  Search: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH })),
+});
+export type SetReadBody = Static<typeof SetReadBodySchema>;
+
+/** `DELETE /api/v1/messages`: those IDs; no body or no IDs deletes all, as in Mailpit. */
+export const DeleteBodySchema = Type.Object({
+  IDs: Type.Optional(IdsSchema),
+});
+export type DeleteBody = Static<typeof DeleteBodySchema>;

@@ -1,0 +1,89 @@
+import { Type, type Static } from 'typebox';
+import { AddressSchema } from './common';
+
+/** One attachment or inline part, as Mailpit lists it. */
+export const AttachmentSchema = Type.Object({
+  PartID: Type.String({ description: 'Use with /api/v1/message/{ID}/part/{PartID}' }),
+  FileName: Type.String(),
+  ContentType: Type.String(),
+  ContentID: Type.String(),
+  Size: Type.Integer({ description: 'Decoded size in bytes' }),
+  Checksums: Type.Object({
+    MD5: Type.String(),
+    SHA1: Type.String(),
+    SHA256: Type.String(),
+  }),
+});
+export type Attachment = Static<typeof AttachmentSchema>;
+
+/** The `List-Unsubscribe` header and what Mailpit finds in it. */
+export const ListUnsubscribeSchema = Type.Object({
+  Header: Type.String(),
+  Links: Type.Array(Type.String()),
+  Errors: Type.String(),
+  HeaderPost: Type.String(),
+});
+export type ListUnsubscribe = Static<typeof ListUnsubscribeSchema>;
+
+/** Mailpit's full `Message`: `GET /api/v1/message/{ID}` (which marks it read). */
+export const MessageSchema = Type.Object({
+  ID: Type.String(),
+  MessageID: Type.String(),
+  From: Type.Union([AddressSchema, Type.Null()]),
+  To: Type.Array(AddressSchema),
+  Cc: Type.Array(AddressSchema),
+  Bcc: Type.Array(AddressSchema),
+  ReplyTo: Type.Array(AddressSchema),
+  ReturnPath: Type.String(),
+  Subject: Type.String(),
+  ListUnsubscribe: ListUnsubscribeSchema,
+  Date: Type.String({ description: 'The Date header, or when received; RFC 3339' }),
+  Tags: Type.Array(Type.String()),
+  Username: Type.String(),
+  Text: Type.String(),
+  HTML: Type.String(),
+  Size: Type.Integer(),
+  Inline: Type.Array(AttachmentSchema),
+  Attachments: Type.Array(AttachmentSchema),
+});
+export type Message = Static<typeof MessageSchema>;
+
+/** `GET /api/v1/message/{ID}/headers`: every header by name, values in order (names sorted). */
+export const HeadersSchema = Type.Record(Type.String(), Type.Array(Type.String()));
+export type Headers = Static<typeof HeadersSchema>;
+
+/** One line of the SMTP conversation. */
+export const TranscriptLineSchema = Type.Object({
+  At: Type.String({ description: 'RFC 3339 with milliseconds' }),
+  Direction: Type.Union([Type.Literal('client'), Type.Literal('server')]),
+  Line: Type.String(),
+});
+export type TranscriptLine = Static<typeof TranscriptLineSchema>;
+
+/** Ours: `GET /api/v1/message/{ID}/session`, how the message really arrived. */
+export const SessionSchema = Type.Object({
+  ClientAddress: Type.String(),
+  Helo: Type.String(),
+  Secure: Type.Boolean({ description: 'TLS was in use (STARTTLS or implicit)' }),
+  TLS: Type.Union([Type.Object({ Protocol: Type.String(), Cipher: Type.String() }), Type.Null()]),
+  Username: Type.String(),
+  MailFrom: Type.String(),
+  RcptTo: Type.Array(Type.String()),
+  Transcript: Type.Array(TranscriptLineSchema),
+});
+export type Session = Static<typeof SessionSchema>;
+
+/** Ours: one recipient address with its message counts. */
+export const MailboxSchema = Type.Object({
+  Address: Type.String({ description: 'Lower case' }),
+  Name: Type.String({ description: 'The latest display name seen for it' }),
+  Messages: Type.Integer(),
+  Unread: Type.Integer(),
+});
+export type Mailbox = Static<typeof MailboxSchema>;
+
+/** Ours: `GET /api/v1/mailboxes`, every recipient (To, Cc, Bcc from the envelope) seen. */
+export const MailboxesSchema = Type.Object({
+  mailboxes: Type.Array(MailboxSchema),
+});
+export type Mailboxes = Static<typeof MailboxesSchema>;
