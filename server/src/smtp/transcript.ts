@@ -35,7 +35,7 @@ export class TranscriptRecorder {
       conversation.txnStart = lines.length;
     }
     if (lines.length >= MAX_LINES) lines.splice(conversation.txnStart + 1, 1);
-    for (const line of text.split('\r\n')) lines.push({ at, direction, line });
+    for (const line of text.split('\r\n')) lines.push({ at, direction, line: escapeControls(line) });
   }
 
   /** The transcript of the current transaction on this connection, with the DATA body elided. */
@@ -52,4 +52,16 @@ export class TranscriptRecorder {
   forget(cid: string): void {
     this.#conversations.delete(cid);
   }
+}
+
+/**
+ * smtp-server splits commands at LF only and lets a bare CR through in ESMTP parameters, so a client
+ * could plant `\r250 forged` in a MAIL FROM line. Escaped, a transcript line stays one line wherever it
+ * is shown (terminal, text view, HTML).
+ */
+function escapeControls(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (c) =>
+    c === '\r' ? '\\r' : c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
