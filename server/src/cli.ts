@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import closeWithGrace from 'close-with-grace';
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { ConfigError, DEFAULTS, type PigeonholeOptions } from './config';
-import { createLogger } from './logger';
-import { startPigeonhole } from './pigeonhole';
+import { ingestCommand } from './commands/ingest';
+import { sendCommand } from './commands/send';
+import { sendmailCommand } from './commands/sendmail';
+import { serve } from './commands/serve';
+import { waitCommand } from './commands/wait';
+import { DEFAULTS, type PigeonholeOptions } from './config';
 
 /** A flag and its `PIGEONHOLE_*` environment variable, e.g. `--smtp` and `PIGEONHOLE_SMTP`. */
 function flag(flags: string, description: string, defaultValue?: string): Option {
@@ -13,58 +16,70 @@ function flag(flags: string, description: string, defaultValue?: string): Option
   return defaultValue === undefined ? option : option.default(defaultValue);
 }
 
-const program = new Command('pigeonhole')
-  .description('A local development mail catcher: SMTP in, live web inbox, Mailpit and MailHog APIs.')
-  .version(packageJson.version, '-v, --version')
-  .addOption(flag('--smtp <host:port>', 'SMTP address', DEFAULTS.smtp))
-  .addOption(flag('--listen <host:port>', 'web UI and API address', DEFAULTS.listen))
-  .addOption(flag('--max <n>', 'messages kept, oldest evicted first (0 = unlimited)', String(DEFAULTS.max)))
-  .addOption(flag('--max-bytes <size>', 'total raw bytes kept (0 = unlimited)', '512MB'))
-  .addOption(flag('--max-message-size <size>', 'largest message accepted, 552 beyond', '50MB'))
-  .addOption(
-    flag('--smtp-max-recipients <n>', 'recipients per message, 452 beyond', String(DEFAULTS.smtpMaxRecipients)),
-  )
-  .addOption(flag('--smtp-max-connections <n>', 'concurrent SMTP connections', String(DEFAULTS.smtpMaxConnections)))
-  .addOption(flag('--smtp-max-line-length <bytes>', 'longest SMTP command line', String(DEFAULTS.smtpMaxLineLength)))
-  .addOption(flag('--smtp-idle-timeout <duration>', 'close idle SMTP sessions after', '5m'))
-  .addOption(flag('--smtp-hostname <name>', 'host name in the SMTP greeting', DEFAULTS.smtpHostname))
-  .addOption(flag('--smtp-tls-cert <file>', 'PEM certificate for STARTTLS/SMTPS (self-signed when absent)'))
-  .addOption(flag('--smtp-tls-key <file>', 'PEM key for --smtp-tls-cert'))
-  .addOption(flag('--smtp-require-tls', 'implicit TLS (SMTPS) on the SMTP port'))
-  .addOption(flag('--smtp-disable-starttls', 'do not offer STARTTLS'))
-  .addOption(flag('--smtp-auth <pairs>', 'require these credentials: "user:pass user2:pass2" (default: accept any)'))
-  .addOption(flag('--smtp-auth-file <file>', 'require the credentials in this file, one user:pass a line'))
-  .addOption(flag('--log-level <level>', 'trace, debug, info, warn, error or silent'))
-  .addOption(flag('--verbose', 'log every SMTP command and HTTP request'))
-  .action(async (options: PigeonholeOptions) => {
-    const logger = createLogger(options.logLevel ?? (options.verbose ? 'debug' : 'info'));
-    try {
-      const pigeonhole = await startPigeonhole({ ...options, logger, cliDefaults: true });
-      const smtp = `${pigeonhole.smtpHost}:${pigeonhole.smtpPort}`;
-      logger.info({ smtp, http: pigeonhole.httpUrl }, 'Pigeonhole is ready');
-      process.stdout.write(
-        `Pigeonhole ${packageJson.version} is catching mail\n` +
-          `  SMTP    ${smtp}${pigeonhole.config.smtpRequireTls ? ' (implicit TLS)' : pigeonhole.config.smtpStarttls ? ' (STARTTLS offered)' : ''}\n` +
-          `  Web UI  ${pigeonhole.httpUrl}\n` +
-          `  API     ${pigeonhole.httpUrl}/api/v1/messages\n`,
-      );
-      closeWithGrace({ delay: 10_000, logger: false }, async ({ signal, err }) => {
-        if (err) logger.error({ err }, 'shutting down after an error');
-        else logger.info({ signal }, 'shutting down');
-        await pigeonhole.stop();
-      });
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`pigeonhole: ${err.message}\n`);
-        process.exit(2);
-      }
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE' || code === 'EACCES') {
-        process.stderr.write(`pigeonhole: cannot listen: ${(err as Error).message}\n`);
-        process.exit(1);
-      }
-      throw err;
-    }
-  });
+/**
+ * The server's flags (the default action). Add a flag here, and the option of the same camelCase
+ * name to `PigeonholeOptions` in config.ts.
+ */
+const serverFlags: Option[] = [
+  flag('--smtp <host:port>', 'SMTP address', DEFAULTS.smtp),
+  flag('--listen <host:port>', 'web UI and API address', DEFAULTS.listen),
+  flag('--max <n>', 'messages kept, oldest evicted first (0 = unlimited)', String(DEFAULTS.max)),
+  flag('--max-bytes <size>', 'total raw bytes kept (0 = unlimited)', '512MB'),
+  flag('--max-message-size <size>', 'largest message accepted, 552 beyond', '50MB'),
+  flag('--smtp-max-recipients <n>', 'recipients per message, 452 beyond', String(DEFAULTS.smtpMaxRecipients)),
+  flag('--smtp-max-connections <n>', 'concurrent SMTP connections', String(DEFAULTS.smtpMaxConnections)),
+  flag('--smtp-max-line-length <bytes>', 'longest SMTP command line', String(DEFAULTS.smtpMaxLineLength)),
+  flag('--smtp-idle-timeout <duration>', 'close idle SMTP sessions after', '5m'),
+  flag('--smtp-hostname <name>', 'host name in the SMTP greeting', DEFAULTS.smtpHostname),
+  flag('--smtp-tls-cert <file>', 'PEM certificate for STARTTLS/SMTPS (self-signed when absent)'),
+  flag('--smtp-tls-key <file>', 'PEM key for --smtp-tls-cert'),
+  flag('--smtp-require-tls', 'implicit TLS (SMTPS) on the SMTP port'),
+  flag('--smtp-disable-starttls', 'do not offer STARTTLS'),
+  flag('--smtp-auth <pairs>', 'require these credentials: "user:pass user2:pass2" (default: accept any)'),
+  flag('--smtp-auth-file <file>', 'require the credentials in this file, one user:pass a line'),
+  flag('--ui-auth <pairs>', 'basic auth on web UI, API and WebSocket: "user:pass user2:bcrypt-hash"'),
+  flag('--ui-auth-file <file>', 'basic-auth users for UI and API, one user:pass or user:bcrypt-hash a line'),
+  flag('--ui-tls-cert <file>', 'PEM certificate: serve web UI and API over HTTPS'),
+  flag('--ui-tls-key <file>', 'PEM key for --ui-tls-cert'),
+  // Beyond capture: POP3, release and relay, chaos, webhook (docs/pop3.md, relay.md, chaos.md).
+  flag('--pop3 <host:port>', 'serve the caught mail over POP3 here, e.g. 127.0.0.1:1110 (default: off)'),
+  flag('--pop3-auth <pairs>', 'require these POP3 credentials: "user:pass ..." (default: accept any)'),
+  flag('--smtp-relay-host <host>', 'SMTP server that releases and auto-relay send through'),
+  flag('--smtp-relay-port <port>', 'relay port (default 25, or 465 with --smtp-relay-tls)'),
+  flag('--smtp-relay-starttls', 'require STARTTLS with the relay'),
+  flag('--smtp-relay-tls', 'implicit TLS (SMTPS) with the relay'),
+  flag('--smtp-relay-insecure-tls', "accept the relay's TLS certificate unverified (self-signed test servers)"),
+  flag('--smtp-relay-username <user>', 'AUTH user for the relay'),
+  flag('--smtp-relay-password <password>', 'AUTH password for the relay'),
+  flag('--smtp-relay-allowed-recipients <regex>', 'only release or relay to recipients matching this'),
+  flag('--smtp-relay-all', 'relay every new message to its envelope recipients'),
+  flag('--smtp-relay-matching <regex>', 'relay new messages to the envelope recipients matching this'),
+  flag('--enable-chaos', 'allow failures on purpose: /api/v1/chaos and fail-NNN@ addresses'),
+  flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
+  flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
+  flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  flag('--log-level <level>', 'trace, debug, info, warn, error or silent'),
+  flag('--verbose', 'log every SMTP command and HTTP request'),
+];
 
-await program.parseAsync();
+const program = new Command('pigeonhole')
+  .description(
+    'A local development mail catcher: SMTP in, live web inbox, Mailpit and MailHog APIs.\n' +
+      'Without a command it runs the server; the commands below talk to a running one.',
+  )
+  .version(packageJson.version, '-v, --version')
+  // Server flags go before a command name, so that a command may reuse letters (sendmail's -v, -f).
+  .enablePositionalOptions()
+  .action((options: PigeonholeOptions) => serve(options));
+for (const option of serverFlags) program.addOption(option);
+
+program.addCommand(waitCommand());
+program.addCommand(sendCommand());
+program.addCommand(sendmailCommand());
+program.addCommand(ingestCommand());
+
+// Installed as (or linked to) `sendmail`, e.g. `ln -s "$(command -v pigeonhole)" /usr/sbin/sendmail`,
+// it behaves as `pigeonhole sendmail`, the way Mailpit's and MailHog's sendmail do.
+const args = process.argv.slice(2);
+const invokedAs = basename(process.argv[1] ?? '');
+await program.parseAsync(invokedAs === 'sendmail' ? ['sendmail', ...args] : args, { from: 'user' });

@@ -20,13 +20,17 @@ export class WaitTimeoutError extends Error {
     readonly query: string,
     readonly timeoutMs: number,
     readonly arrived: MessageSummary[],
+    readonly wanted = 1,
+    readonly matched = 0,
   ) {
+    const asked = query ? ` matching "${query}"` : '';
+    const what = wanted > 1 ? `only ${matched} of ${wanted} messages${asked} arrived` : `no message${asked} arrived`;
     const list = arrived.length
       ? arrived
           .map((m) => `  - "${m.Subject}" from ${m.From?.Address ?? '?'} to ${m.To.map((a) => a.Address).join(', ')}`)
           .join('\n')
       : '  (no messages at all)';
-    super(`no message matched "${query}" within ${timeoutMs} ms; the newest messages are:\n${list}`);
+    super(`${what} within ${timeoutMs} ms; the newest messages are:\n${list}`);
     this.name = 'WaitTimeoutError';
   }
 }

@@ -254,7 +254,15 @@ export class PigeonholeClient {
         (l) => l.messages,
         () => [],
       );
-      throw new WaitTimeoutError(query, timeout, arrived);
+      // How many did match, so "only 1 of 3 arrived" can be told from "none arrived".
+      const matched =
+        filter.count > 1 && query
+          ? await this.search(query, { limit: 1 }).then(
+              (l) => l.messages_count,
+              () => 0,
+            )
+          : Math.min(filter.count - 1, arrived.length);
+      throw new WaitTimeoutError(query, timeout, arrived, filter.count, matched);
     }
   }
 

@@ -1,0 +1,40 @@
+import closeWithGrace from 'close-with-grace';
+import packageJson from '../../package.json' with { type: 'json' };
+import { ConfigError, type PigeonholeOptions } from '../config';
+import { createLogger } from '../logger';
+import { startPigeonhole } from '../pigeonhole';
+
+/**
+ * The default action of `pigeonhole`: run the server until SIGINT or SIGTERM, with a ready banner on
+ * standard output. Exit code 2 for a bad option, 1 when an address cannot be bound.
+ */
+export async function serve(options: PigeonholeOptions): Promise<void> {
+  const logger = createLogger(options.logLevel ?? (options.verbose ? 'debug' : 'info'));
+  try {
+    const pigeonhole = await startPigeonhole({ ...options, logger, cliDefaults: true });
+    const smtp = `${pigeonhole.smtpHost}:${pigeonhole.smtpPort}`;
+    logger.info({ smtp, http: pigeonhole.httpUrl }, 'Pigeonhole is ready');
+    process.stdout.write(
+      `Pigeonhole ${packageJson.version} is catching mail\n` +
+        `  SMTP    ${smtp}${pigeonhole.config.smtpRequireTls ? ' (implicit TLS)' : pigeonhole.config.smtpStarttls ? ' (STARTTLS offered)' : ''}\n` +
+        `  Web UI  ${pigeonhole.httpUrl}\n` +
+        `  API     ${pigeonhole.httpUrl}/api/v1/messages\n`,
+    );
+    closeWithGrace({ delay: 10_000, logger: false }, async ({ signal, err }) => {
+      if (err) logger.error({ err }, 'shutting down after an error');
+      else logger.info({ signal }, 'shutting down');
+      await pigeonhole.stop();
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`pigeonhole: ${err.message}\n`);
+      process.exit(2);
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      process.stderr.write(`pigeonhole: cannot listen: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
