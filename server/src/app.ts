@@ -4,9 +4,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ApiError } from './http/errors';
+import { chaosRoutes } from './http/routes/chaos';
 import { healthRoutes } from './http/routes/health';
 import { messagesRoutes } from './http/routes/messages';
+import { releaseRoutes } from './http/routes/release';
 import { findWebRoot, webRoutes } from './http/routes/web';
+import type { ChaosEngine } from './chaos/engine';
+import type { Relay } from './relay/relay';
 import type { MessageStore } from './store/store';
 
 /** What every route can reach through `app.pigeonhole`. */
@@ -15,6 +19,10 @@ export interface AppContext {
   store: MessageStore;
   /** True once SMTP and HTTP both listen. */
   ready: () => boolean;
+  /** The chaos settings the SMTP server obeys; absent without `--enable-chaos`. */
+  chaos?: ChaosEngine | null;
+  /** The relay releases go through; absent without `--smtp-relay-host`. */
+  relay?: Relay | null;
 }
 
 declare module 'fastify' {
@@ -66,6 +74,8 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
 
   await app.register(healthRoutes);
   await app.register(messagesRoutes);
+  await app.register(releaseRoutes);
+  await app.register(chaosRoutes);
   await app.register(webRoutes(findWebRoot(context.config.webRoot)));
   return app;
 }

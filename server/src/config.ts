@@ -55,6 +55,40 @@ export interface PigeonholeOptions {
   logLevel?: string;
   /** Directory of the built web UI; found next to the server by default. */
   webRoot?: string;
+
+  // Beyond capture (POP3, relay, chaos, webhook): see parseBeyondCapture.
+  /** POP3 address, `HOST:PORT` (conventionally 127.0.0.1:1110); POP3 is off without it. */
+  pop3?: string;
+  /** Required POP3 credentials, `"user:pass user2:pass2"`. Without it any credentials are accepted. */
+  pop3Auth?: string;
+  /** SMTP server that releases and auto-relay send through. */
+  smtpRelayHost?: string;
+  /** Its port; default 25 (465 with `smtpRelayTls`). */
+  smtpRelayPort?: number | string;
+  /** Require STARTTLS with the relay. */
+  smtpRelayStarttls?: boolean;
+  /** Implicit TLS (SMTPS) with the relay. */
+  smtpRelayTls?: boolean;
+  /** Accept any TLS certificate from the relay (self-signed test servers). */
+  smtpRelayInsecureTls?: boolean;
+  /** AUTH user name for the relay. */
+  smtpRelayUsername?: string;
+  /** AUTH password for the relay. */
+  smtpRelayPassword?: string;
+  /** Only these recipients may be released or relayed to (a regular expression). */
+  smtpRelayAllowedRecipients?: string;
+  /** Relay every new message to its envelope recipients. */
+  smtpRelayAll?: boolean;
+  /** Relay new messages to the envelope recipients matching this regular expression. */
+  smtpRelayMatching?: string;
+  /** Turns on chaos: `GET/PUT /api/v1/chaos` and the `fail-NNN@` address rules. */
+  enableChaos?: boolean;
+  /** POST the summary of each new message to this http(s) URL. */
+  webhookUrl?: string;
+  /** Webhook POSTs a second (0 = unlimited). Default 1. */
+  webhookLimit?: number | string;
+  /** Webhook POSTs that may go at once after a quiet spell. Default 1. */
+  webhookBurst?: number | string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -76,6 +110,12 @@ export interface Config {
   verbose: boolean;
   logLevel: string;
   webRoot: string | null;
+  /** POP3 address; null when POP3 is off. */
+  pop3: HostPort | null;
+  pop3Auth: Credential[] | null;
+  smtpRelay: RelayConfig | null;
+  enableChaos: boolean;
+  webhook: WebhookConfig | null;
 }
 
 /** A configuration value that cannot be used; the message names the option and what is wrong. */
@@ -190,6 +230,98 @@ function readText(path: string, option: string): string {
   }
 }
 
+/** Where and how releases and auto-relay send. */
+export interface RelayConfig {
+  host: string;
+  port: number;
+  starttls: boolean;
+  tls: boolean;
+  insecureTls: boolean;
+  username: string;
+  password: string;
+  allowedRecipients: RegExp | null;
+  /** `--smtp-relay-all`. */
+  all: boolean;
+  /** `--smtp-relay-matching`. */
+  matching: RegExp | null;
+}
+
+/** The webhook target and its rate. */
+export interface WebhookConfig {
+  url: URL;
+  /** POSTs a second; 0 = unlimited. */
+  limit: number;
+  burst: number;
+}
+
+function parseRegExp(value: string | undefined, option: string): RegExp | null {
+  if (!value) return null;
+  try {
+    return new RegExp(value, 'i');
+  } catch (err) {
+    throw new ConfigError(`--${option}: not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+function parseRelay(options: PigeonholeOptions): RelayConfig | null {
+  const host = options.smtpRelayHost;
+  if (!host) {
+    const stray = (['smtpRelayAll', 'smtpRelayMatching', 'smtpRelayUsername', 'smtpRelayPort'] as const).find(
+      (key) => options[key],
+    );
+    if (stray)
+      throw new ConfigError(`--${stray.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --smtp-relay-host`);
+    return null;
+  }
+  const tls = options.smtpRelayTls ?? false;
+  const starttls = options.smtpRelayStarttls ?? false;
+  if (tls && starttls) throw new ConfigError('--smtp-relay-tls and --smtp-relay-starttls exclude each other: pick one');
+  const port = parseCount(options.smtpRelayPort ?? (tls ? 465 : 25), 'smtp-relay-port');
+  if (port < 1 || port > 65535) throw new ConfigError(`--smtp-relay-port: expected 1 to 65535, got ${port}`);
+  return {
+    host,
+    port,
+    starttls,
+    tls,
+    insecureTls: options.smtpRelayInsecureTls ?? false,
+    username: options.smtpRelayUsername ?? '',
+    password: options.smtpRelayPassword ?? '',
+    allowedRecipients: parseRegExp(options.smtpRelayAllowedRecipients, 'smtp-relay-allowed-recipients'),
+    all: options.smtpRelayAll ?? false,
+    matching: parseRegExp(options.smtpRelayMatching, 'smtp-relay-matching'),
+  };
+}
+
+function parseWebhook(options: PigeonholeOptions): WebhookConfig | null {
+  if (!options.webhookUrl) return null;
+  let url: URL;
+  try {
+    url = new URL(options.webhookUrl);
+  } catch {
+    throw new ConfigError(`--webhook-url: not a URL: "${options.webhookUrl}"`);
+  }
+  // Only http(s): the webhook must never be a way to make Pigeonhole open files or other schemes.
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`--webhook-url: only http:// and https:// URLs are allowed, got "${url.protocol}"`);
+  }
+  const burst = parseCount(options.webhookBurst ?? 1, 'webhook-burst');
+  if (burst < 1) throw new ConfigError('--webhook-burst: must be at least 1');
+  return { url, limit: parseCount(options.webhookLimit ?? 1, 'webhook-limit'), burst };
+}
+
+/** POP3, relay, chaos and webhook settings (issue "Beyond capture"). */
+function parseBeyondCapture(
+  options: PigeonholeOptions,
+): Pick<Config, 'pop3' | 'pop3Auth' | 'smtpRelay' | 'enableChaos' | 'webhook'> {
+  return {
+    pop3: options.pop3 ? parseHostPort(options.pop3, 'pop3') : null,
+    pop3Auth: options.pop3Auth ? parseCredentials(options.pop3Auth, 'pop3-auth') : null,
+    smtpRelay: parseRelay(options),
+    enableChaos: options.enableChaos ?? false,
+    webhook: parseWebhook(options),
+  };
+}
+
 /**
  * Validates options once and fills every default, so the rest of the program reads one typed object.
  * `defaults` lets in-process starts default to free ports.
@@ -236,5 +368,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     verbose,
     logLevel: options.logLevel ?? (verbose ? 'debug' : 'info'),
     webRoot: options.webRoot ?? null,
+    ...parseBeyondCapture(options),
   };
 }

@@ -1,11 +1,17 @@
 import { PigeonholeClient } from '@pigeonhole/shared/client';
 import type { Logger } from 'pino';
 import { buildApp, type App } from './app';
+import { ChaosEngine } from './chaos/engine';
 import { DEFAULTS, resolveConfig, type Config, type PigeonholeOptions } from './config';
 import { ingest } from './ingest';
 import { createLogger } from './logger';
+import { startPop3, type Pop3Listener } from './pop3/server';
+import { startAutoRelay } from './relay/auto-relay';
+import { Relay } from './relay/relay';
 import { startSmtp } from './smtp/server';
+import { selfSignedCertificate } from './smtp/tls';
 import { MessageStore } from './store/store';
+import { startWebhook } from './webhook/webhook';
 
 /** A running Pigeonhole. */
 export interface Pigeonhole {
@@ -13,6 +19,8 @@ export interface Pigeonhole {
   smtpPort: number;
   /** The SMTP host it listens on. */
   smtpHost: string;
+  /** The POP3 port, or null when POP3 is off (no `--pop3`). */
+  pop3Port: number | null;
   /** Base URL of UI and API, e.g. `http://127.0.0.1:8025`. */
   httpUrl: string;
   /** A typed client of the API. */
@@ -51,14 +59,24 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const logger = given ?? createLogger(options.logLevel ?? (cliDefaults ? config.logLevel : 'warn'));
   const store = new MessageStore({ maxMessages: config.max, maxBytes: config.maxBytes });
   let ready = false;
-  const app = await buildApp({ config, store, ready: () => ready }, logger);
-  const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming));
+  const chaos = config.enableChaos ? new ChaosEngine() : null;
+  const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger) : null;
+  const app = await buildApp({ config, store, ready: () => ready, chaos, relay }, logger);
+  const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming), chaos);
+  let pop3: Pop3Listener | null = null;
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
+    if (config.pop3) {
+      const tls = config.smtpTls ?? (await selfSignedCertificate());
+      const { pop3Auth: credentials, smtpHostname: hostname } = config;
+      pop3 = await startPop3({ listen: config.pop3, store, credentials, hostname, tls, logger });
+    }
   } catch (err) {
-    await smtp.close();
+    await Promise.all([smtp.close(), app.close()]);
     throw err;
   }
+  const autoRelay = relay && (relay.config.all || relay.config.matching) ? startAutoRelay(store, relay, logger) : null;
+  const webhook = config.webhook ? startWebhook(store, config.webhook, logger) : null;
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.listen.port;
   const httpUrl = `http://${urlHost(config.listen.host)}:${httpPort}`;
@@ -68,6 +86,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   return {
     smtpPort: smtp.port,
     smtpHost: config.smtp.host,
+    pop3Port: pop3?.port ?? null,
     httpUrl,
     client: new PigeonholeClient({ baseUrl: httpUrl }),
     config,
@@ -76,7 +95,10 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     stop() {
       stopping ??= (async () => {
         ready = false;
-        await Promise.all([smtp.close(), app.close()]);
+        webhook?.stop();
+        autoRelay?.stop();
+        relay?.close();
+        await Promise.all([smtp.close(), app.close(), pop3?.close()]);
       })();
       return stopping;
     },

@@ -6,6 +6,13 @@ export const ApiErrors = {
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   BAD_REQUEST: { status: 400, message: 'Bad request' },
+  // Release and chaos (Mailpit answers these with 400 and a text message too).
+  RELAY_NOT_CONFIGURED: {
+    status: 400,
+    message: 'Releasing is not configured: start Pigeonhole with --smtp-relay-host',
+  },
+  RELAY_FAILED: { status: 400, message: 'SMTP error' },
+  CHAOS_NOT_ENABLED: { status: 400, message: 'Chaos is not enabled' },
 } as const;
 
 export type ApiErrorCode = keyof typeof ApiErrors;

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { ChaosEngine } from '../chaos/engine';
+import { chaosGate, type ChaosGateIo } from '../chaos/gate';
 import type { Config } from '../config';
 import type { IncomingMessage, SessionInfo } from '../store/types';
 import { authenticate, SmtpError } from './auth';
@@ -27,7 +29,12 @@ interface SessionUser {
  * ENHANCEDSTATUSCODES; STARTTLS or implicit TLS; AUTH PLAIN, LOGIN and CRAM-MD5; size, recipient,
  * line and connection limits; and a transcript of each message's conversation.
  */
-export async function startSmtp(config: Config, logger: Logger, deliver: Deliver): Promise<SmtpListener> {
+export async function startSmtp(
+  config: Config,
+  logger: Logger,
+  deliver: Deliver,
+  chaos: ChaosEngine | null = null,
+): Promise<SmtpListener> {
   const tls = config.smtpTls ?? (await selfSignedCertificate());
   const transcripts = new TranscriptRecorder();
   const log = logger.child({ component: 'smtp' });
@@ -56,6 +63,18 @@ export async function startSmtp(config: Config, logger: Logger, deliver: Deliver
     },
   };
 
+  // Chaos (--enable-chaos): how a decision of server/src/chaos is carried out on this connection.
+  const chaosIo = (
+    session: SMTPServerSession,
+    callback: (err?: Error | null) => void,
+    proceed: () => void = () => callback(),
+  ): ChaosGateIo => ({
+    reply: (err) => callback(err),
+    disconnect: () => [...server.connections].find((c) => c.id === session.id)?._socket.destroy(),
+    proceed,
+    log: (event) => log.info({ cid: session.id, ...event }, 'chaos'),
+  });
+
   const server = new SMTPServer({
     name: config.smtpHostname,
     banner: 'Pigeonhole ESMTP: every message caught, none delivered',
@@ -77,13 +96,28 @@ export async function startSmtp(config: Config, logger: Logger, deliver: Deliver
     closeTimeout: 2000,
     logger: smtpLogger,
 
-    onAuth(auth, _session, callback) {
-      try {
-        callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
-      } catch (err) {
-        log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
-        callback(err as Error);
-      }
+    onAuth(auth, session, callback) {
+      chaosGate(
+        chaos,
+        'auth',
+        {},
+        chaosIo(session, callback, () => {
+          try {
+            callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
+          } catch (err) {
+            log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
+            callback(err as Error);
+          }
+        }),
+      );
+    },
+
+    onMailFrom(address, session, callback) {
+      chaosGate(chaos, 'sender', { address: address.address }, chaosIo(session, callback));
+    },
+
+    onRcptTo(address, session, callback) {
+      chaosGate(chaos, 'recipient', { address: address.address }, chaosIo(session, callback));
     },
 
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
@@ -104,22 +138,30 @@ export async function startSmtp(config: Config, logger: Logger, deliver: Deliver
           callback(new SmtpError(`Message exceeds the maximum size of ${config.maxMessageSize} bytes`, 552));
           return;
         }
-        const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-        try {
-          const id = deliver({
-            raw,
-            envelope: {
-              mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-              rcptTo: session.envelope.rcptTo.map((r) => r.address),
-            },
-            session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
-            created: new Date(),
-          });
-          callback(null, `Ok: queued as ${id}`);
-        } catch (err) {
-          log.error({ cid: session.id, err }, 'message could not be stored');
-          callback(new SmtpError('Local error in processing', 451));
-        }
+        const recipients = session.envelope.rcptTo.map((r) => r.address);
+        chaosGate(
+          chaos,
+          'data',
+          { recipients },
+          chaosIo(session, callback, () => {
+            const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+            try {
+              const id = deliver({
+                raw,
+                envelope: {
+                  mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                  rcptTo: session.envelope.rcptTo.map((r) => r.address),
+                },
+                session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
+                created: new Date(),
+              });
+              callback(null, `Ok: queued as ${id}`);
+            } catch (err) {
+              log.error({ cid: session.id, err }, 'message could not be stored');
+              callback(new SmtpError('Local error in processing', 451));
+            }
+          }),
+        );
       });
     },
 

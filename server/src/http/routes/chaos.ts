@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Routes } from '@pigeonhole/shared/routes';
+import { ChaosTriggersBodySchema, ChaosTriggersSchema } from '@pigeonhole/shared/schemas/chaos';
+import { ChaosConfigError, type ChaosEngine } from '../../chaos/engine';
+import { apiError } from '../errors';
+import { matchKeyCase } from './release';
+
+/**
+ * Mailpit's chaos API: `GET /api/v1/chaos` reads the triggers, `PUT` replaces them (an omitted trigger
+ * is reset to 0 %) and answers the triggers now in force. Both answer 400 "Chaos is not enabled"
+ * unless Pigeonhole runs with `--enable-chaos`, as in Mailpit.
+ */
+export const chaosRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const engineOrThrow = (): ChaosEngine => {
+    const engine = app.pigeonhole.chaos;
+    if (!engine) throw apiError('CHAOS_NOT_ENABLED');
+    return engine;
+  };
+
+  app.get(Routes.chaos, { schema: { response: { 200: ChaosTriggersSchema } } }, async () => engineOrThrow().triggers);
+
+  app.put(
+    Routes.chaos,
+    {
+      schema: { body: ChaosTriggersBodySchema, response: { 200: ChaosTriggersSchema } },
+      preValidation: async (req) => {
+        engineOrThrow();
+        matchKeyCase(req.body, ChaosTriggersBodySchema);
+      },
+    },
+    async (req) => {
+      try {
+        const triggers = engineOrThrow().set(req.body);
+        req.log.info({ triggers }, 'chaos triggers set');
+        return triggers;
+      } catch (err) {
+        if (err instanceof ChaosConfigError) throw apiError('BAD_REQUEST', err.message);
+        throw err;
+      }
+    },
+  );
+};

@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Routes } from '@pigeonhole/shared/routes';
+import { IdParamsSchema } from '@pigeonhole/shared/schemas/common';
+import { MailHogReleaseBodySchema, ReleaseBodySchema } from '@pigeonhole/shared/schemas/relay';
+import type { FastifyRequest } from 'fastify';
+import type { TSchema } from 'typebox';
+import { parseAddress, RelayError, type Relay } from '../../relay/relay';
+import type { MessageStore } from '../../store/store';
+import type { StoredMessage } from '../../store/types';
+import { apiError } from '../errors';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Renames the keys of a request body, in place and at every depth, to the schema's spelling when they
+ * differ only in case (`to` -> `To`). Mailpit and MailHog decode bodies with Go's encoding/json, which
+ * matches keys case-insensitively, and their clients rely on it.
+ */
+export function matchKeyCase(value: unknown, schema: TSchema): void {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties;
+  if (!isRecord(value) || !properties) return;
+  const byLower = new Map(Object.keys(properties).map((k) => [k.toLowerCase(), k]));
+  for (const key of Object.keys(value)) {
+    const name = byLower.get(key.toLowerCase());
+    if (name === undefined) continue;
+    if (name !== key && !(name in value)) {
+      value[name] = value[key];
+      delete value[key];
+    }
+    matchKeyCase(value[name], properties[name]!);
+  }
+}
+
+/** A `preValidation` hook that applies {@link matchKeyCase} with the route's body schema. */
+export function matchBodyKeyCase(schema: TSchema) {
+  return async (req: FastifyRequest): Promise<void> => matchKeyCase(req.body, schema);
+}
+
+function findMessage(store: MessageStore, id: string): StoredMessage {
+  const message = id === 'latest' ? store.latest() : store.get(id);
+  if (!message) throw apiError('MESSAGE_NOT_FOUND');
+  return message;
+}
+
+/** Checks the addresses and sends; every failure becomes a 400 with a message that says why. */
+async function release(relay: Relay, message: StoredMessage, to: readonly string[]): Promise<void> {
+  const addresses: string[] = [];
+  for (const text of to) {
+    const address = parseAddress(text);
+    if (!address) throw apiError('BAD_REQUEST', `Invalid email address: ${text}`);
+    addresses.push(address);
+  }
+  const refused = relay.notAllowed(addresses);
+  if (refused.length > 0) {
+    const noun = refused.length === 1 ? 'Address does' : 'Addresses do';
+    throw apiError('BAD_REQUEST', `Failed: ${noun} not match the allowlist: ${refused.join(', ')}`);
+  }
+  try {
+    await relay.send(message, addresses, 'release');
+  } catch (err) {
+    if (err instanceof RelayError) throw apiError('RELAY_FAILED', `SMTP error: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Release: send a caught message on through the configured relay (`--smtp-relay-host`), unchanged but
+ * for a `Received` header. Mailpit's `POST /api/v1/message/{ID}/release` `{ To: [...] }` answers `ok`;
+ * MailHog's `POST /api/v1/messages/{id}/release` `{ Email, Host, Port }` answers 200 with no body.
+ * A relay's refusal is a 400 carrying the relay's own reply. Nothing is retried.
+ */
+export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.pigeonhole;
+  const relayOrThrow = (): Relay => {
+    const relay = app.pigeonhole.relay;
+    if (!relay) throw apiError('RELAY_NOT_CONFIGURED');
+    return relay;
+  };
+
+  app.post(
+    Routes.messageRelease,
+    {
+      schema: { params: IdParamsSchema, body: ReleaseBodySchema },
+      preValidation: matchBodyKeyCase(ReleaseBodySchema),
+    },
+    async (req, reply) => {
+      const relay = relayOrThrow();
+      await release(relay, findMessage(store, req.params.id), req.body.To);
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
+
+  app.post(
+    Routes.mailhogRelease,
+    {
+      schema: { params: IdParamsSchema, body: MailHogReleaseBodySchema },
+      preValidation: matchBodyKeyCase(MailHogReleaseBodySchema),
+    },
+    async (req, reply) => {
+      const relay = relayOrThrow();
+      const { Host, Port, Email } = req.body;
+      // MailHog connects wherever the request says. Pigeonhole does not: an API that sends mail to any
+      // host would be an open relay. A request naming another server is refused, not redirected.
+      if (Host && (Host !== relay.config.host || (Port !== undefined && Number(Port) !== relay.config.port))) {
+        throw apiError(
+          'BAD_REQUEST',
+          `Pigeonhole releases only through its configured relay ${relay.address}, not ${Host}:${Port ?? ''}`,
+        );
+      }
+      await release(relay, findMessage(store, req.params.id), [Email]);
+      return reply.code(200).send();
+    },
+  );
+};

@@ -1,0 +1,185 @@
+import net, { type AddressInfo, type Socket } from 'node:net';
+import tls, { type SecureContext, type TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import type { Credential, HostPort } from '../config';
+import type { TlsMaterial } from '../smtp/tls';
+import type { MessageStore } from '../store/store';
+import { Pop3Session } from './session';
+
+/** Limits of the POP3 server; each has a default. */
+export interface Pop3Limits {
+  /**
+   * Longest command line in bytes, CRLF included. RFC 2449 section 4 raises RFC 1939's limit to 255
+   * octets; we allow twice that for long address logins and lenient clients.
+   */
+  maxLineLength: number;
+  /** Concurrent connections; more are greeted with -ERR and closed. */
+  maxConnections: number;
+  /** Idle connections are closed after this long. RFC 1939 section 3 asks for at least 10 minutes. */
+  idleTimeoutMs: number;
+  /** Unknown or malformed commands tolerated per connection. */
+  maxBadCommands: number;
+}
+
+/** Defaults of {@link Pop3Limits}. */
+export const POP3_LIMITS: Readonly<Pop3Limits> = {
+  maxLineLength: 512,
+  maxConnections: 100,
+  idleTimeoutMs: 10 * 60_000,
+  maxBadCommands: 10,
+};
+
+/** What the POP3 server needs to run. */
+export interface Pop3Options {
+  listen: HostPort;
+  store: MessageStore;
+  credentials: Credential[] | null;
+  hostname: string;
+  tls: TlsMaterial;
+  logger: Logger;
+  limits?: Partial<Pop3Limits>;
+}
+
+/** A running POP3 listener. */
+export interface Pop3Listener {
+  readonly port: number;
+  /** Stops accepting, closes every connection (without UPDATE), resolves when done. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the POP3 server (RFC 1939 with CAPA and STLS) on node:net, with the SMTP certificate for STLS.
+ * Off unless `--pop3` is given; it reads the same store the web UI shows.
+ */
+export async function startPop3(options: Pop3Options): Promise<Pop3Listener> {
+  const limits: Pop3Limits = { ...POP3_LIMITS, ...options.limits };
+  const log = options.logger.child({ component: 'pop3' });
+  const secureContext = tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key });
+  const sockets = new Set<Socket>();
+  const sessionOptions = {
+    store: options.store,
+    credentials: options.credentials,
+    hostname: options.hostname,
+    tls: true,
+    maxBadCommands: limits.maxBadCommands,
+    log,
+  };
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', (err) => log.debug({ err: err.message }, 'POP3 connection error'));
+    if (sockets.size > limits.maxConnections) {
+      log.warn({ max: limits.maxConnections }, 'POP3 connection refused: too many connections');
+      socket.end('-ERR [SYS/TEMP] too many connections, try again later\r\n');
+      return;
+    }
+    serve(socket, sessionOptions, limits, secureContext, log);
+  });
+  server.maxConnections = limits.maxConnections * 2;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.listen.port, options.listen.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (err) => log.warn({ err: err.message }, 'POP3 server error'));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+/** Reads command lines from a socket (and from its TLS successor after STLS) into a session. */
+function serve(
+  raw: Socket,
+  sessionOptions: ConstructorParameters<typeof Pop3Session>[0],
+  limits: Pop3Limits,
+  secureContext: SecureContext,
+  log: Logger,
+): void {
+  let socket: Socket | TLSSocket = raw;
+  let buffer: Buffer = Buffer.alloc(0);
+  let discarding = false;
+  let paused = false;
+
+  const onData = (chunk: Buffer): void => {
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    drain();
+  };
+
+  const drain = (): void => {
+    while (!paused) {
+      const lf = buffer.indexOf(0x0a);
+      if (lf === -1) {
+        if (buffer.length > limits.maxLineLength) {
+          // Keep discarding until the end of this line, then answer once.
+          buffer = Buffer.alloc(0);
+          discarding = true;
+        }
+        return;
+      }
+      const line = buffer.subarray(0, lf > 0 && buffer[lf - 1] === 0x0d ? lf - 1 : lf);
+      buffer = buffer.subarray(lf + 1);
+      if (discarding || line.length + 2 > limits.maxLineLength) {
+        discarding = false;
+        session.tooLong();
+        continue;
+      }
+      session.handle(line.toString('utf8'));
+    }
+  };
+
+  const io = {
+    write: (data: string | Buffer) => {
+      if (!socket.destroyed) socket.write(data);
+    },
+    close: () => {
+      paused = true;
+      socket.end();
+    },
+    startTls: () => {
+      // RFC 2595 section 4: whatever the client pipelined after STLS is discarded.
+      paused = true;
+      buffer = Buffer.alloc(0);
+      raw.off('data', onData);
+      raw.setTimeout(0);
+      const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+      socket = secure;
+      secure.on('error', (err) => {
+        log.info({ err: err.message }, 'POP3 TLS handshake failed');
+        raw.destroy();
+      });
+      secure.once('secure', () => {
+        session.secured();
+        paused = false;
+        secure.on('data', onData);
+        watchIdle(secure);
+      });
+    },
+  };
+
+  const session = new Pop3Session(sessionOptions, io, false);
+
+  const watchIdle = (s: Socket): void => {
+    s.setTimeout(limits.idleTimeoutMs, () => {
+      io.write('-ERR autologout: idle for too long\r\n');
+      session.abort();
+      s.end();
+      s.destroySoon?.();
+    });
+  };
+
+  raw.on('data', onData);
+  raw.on('close', () => session.abort());
+  watchIdle(raw);
+  session.greet();
+}

@@ -1,0 +1,109 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { RelayConfig } from '../config';
+import type { StoredMessage } from '../store/types';
+import { receivedHeader } from './received';
+
+/** A relay that did not take the message; `message` carries the remote server's reply when there is one. */
+export class RelayError extends Error {
+  constructor(
+    message: string,
+    /** The remote SMTP reply code, when the server answered. */
+    readonly responseCode: number | null,
+  ) {
+    super(message);
+    this.name = 'RelayError';
+  }
+}
+
+/** What the relay answered to a message it took. */
+export interface RelayResult {
+  /** The remote reply to the end of DATA, e.g. `250 Ok: queued as abc`. */
+  response: string;
+  accepted: string[];
+}
+
+/** Connection waits; a relay that does not answer must not hold an HTTP request for minutes. */
+const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 };
+
+/** Extracts the address from `a@b.test` or `Name <a@b.test>`; null when it is not one. */
+export function parseAddress(text: string): string | null {
+  const trimmed = text.trim();
+  const angle = /<([^<>\s]+)>\s*$/.exec(trimmed);
+  const address = angle ? angle[1]! : trimmed;
+  return /^[^\s@<>,;]+@[^\s@<>,;]+$/.test(address) ? address : null;
+}
+
+/**
+ * Sends caught messages on to a real SMTP server through nodemailer: the raw bytes unchanged, with a
+ * `Received` trace header in front. One connection per send: releases are rare and a broken
+ * connection must not poison the next one.
+ */
+export class Relay {
+  readonly #config: RelayConfig;
+  readonly #hostname: string;
+  readonly #log: Logger;
+  readonly #transport: Transporter;
+
+  constructor(config: RelayConfig, hostname: string, logger: Logger) {
+    this.#config = config;
+    this.#hostname = hostname;
+    this.#log = logger.child({ component: 'relay' });
+    this.#transport = nodemailer.createTransport({
+      host: config.host,
+      port: config.port,
+      secure: config.tls,
+      requireTLS: config.starttls,
+      // Without --smtp-relay-starttls the connection stays plain, as Mailpit's relay does by default:
+      // upgrading on a whim would fail against test servers with self-signed certificates.
+      ignoreTLS: !config.starttls && !config.tls,
+      name: hostname,
+      ...(config.username ? { auth: { user: config.username, pass: config.password } } : {}),
+      tls: { rejectUnauthorized: !config.insecureTls },
+      ...TIMEOUTS,
+    });
+  }
+
+  /** The relay's `host:port`, for messages. */
+  get address(): string {
+    return `${this.#config.host}:${this.#config.port}`;
+  }
+
+  /** The relay settings. */
+  get config(): RelayConfig {
+    return this.#config;
+  }
+
+  /** The addresses `--smtp-relay-allowed-recipients` refuses (all allowed when it is not set). */
+  notAllowed(addresses: readonly string[]): string[] {
+    const allowed = this.#config.allowedRecipients;
+    return allowed ? addresses.filter((a) => !allowed.test(a)) : [];
+  }
+
+  /**
+   * Sends the message to `to` (bare addresses). Resolves with the relay's reply; rejects with a
+   * {@link RelayError} carrying the relay's reply or the connection failure. Never retries.
+   */
+  async send(message: StoredMessage, to: string[], how: 'release' | 'auto-relay'): Promise<RelayResult> {
+    const from = message.envelope.mailFrom || message.summary.From?.Address || '';
+    const raw = Buffer.concat([Buffer.from(receivedHeader(message, this.#hostname, how), 'latin1'), message.raw]);
+    try {
+      const info = await this.#transport.sendMail({ envelope: { from, to }, raw });
+      const accepted = (info.accepted ?? []).map((a: string | { address: string }) =>
+        typeof a === 'string' ? a : a.address,
+      );
+      this.#log.info({ id: message.id, to, relay: this.address, response: info.response }, `${how}: sent`);
+      return { response: info.response ?? '', accepted };
+    } catch (err) {
+      const failure = err as Error & { response?: string; responseCode?: number; rejectedErrors?: unknown[] };
+      const reply = failure.response ?? failure.message;
+      this.#log.warn({ id: message.id, to, relay: this.address, reply }, `${how}: the relay refused the message`);
+      throw new RelayError(reply, failure.responseCode ?? null);
+    }
+  }
+
+  /** Closes the transport. */
+  close(): void {
+    this.#transport.close();
+  }
+}

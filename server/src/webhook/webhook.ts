@@ -1,0 +1,101 @@
+import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import packageJson from '../../package.json' with { type: 'json' };
+import type { Logger } from 'pino';
+import type { WebhookConfig } from '../config';
+import type { MessageStore } from '../store/store';
+import { TokenBucket } from './token-bucket';
+
+/** Summaries waiting for their POST; beyond this the oldest waiting one is dropped. */
+const MAX_QUEUE = 1000;
+/** A webhook receiver that hangs must not hold the queue for long. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** A running webhook sender. */
+export interface Webhook {
+  /** Unsubscribes and aborts the request in flight. */
+  stop(): void;
+}
+
+/**
+ * `--webhook-url`: POSTs the MessageSummary JSON (the very object `GET /api/v1/messages` lists) of each
+ * new message to one configured http(s) URL, as Mailpit's webhook does. It subscribes to store events,
+ * so ingest never waits for it. Rate limited by a token bucket (`--webhook-limit` a second, saving up
+ * `--webhook-burst`); summaries wait in a bounded queue, oldest dropped when it is full. Redirects are
+ * not followed: it posts only to the configured URL. A failure is logged once, then not again until a
+ * POST succeeds; nothing is retried.
+ */
+export function startWebhook(store: MessageStore, config: WebhookConfig, logger: Logger): Webhook {
+  const log = logger.child({ component: 'webhook' });
+  const bucket = new TokenBucket(config.limit, config.burst);
+  const queue: MessageSummary[] = [];
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let sending = false;
+  let failures = 0;
+  let dropped = 0;
+
+  const fail = (id: string, reason: string): void => {
+    if (failures++ === 0)
+      log.warn(
+        { url: config.url.href, id, reason },
+        'webhook POST failed (further failures are not logged until one succeeds)',
+      );
+  };
+
+  const post = async (summary: MessageSummary): Promise<void> => {
+    try {
+      const response = await fetch(config.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': `Pigeonhole/${packageJson.version}` },
+        body: JSON.stringify(summary),
+        redirect: 'manual',
+        signal: AbortSignal.any([abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      });
+      await response.body?.cancel();
+      if (response.status < 200 || response.status > 299) return fail(summary.ID, `HTTP ${response.status}`);
+      if (failures > 0) log.info({ url: config.url.href, failures }, 'webhook POSTs succeed again');
+      failures = 0;
+    } catch (err) {
+      if (!abort.signal.aborted)
+        fail(summary.ID, (err as Error).cause ? String((err as Error).cause) : (err as Error).message);
+    }
+  };
+
+  const pump = async (): Promise<void> => {
+    if (sending || abort.signal.aborted) return;
+    sending = true;
+    while (queue.length > 0 && !abort.signal.aborted) {
+      if (!bucket.take()) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          void pump();
+        }, bucket.wait());
+        break;
+      }
+      await post(queue.shift()!);
+    }
+    sending = false;
+  };
+
+  const unsubscribe = store.subscribe((event) => {
+    if (event.type !== 'added') return;
+    if (queue.length >= MAX_QUEUE) {
+      queue.shift();
+      if (dropped++ === 0) log.warn({ max: MAX_QUEUE }, 'webhook queue full: the oldest waiting messages are skipped');
+    } else if (dropped > 0 && queue.length === 0) {
+      dropped = 0;
+    }
+    // A copy: Read and Tags change later, the POST tells what arrived.
+    queue.push(structuredClone(event.message.summary));
+    if (!sending && timer === undefined) setImmediate(() => void pump());
+  });
+
+  return {
+    stop() {
+      unsubscribe();
+      abort.abort();
+      clearTimeout(timer);
+      queue.length = 0;
+    },
+  };
+}
