@@ -5,6 +5,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ApiError } from './http/errors';
 import { chaosRoutes } from './http/routes/chaos';
+import { authPlugin } from './http/plugins/auth';
+import { httpsOptions } from './http/plugins/https';
+import { securityHeadersPlugin } from './http/plugins/security-headers';
+import { websocketOriginPlugin } from './http/plugins/websocket-origin';
 import { healthRoutes } from './http/routes/health';
 import { messagesRoutes } from './http/routes/messages';
 import { releaseRoutes } from './http/routes/release';
@@ -53,6 +57,7 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
     logController: new LogController({ disableRequestLogging: !context.config.verbose }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 500 },
+    ...httpsOptions(context.config),
   })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
@@ -72,6 +77,9 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
       .send(status >= 500 ? 'Internal server error' : (err as Error).message);
   });
 
+  await app.register(securityHeadersPlugin);
+  await app.register(websocketOriginPlugin);
+  await app.register(authPlugin);
   await app.register(healthRoutes);
   await app.register(messagesRoutes);
   await app.register(releaseRoutes);

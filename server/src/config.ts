@@ -55,6 +55,14 @@ export interface PigeonholeOptions {
   logLevel?: string;
   /** Directory of the built web UI; found next to the server by default. */
   webRoot?: string;
+  /** Basic auth on UI, API and WebSocket: `"user:pass user2:$2b$10$..."` (plain or bcrypt). */
+  uiAuth?: string;
+  /** A file of `user:pass` or `user:bcrypt-hash` lines (htpasswd with bcrypt); same meaning as `uiAuth`. */
+  uiAuthFile?: string;
+  /** PEM certificate file: serve UI and API over HTTPS. */
+  uiTlsCert?: string;
+  /** PEM key file matching `uiTlsCert`. */
+  uiTlsKey?: string;
 
   // Beyond capture (POP3, relay, chaos, webhook): see parseBeyondCapture.
   /** POP3 address, `HOST:PORT` (conventionally 127.0.0.1:1110); POP3 is off without it. */
@@ -110,6 +118,10 @@ export interface Config {
   verbose: boolean;
   logLevel: string;
   webRoot: string | null;
+  /** Basic-auth users of UI, API and WebSocket (password plain or a bcrypt hash); null = open. */
+  uiAuth: Credential[] | null;
+  /** HTTPS for UI and API; null = plain HTTP. */
+  uiTls: { cert: string; key: string } | null;
   /** POP3 address; null when POP3 is off. */
   pop3: HostPort | null;
   pop3Auth: Credential[] | null;
@@ -322,6 +334,22 @@ function parseBeyondCapture(
   };
 }
 
+/** `--ui-auth`, `--ui-auth-file`, `--ui-tls-cert` and `--ui-tls-key`. */
+function parseUiAccess(options: PigeonholeOptions): Pick<Config, 'uiAuth' | 'uiTls'> {
+  let uiAuth: Credential[] | null = null;
+  if (options.uiAuth) uiAuth = parseCredentials(options.uiAuth, 'ui-auth');
+  if (options.uiAuthFile) {
+    const file = parseCredentials(readText(options.uiAuthFile, 'ui-auth-file'), 'ui-auth-file');
+    uiAuth = [...(uiAuth ?? []), ...file];
+  }
+  const { uiTlsCert: cert, uiTlsKey: key } = options;
+  if (Boolean(cert) !== Boolean(key)) {
+    throw new ConfigError('--ui-tls-cert and --ui-tls-key go together: give both or neither');
+  }
+  const uiTls = cert && key ? { cert: readText(cert, 'ui-tls-cert'), key: readText(key, 'ui-tls-key') } : null;
+  return { uiAuth, uiTls };
+}
+
 /**
  * Validates options once and fills every default, so the rest of the program reads one typed object.
  * `defaults` lets in-process starts default to free ports.
@@ -369,5 +397,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     logLevel: options.logLevel ?? (verbose ? 'debug' : 'info'),
     webRoot: options.webRoot ?? null,
     ...parseBeyondCapture(options),
+    ...parseUiAccess(options),
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { buildApp, type App } from './app';
 import { ChaosEngine } from './chaos/engine';
 import { DEFAULTS, resolveConfig, type Config, type PigeonholeOptions } from './config';
+import { clientAuthHeaders } from './http/plugins/auth';
 import { ingest } from './ingest';
 import { createLogger } from './logger';
 import { startPop3, type Pop3Listener } from './pop3/server';
@@ -79,7 +80,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const webhook = config.webhook ? startWebhook(store, config.webhook, logger) : null;
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.listen.port;
-  const httpUrl = `http://${urlHost(config.listen.host)}:${httpPort}`;
+  const httpUrl = `${config.uiTls ? 'https' : 'http'}://${urlHost(config.listen.host)}:${httpPort}`;
   ready = true;
 
   let stopping: Promise<void> | undefined;
@@ -88,7 +89,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     smtpHost: config.smtp.host,
     pop3Port: pop3?.port ?? null,
     httpUrl,
-    client: new PigeonholeClient({ baseUrl: httpUrl }),
+    client: new PigeonholeClient({ baseUrl: httpUrl, headers: clientAuthHeaders(config.uiAuth) }),
     config,
     store,
     app,

@@ -6,6 +6,9 @@ export const ApiErrors = {
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   BAD_REQUEST: { status: 400, message: 'Bad request' },
+  // --ui-auth: the answer carries `WWW-Authenticate: Basic` so that browsers ask for credentials.
+  UNAUTHORIZED: { status: 401, message: 'Authentication required' },
+  FORBIDDEN: { status: 403, message: 'Forbidden' },
   // Release and chaos (Mailpit answers these with 400 and a text message too).
   RELAY_NOT_CONFIGURED: {
     status: 400,
