@@ -151,11 +151,16 @@ describe('security headers', () => {
       await fetch(`${p.httpUrl}/api/v1/message/nope/raw`),
       await fetch(`${p.httpUrl}/no/such/route`),
       await fetch(`${p.httpUrl}/api/v1/messages?limit=notanumber`),
-      await fetch(`${p.httpUrl}/api/v1/send`, { method: 'POST', body: '{', headers: { 'content-type': 'application/json' } }),
+      await fetch(`${p.httpUrl}/api/v1/send`, {
+        method: 'POST',
+        body: '{',
+        headers: { 'content-type': 'application/json' },
+      }),
     ];
     for (const res of responses) {
       await res.arrayBuffer();
-      for (const [name, value] of Object.entries(HEADERS)) expect(res.headers.get(name), `${res.url} ${name}`).toBe(value);
+      for (const [name, value] of Object.entries(HEADERS))
+        expect(res.headers.get(name), `${res.url} ${name}`).toBe(value);
       expect(res.headers.get('content-security-policy'), res.url).toMatch(/frame-ancestors 'self'/);
     }
   });
@@ -168,7 +173,9 @@ describe('security headers', () => {
       subject: 'xss',
       html: '<p>hi</p><script>parent.stolen = 1</script><img src=x onerror="parent.stolen = 2">',
       text: '<script>alert(1)</script>',
-      attachments: [{ filename: 'evil.html', content: '<script>alert(document.cookie)</script>', contentType: 'text/html' }],
+      attachments: [
+        { filename: 'evil.html', content: '<script>alert(document.cookie)</script>', contentType: 'text/html' },
+      ],
     });
     const id = (await p.client.messages()).messages[0]!.ID;
     const html = await fetch(`${p.httpUrl}/view/${id}.html`);

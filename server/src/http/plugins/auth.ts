@@ -78,6 +78,8 @@ export const authPlugin: FastifyPluginAsync = fp(
     const checker = new BasicAuthChecker(users);
     app.addHook('onRequest', async (req, reply) => {
       if (EXEMPT.has(req.routeOptions.url ?? '')) return;
+      // A CORS preflight never carries credentials (Fetch standard); `--api-cors` answers it.
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return;
       if ((await checker.check(req.headers.authorization)) !== null) return;
       // A browser's first request carries no credentials: only a wrong password is worth a log line.
       if (req.headers.authorization) req.log.info({ url: req.url, ip: req.ip }, 'HTTP authentication refused');

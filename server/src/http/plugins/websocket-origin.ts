@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { originAllowed } from '../cors';
 import { apiError } from '../errors';
 
 /**
@@ -29,6 +30,8 @@ export const websocketOriginPlugin: FastifyPluginAsync = fp(
   async (app) => {
     app.addHook('onRequest', async (req) => {
       if (!crossOriginUpgrade(req)) return;
+      // `--api-cors` origins may open the WebSockets too, as Mailpit's flag allows.
+      if (originAllowed(req, app.pigeonhole.config.apiCors)) return;
       req.log.info({ origin: req.headers.origin, url: req.url }, 'cross-origin WebSocket refused');
       throw apiError('FORBIDDEN', 'Cross-origin WebSocket connections are not allowed');
     });

@@ -1,0 +1,121 @@
+import type { Pigeonhole } from 'pigeonhole';
+import { describe, expect, it } from 'vitest';
+import { RawSmtp, SmtpClosedError } from './fixtures/raw-smtp';
+import { freePort, runCli, until } from './helpers/cli';
+import { start } from './helpers/pigeonhole';
+
+/**
+ * Shutdown during ingest. The store lives in memory, so "nothing lost" means: once told to stop, the
+ * server takes no new connections, every transaction in flight ends with 250 or 421 (never a silent
+ * drop), every 250 names a message that is stored whole, and the process exits 0.
+ */
+
+interface Outcome {
+  accepted: { id: string; n: number }[];
+  /** Transactions that got a 4xx/5xx reply (421 at shutdown). */
+  refused: number;
+  /** Transactions whose connection closed with no reply at all. */
+  silent: number;
+  /** Connection attempts refused at the TCP level (the listener is closed). */
+  unreachable: number;
+}
+
+const body = (c: number, n: number) => `Subject: shutdown ${c}/${n}\r\n\r\n${'x'.repeat(2000)}\r\nEND ${c}/${n}\r\n`;
+
+/** A client that sends until the server turns it away; `go` is polled between messages. */
+async function sender(port: number, c: number, outcome: Outcome, go: () => boolean): Promise<void> {
+  let n = 0;
+  while (go()) {
+    let smtp: RawSmtp;
+    try {
+      const connected = await RawSmtp.connect(port);
+      smtp = connected.smtp;
+      if (connected.greeting.code !== 220) {
+        outcome.refused++;
+        smtp.destroy();
+        continue;
+      }
+      await smtp.command(`EHLO c${c}.example.test`);
+    } catch {
+      outcome.unreachable++;
+      return;
+    }
+    try {
+      for (let i = 0; i < 20 && go(); i++, n++) {
+        const reply = await smtp.sendMail('s@example.test', ['r@example.test'], body(c, n));
+        if (reply.code === 250) outcome.accepted.push({ id: /queued as (\S+)/.exec(reply.text)![1]!, n });
+        else {
+          outcome.refused++;
+          if (reply.code === 421) return;
+        }
+      }
+      await smtp.quit();
+    } catch (err) {
+      if (err instanceof SmtpClosedError) outcome.silent++;
+      else throw err;
+      return;
+    }
+  }
+}
+
+const fresh = (): Outcome => ({ accepted: [], refused: 0, silent: 0, unreachable: 0 });
+
+describe('shutdown during ingest', () => {
+  it('stop(): every 250 is stored whole, nothing unacknowledged beyond one per client', async () => {
+    const p: Pigeonhole = await start({ max: 0 });
+    const outcome = fresh();
+    let stopping: Promise<void> | null = null;
+    const clients = Array.from({ length: 20 }, (_, c) =>
+      sender(p.smtpPort, c, outcome, () => {
+        if (!stopping && outcome.accepted.length >= 300) stopping = p.stop();
+        return true;
+      }),
+    );
+    await Promise.all(clients);
+    await stopping;
+    expect(outcome.silent).toBe(0);
+    expect(outcome.accepted.length).toBeGreaterThanOrEqual(300);
+    for (const { id } of outcome.accepted) {
+      const stored = p.store.get(id);
+      expect(stored, `message ${id} got 250`).toBeDefined();
+      expect(stored!.raw.toString()).toMatch(/\r\nEND \d+\/\d+\r\n$/);
+    }
+    expect(p.store.count).toBeGreaterThanOrEqual(outcome.accepted.length);
+    expect(p.store.count).toBeLessThanOrEqual(outcome.accepted.length + clients.length);
+  }, 60_000);
+
+  it('SIGTERM to the CLI: stops accepting, answers every transaction in flight, exits 0', async () => {
+    const [smtpPort, httpPort] = [await freePort(), await freePort()];
+    const cli = runCli(['--smtp', `127.0.0.1:${smtpPort}`, '--listen', `127.0.0.1:${httpPort}`, '--max', '0'], {
+      PIGEONHOLE_LOG_LEVEL: 'warn',
+    });
+    await until(async () => {
+      try {
+        return (await fetch(`http://127.0.0.1:${httpPort}/readyz`)).status === 200;
+      } catch {
+        return false;
+      }
+    }, 20_000);
+    const outcome = fresh();
+    let signalled = false;
+    let exited = false;
+    void cli.exited.then(() => (exited = true));
+    const clients = Array.from({ length: 20 }, (_, c) =>
+      sender(smtpPort, c, outcome, () => {
+        if (!signalled && outcome.accepted.length >= 300) {
+          signalled = true;
+          cli.child.kill('SIGTERM');
+        }
+        return !exited;
+      }),
+    );
+    await Promise.all(clients);
+    expect(await cli.exited).toBe(0);
+    expect(signalled).toBe(true);
+    expect(outcome.silent).toBe(0);
+    expect(outcome.accepted.length).toBeGreaterThanOrEqual(300);
+    expect(cli.stderr()).not.toMatch(/unhandled|uncaught|TypeError|RangeError/i);
+    // After exit nothing listens any more.
+    await expect(RawSmtp.connect(smtpPort)).rejects.toThrow();
+  }, 60_000);
+});
