@@ -1,0 +1,68 @@
+import { once } from 'node:events';
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ingest } from '../ingest';
+import { createLogger } from '../logger';
+import { selfSignedCertificate } from '../smtp/tls';
+import { MessageStore } from '../store/store';
+import { startPop3, type Pop3Limits, type Pop3Listener } from './server';
+
+const running: Pop3Listener[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((l) => l.close()));
+});
+
+async function pop3(limits: Partial<Pop3Limits> = {}): Promise<{ port: number; store: MessageStore }> {
+  const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+  ingest(store, {
+    raw: Buffer.from('Subject: hi\r\n\r\nbody\r\n'),
+    envelope: { mailFrom: 'a@example.test', rcptTo: ['b@example.test'] },
+    session: { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] },
+    created: new Date(),
+  });
+  const listener = await startPop3({
+    listen: { host: '127.0.0.1', port: 0 },
+    store,
+    credentials: null,
+    hostname: 'test.local',
+    tls: await selfSignedCertificate(),
+    logger: createLogger('silent'),
+    limits,
+  });
+  running.push(listener);
+  return { port: listener.port, store };
+}
+
+/** Connects and collects everything the server says until it closes the connection. */
+async function transcript(port: number, input = ''): Promise<string> {
+  const socket = net.connect(port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+  if (input) socket.write(input);
+  await once(socket, 'close');
+  return text;
+}
+
+describe('POP3 server limits', () => {
+  it('greets connections beyond the limit with -ERR and closes them', async () => {
+    const { port } = await pop3({ maxConnections: 2 });
+    const held = [net.connect(port, '127.0.0.1'), net.connect(port, '127.0.0.1')];
+    await Promise.all(held.map((s) => once(s, 'data')));
+    expect(await transcript(port)).toBe('-ERR [SYS/TEMP] too many connections, try again later\r\n');
+    for (const s of held) s.destroy();
+  });
+
+  it('logs out an idle session without deleting anything', async () => {
+    const { port, store } = await pop3({ idleTimeoutMs: 150 });
+    const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\n');
+    expect(text).toMatch(/\+OK message 1 deleted\r\n-ERR autologout: idle for too long\r\n$/);
+    expect(store.count).toBe(1);
+  });
+
+  it('ignores commands pipelined after QUIT', async () => {
+    const { port, store } = await pop3();
+    const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\nQUIT\r\nRSET\r\nNOOP\r\n');
+    expect(text).toMatch(/signing off \(1 messages deleted\)\r\n$/);
+    expect(store.count).toBe(0);
+  });
+});
