@@ -59,6 +59,12 @@ describe('POP3 server limits', () => {
     expect(store.count).toBe(1);
   });
 
+  it('closes a connection that asks for STLS and then never does the handshake', async () => {
+    const { port } = await pop3({ idleTimeoutMs: 150 });
+    const text = await transcript(port, 'STLS\r\n');
+    expect(text).toMatch(/\+OK Begin TLS negotiation\r\n$/);
+  });
+
   it('ignores commands pipelined after QUIT', async () => {
     const { port, store } = await pop3();
     const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\nQUIT\r\nRSET\r\nNOOP\r\n');

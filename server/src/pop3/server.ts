@@ -29,6 +29,8 @@ export const POP3_LIMITS: Readonly<Pop3Limits> = {
   maxBadCommands: 10,
 };
 
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+
 /** What the POP3 server needs to run. */
 export interface Pop3Options {
   listen: HostPort;
@@ -151,7 +153,10 @@ function serve(
       paused = true;
       buffer = Buffer.alloc(0);
       raw.off('data', onData);
-      raw.setTimeout(0);
+      // A client that sends STLS and then nothing must not hold the connection: the handshake gets
+      // the idle limit too, at most 30 seconds.
+      raw.removeAllListeners('timeout');
+      raw.setTimeout(Math.min(limits.idleTimeoutMs, HANDSHAKE_TIMEOUT_MS), () => raw.destroy());
       const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
       socket = secure;
       secure.on('error', (err) => {
@@ -162,6 +167,8 @@ function serve(
         session.secured();
         paused = false;
         secure.on('data', onData);
+        raw.removeAllListeners('timeout');
+        raw.setTimeout(0);
         watchIdle(secure);
       });
     },
@@ -174,7 +181,8 @@ function serve(
       io.write('-ERR autologout: idle for too long\r\n');
       session.abort();
       s.end();
-      s.destroySoon?.();
+      // A client that never closes its side is cut off shortly after.
+      setTimeout(() => s.destroy(), 2000).unref();
     });
   };
 
