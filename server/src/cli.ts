@@ -5,7 +5,6 @@ import packageJson from '../package.json' with { type: 'json' };
 import { ingestCommand } from './commands/ingest';
 import { sendCommand } from './commands/send';
 import { sendmailCommand } from './commands/sendmail';
-import { serve } from './commands/serve';
 import { waitCommand } from './commands/wait';
 import { DEFAULTS, type PigeonholeOptions } from './config';
 
@@ -37,6 +36,7 @@ const serverFlags: Option[] = [
   flag('--smtp-disable-starttls', 'do not offer STARTTLS'),
   flag('--smtp-auth <pairs>', 'require these credentials: "user:pass user2:pass2" (default: accept any)'),
   flag('--smtp-auth-file <file>', 'require the credentials in this file, one user:pass a line'),
+  flag('--api-cors <origins>', 'other origins allowed to use the API and WebSockets from a browser (or *)'),
   flag('--ui-auth <pairs>', 'basic auth on web UI, API and WebSocket: "user:pass user2:bcrypt-hash"'),
   flag('--ui-auth-file <file>', 'basic-auth users for UI and API, one user:pass or user:bcrypt-hash a line'),
   flag('--ui-tls-cert <file>', 'PEM certificate: serve web UI and API over HTTPS'),
@@ -70,7 +70,8 @@ const program = new Command('pigeonhole')
   .version(packageJson.version, '-v, --version')
   // Server flags go before a command name, so that a command may reuse letters (sendmail's -v, -f).
   .enablePositionalOptions()
-  .action((options: PigeonholeOptions) => serve(options));
+  // Loaded on demand: the client commands start fast without fastify, smtp-server and the parsers.
+  .action(async (options: PigeonholeOptions) => (await import('./commands/serve')).serve(options));
 for (const option of serverFlags) program.addOption(option);
 
 program.addCommand(waitCommand());

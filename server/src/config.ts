@@ -55,6 +55,11 @@ export interface PigeonholeOptions {
   logLevel?: string;
   /** Directory of the built web UI; found next to the server by default. */
   webRoot?: string;
+  /**
+   * Other origins allowed to call the API and open its WebSockets from a browser, comma or space
+   * separated (`http://localhost:3000`), or `*` for any; Mailpit's `--api-cors`. Default: none.
+   */
+  apiCors?: string;
   /** Basic auth on UI, API and WebSocket: `"user:pass user2:$2b$10$..."` (plain or bcrypt). */
   uiAuth?: string;
   /** A file of `user:pass` or `user:bcrypt-hash` lines (htpasswd with bcrypt); same meaning as `uiAuth`. */
@@ -118,6 +123,8 @@ export interface Config {
   verbose: boolean;
   logLevel: string;
   webRoot: string | null;
+  /** Origins allowed besides the server's own (`--api-cors`), lower case; `*` allows any. */
+  apiCors: string[];
   /** Basic-auth users of UI, API and WebSocket (password plain or a bcrypt hash); null = open. */
   uiAuth: Credential[] | null;
   /** HTTPS for UI and API; null = plain HTTP. */
@@ -128,6 +135,30 @@ export interface Config {
   smtpRelay: RelayConfig | null;
   enableChaos: boolean;
   webhook: WebhookConfig | null;
+}
+
+/** Where and how releases and auto-relay send. */
+export interface RelayConfig {
+  host: string;
+  port: number;
+  starttls: boolean;
+  tls: boolean;
+  insecureTls: boolean;
+  username: string;
+  password: string;
+  allowedRecipients: RegExp | null;
+  /** `--smtp-relay-all`. */
+  all: boolean;
+  /** `--smtp-relay-matching`. */
+  matching: RegExp | null;
+}
+
+/** The webhook target and its rate. */
+export interface WebhookConfig {
+  url: URL;
+  /** POSTs a second; 0 = unlimited. */
+  limit: number;
+  burst: number;
 }
 
 /** A configuration value that cannot be used; the message names the option and what is wrong. */
@@ -222,6 +253,23 @@ export function parseDuration(value: number | string, option: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
+/** Parses a list of origins (`scheme://host[:port]`, comma or space separated) or `*`. */
+export function parseOrigins(text: string, option: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      if (entry === '*') return '*';
+      try {
+        const url = new URL(entry);
+        if (url.origin === 'null') throw new Error('no origin');
+        return url.origin.toLowerCase();
+      } catch {
+        throw new ConfigError(`--${option}: expected origins like http://localhost:3000 or *, got "${entry}"`);
+      }
+    });
+}
+
 /** Parses `"user:pass user2:pass2"` (spaces, commas or new lines between pairs). */
 export function parseCredentials(text: string, option: string): Credential[] {
   const pairs = text.split(/[\s,]+/).filter((p) => p && !p.startsWith('#'));
@@ -240,30 +288,6 @@ function readText(path: string, option: string): string {
   } catch (err) {
     throw new ConfigError(`--${option}: cannot read ${path}: ${(err as Error).message}`);
   }
-}
-
-/** Where and how releases and auto-relay send. */
-export interface RelayConfig {
-  host: string;
-  port: number;
-  starttls: boolean;
-  tls: boolean;
-  insecureTls: boolean;
-  username: string;
-  password: string;
-  allowedRecipients: RegExp | null;
-  /** `--smtp-relay-all`. */
-  all: boolean;
-  /** `--smtp-relay-matching`. */
-  matching: RegExp | null;
-}
-
-/** The webhook target and its rate. */
-export interface WebhookConfig {
-  url: URL;
-  /** POSTs a second; 0 = unlimited. */
-  limit: number;
-  burst: number;
 }
 
 function parseRegExp(value: string | undefined, option: string): RegExp | null {
@@ -396,6 +420,7 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     verbose,
     logLevel: options.logLevel ?? (verbose ? 'debug' : 'info'),
     webRoot: options.webRoot ?? null,
+    apiCors: parseOrigins(options.apiCors ?? '', 'api-cors'),
     ...parseBeyondCapture(options),
     ...parseUiAccess(options),
   };

@@ -6,6 +6,14 @@ export const ApiErrors = {
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   BAD_REQUEST: { status: 400, message: 'Bad request' },
+  // The API (issue 3). Mailpit answers bad input with 400 and a text message, missing things with 404.
+  BAD_SEARCH: { status: 400, message: 'Invalid search query' },
+  PART_NOT_FOUND: { status: 404, message: 'Part not found' },
+  NO_HTML: { status: 404, message: 'This message has no HTML part' },
+  TAG_NOT_FOUND: { status: 404, message: 'Tag not found' },
+  SEND_REFUSED: { status: 400, message: 'Cannot send this message' },
+  // Ours: /api/v1/wait answers 408 when the messages did not arrive in time.
+  WAIT_TIMEOUT: { status: 408, message: 'No matching message arrived in time' },
   // --ui-auth: the answer carries `WWW-Authenticate: Basic` so that browsers ask for credentials.
   UNAUTHORIZED: { status: 401, message: 'Authentication required' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },

@@ -37,6 +37,17 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
   };
 }
 
+/**
+ * The decoded text of a message's main text part, for body-word search: the same bounded walk as the
+ * summary, no full MIME parse, at most `sourceBytes` of the part decoded.
+ */
+export function bodyText(raw: Buffer, sourceBytes: number): string {
+  const { headerEnd, bodyStart } = splitHeader(raw);
+  const walk = new PartWalk(raw);
+  walk.visit(parseHeaders(raw.toString('utf8', 0, headerEnd)), bodyStart, raw.length, 0);
+  return walk.text(sourceBytes);
+}
+
 function decodeWords(value: string): string {
   try {
     return libmime.decodeWords(value).replace(/\s+/g, ' ').trim();
@@ -139,6 +150,14 @@ class PartWalk {
     }
     if (mime === 'text/plain' && !this.#text && !named) this.#text = { html: false, headers, start, end };
     if (mime === 'text/html' && !this.#html && !named) this.#html = { html: true, headers, start, end };
+  }
+
+  /** The decoded main text (plain, or HTML as text) from up to `sourceBytes` of its body. */
+  text(_sourceBytes: number): string {
+    const part = this.#text ?? this.#html;
+    if (!part) return '';
+    const text = decodeBody(this.raw, part);
+    return part.html ? htmlToText(text) : text;
   }
 
   snippet(): string {

@@ -1,16 +1,44 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
-import { IdParamsSchema } from '@pigeonhole/shared/schemas/common';
-import { MessagesListSchema, PageQuerySchema } from '@pigeonhole/shared/schemas/messages';
+import type { FastifyRequest } from 'fastify';
+import { OkTextSchema } from '@pigeonhole/shared/schemas/common';
+import {
+  DeleteBodySchema,
+  DeleteSearchQuerySchema,
+  MessagesListSchema,
+  PageQuerySchema,
+  SearchQuerySchema,
+  SetReadBodySchema,
+} from '@pigeonhole/shared/schemas/messages';
+import { runSearch } from '../api-context';
+import { searchAll, SearchSyntaxError } from '../../search/search';
 import { apiError } from '../errors';
 
-/** Mailpit API v1: the message list and raw message. */
+/** Requests that came without a body: MailHog's "delete all" is told apart by this. */
+const bodyless = new WeakSet<FastifyRequest>();
+
+/** Mailpit accepts these routes without a body (Go decodes nothing into zero values); so do we. */
+async function emptyBodyIsObject(req: FastifyRequest): Promise<void> {
+  if (req.body === undefined || req.body === null) {
+    bodyless.add(req);
+    req.body = {};
+  }
+}
+
+/** Mailpit API v1: the message list, read state of many, and deleting many (or all). */
 export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
 
   app.get(
     Routes.messages,
-    { schema: { querystring: PageQuerySchema, response: { 200: MessagesListSchema } } },
+    {
+      schema: {
+        tags: ['Mailpit API v1'],
+        summary: 'List messages, newest first',
+        querystring: PageQuerySchema,
+        response: { 200: MessagesListSchema },
+      },
+    },
     async (req) => {
       const start = req.query.start ?? 0;
       const limit = req.query.limit ?? 50;
@@ -28,10 +56,103 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get(Routes.messageRaw, { schema: { params: IdParamsSchema } }, async (req, reply) => {
-    const id = req.params.id;
-    const message = id === 'latest' ? store.latest() : store.get(id);
-    if (!message) throw apiError('MESSAGE_NOT_FOUND');
-    return reply.type('text/plain; charset=utf-8').send(message.raw);
-  });
+  app.put(
+    Routes.messages,
+    {
+      schema: {
+        tags: ['Mailpit API v1'],
+        summary: 'Mark messages read or unread: these IDs, every search match, or all',
+        body: SetReadBodySchema,
+        response: { 200: OkTextSchema },
+      },
+      preValidation: emptyBodyIsObject,
+    },
+    async (req, reply) => {
+      const body = req.body;
+      // Go's zero value: Mailpit treats a missing `Read` as false.
+      const read = body.Read ?? false;
+      let ids: Iterable<string>;
+      if (body.IDs && body.IDs.length > 0) ids = body.IDs;
+      else if (body.Search?.trim()) {
+        try {
+          ids = searchAll(store, body.Search).map((m) => m.id);
+        } catch (err) {
+          if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
+          throw err;
+        }
+      } else ids = [...store.newestFirst()].map((m) => m.id);
+      store.setRead(ids, read);
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
+
+  app.delete(
+    Routes.messages,
+    {
+      schema: {
+        tags: ['Mailpit API v1', 'MailHog API'],
+        summary: 'Delete these messages; without IDs, delete all',
+        description:
+          'With no body this is also MailHog\'s "delete all", answered with an empty body because the mailhog client JSON-parses any non-empty answer.',
+        body: DeleteBodySchema,
+      },
+      preValidation: emptyBodyIsObject,
+    },
+    async (req, reply) => {
+      const ids = req.body.IDs ?? [];
+      if (ids.length > 0) {
+        store.delete(ids);
+        return reply.type('text/plain; charset=utf-8').send('ok');
+      }
+      store.clear();
+      // No body at all: MailHog's `DELETE /api/v1/messages`; its npm client JSON-parses any
+      // non-empty answer, so the answer is empty. Mailpit's clients ignore the text.
+      if (bodyless.has(req)) return reply.code(200).send();
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
+
+  app.get(
+    Routes.search,
+    {
+      schema: {
+        tags: ['Mailpit API v1'],
+        summary: "Search messages with Mailpit's query syntax",
+        querystring: SearchQuerySchema,
+        response: { 200: MessagesListSchema },
+      },
+    },
+    async (req) => {
+      const start = req.query.start ?? 0;
+      const limit = req.query.limit ?? 50;
+      const result = runSearch(store, req.query.query, start, limit, req.query.tz);
+      return {
+        total: store.count,
+        unread: store.unread,
+        count: result.page.length,
+        messages_count: result.matched,
+        messages_unread: result.unread,
+        start,
+        tags: store.tags,
+        messages: result.page.map((m) => m.summary),
+      };
+    },
+  );
+
+  app.delete(
+    Routes.search,
+    {
+      schema: {
+        tags: ['Mailpit API v1'],
+        summary: 'Delete every message matching a search',
+        querystring: DeleteSearchQuerySchema,
+        response: { 200: OkTextSchema },
+      },
+    },
+    async (req, reply) => {
+      const ids = runSearch(store, req.query.query, 0, Number.MAX_SAFE_INTEGER, req.query.tz).page.map((m) => m.id);
+      store.delete(ids);
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
 };

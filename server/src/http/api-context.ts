@@ -1,0 +1,91 @@
+import fp from 'fastify-plugin';
+import { MessageParser } from '../mail/parse';
+import { search, SearchSyntaxError } from '../search/search';
+import type { MessageStore } from '../store/store';
+import type { StoredMessage } from '../store/types';
+import { apiError } from './errors';
+
+/** Counters Mailpit reports as `RuntimeStats`, kept from store events. */
+export interface RuntimeCounters {
+  startedAt: number;
+  accepted: number;
+  acceptedBytes: number;
+  deleted: number;
+}
+
+/** What the API routes share besides the store: the parse cache and the runtime counters. */
+export interface ApiServices {
+  parser: MessageParser;
+  runtime: RuntimeCounters;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    api: ApiServices;
+  }
+}
+
+/** Parses kept: enough for a UI paging through messages; bytes bound the big ones. */
+const PARSE_CACHE = { maxEntries: 200, maxBytes: 64 * 1024 * 1024 };
+
+/**
+ * Decorates `app.api` and keeps it in step with the store: parses of deleted messages are dropped,
+ * counters follow `added`, `deleted` and `cleared`. The store is subscribed to, never the reverse.
+ */
+export const apiServicesPlugin = fp(
+  async (app) => {
+    const { store } = app.pigeonhole;
+    const parser = new MessageParser(PARSE_CACHE);
+    const runtime: RuntimeCounters = { startedAt: Date.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
+    let known = store.count;
+    const unsubscribe = store.subscribe((event) => {
+      switch (event.type) {
+        case 'added':
+          known++;
+          runtime.accepted++;
+          runtime.acceptedBytes += event.message.raw.length;
+          break;
+        case 'deleted':
+          known -= event.ids.length;
+          runtime.deleted += event.ids.length;
+          parser.forget(event.ids);
+          break;
+        case 'cleared':
+          runtime.deleted += known;
+          known = 0;
+          parser.clear();
+          break;
+        case 'updated':
+          break;
+      }
+    });
+    app.decorate('api', { parser, runtime });
+    app.addHook('onClose', async () => unsubscribe());
+  },
+  { name: 'pigeonhole-api-services' },
+);
+
+/** Runs a search, turning a syntax error into a 400 with its message. */
+export function runSearch(store: MessageStore, query: string, start: number, limit: number, tz?: string) {
+  try {
+    return search(store, query, start, limit, tz);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
+    throw err;
+  }
+}
+
+/**
+ * The message an `{ID}` names: an ID, or `latest` (the newest message, or with `?query=` the newest
+ * match, as Mailpit's `LatestID`). 404 when there is none.
+ */
+export function resolveMessage(store: MessageStore, id: string, query?: string, tz?: string): StoredMessage {
+  let message: StoredMessage | undefined;
+  if (id === 'latest') {
+    message = query?.trim() ? runSearch(store, query, 0, 1, tz).page[0] : store.latest();
+  } else {
+    message = store.get(id);
+  }
+  if (!message) throw apiError('MESSAGE_NOT_FOUND');
+  return message;
+}

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Routes } from '@pigeonhole/shared/routes';
+import { IdParamsSchema } from '@pigeonhole/shared/schemas/common';
+import { MailHogPageQuerySchema, MailHogSearchQuerySchema } from '@pigeonhole/shared/schemas/mailhog';
+import { safeContentDisposition } from '../../mail/content-disposition';
+import { toMailHog } from '../../mail/mailhog';
+import type { StoredMessage } from '../../store/types';
+import { recordOf } from '../../search/record';
+import { apiError } from '../errors';
+
+const TAGS = ['MailHog API'];
+
+function list(messages: StoredMessage[], total: number, start: number) {
+  return { total, count: messages.length, start, items: messages.map(toMailHog) };
+}
+
+/**
+ * MailHog's `kind` search (`storage/memory.go`): case-insensitive substring of the sender, of a
+ * recipient, or of the whole message (`containing`).
+ */
+function mailhogMatch(kind: 'from' | 'to' | 'containing', query: string): (m: StoredMessage) => boolean {
+  const q = query.toLowerCase();
+  if (kind === 'from') return (m) => m.envelope.mailFrom.toLowerCase().includes(q) || recordOf(m).from.includes(q);
+  if (kind === 'to') {
+    return (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || recordOf(m).addressed.includes(q);
+  }
+  return (m) => recordOf(m).text.includes(q) || m.raw.toString('utf8').toLowerCase().includes(q);
+}
+
+/**
+ * MailHog API v2 (list, search) and the v1 routes its clients call (delete one, download). The
+ * answers to deletes are empty: the `mailhog` npm client JSON-parses any non-empty body.
+ */
+export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.pigeonhole;
+
+  app.get(
+    Routes.mailhogMessages,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'List messages, newest first, MailHog shape',
+        querystring: MailHogPageQuerySchema,
+      },
+    },
+    async (req) => {
+      const start = req.query.start ?? 0;
+      return list(store.page(start, req.query.limit ?? 50), store.count, start);
+    },
+  );
+
+  app.get(
+    Routes.mailhogSearch,
+    {
+      schema: { tags: TAGS, summary: 'Search by kind: from, to or containing', querystring: MailHogSearchQuerySchema },
+    },
+    async (req) => {
+      const start = req.query.start ?? 0;
+      const limit = req.query.limit ?? 50;
+      const test = mailhogMatch(req.query.kind, req.query.query);
+      const page: StoredMessage[] = [];
+      let total = 0;
+      for (const message of store.newestFirst()) {
+        if (!test(message)) continue;
+        if (total >= start && page.length < limit) page.push(message);
+        total++;
+      }
+      return list(page, total, start);
+    },
+  );
+
+  app.delete(
+    Routes.mailhogMessage,
+    { schema: { tags: TAGS, summary: 'Delete one message (empty answer)', params: IdParamsSchema } },
+    async (req, reply) => {
+      if (!store.get(req.params.id)) throw apiError('MESSAGE_NOT_FOUND');
+      store.delete([req.params.id]);
+      return reply.code(200).send();
+    },
+  );
+
+  app.get(
+    Routes.mailhogDownload,
+    { schema: { tags: TAGS, summary: 'Download the raw message as .eml', params: IdParamsSchema } },
+    async (req, reply) => {
+      const message = store.get(req.params.id);
+      if (!message) throw apiError('MESSAGE_NOT_FOUND');
+      return reply
+        .type('message/rfc822')
+        .header('Content-Disposition', safeContentDisposition('attachment', `${message.id}.eml`))
+        .send(message.raw);
+    },
+  );
+};

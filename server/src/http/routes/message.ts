@@ -1,0 +1,138 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Routes } from '@pigeonhole/shared/routes';
+import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
+import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
+import { inlineSafe, safeContentDisposition } from '../../mail/content-disposition';
+import { findPart, headersOf, toMessage } from '../../mail/message';
+import { thumbnail } from '../../mail/thumbnail';
+import { resolveMessage } from '../api-context';
+import { apiError } from '../errors';
+
+const TAGS = ['Mailpit API v1'];
+
+/** Mailpit API v1: one message, its headers, raw source, parts and thumbnails; and our session view. */
+export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.pigeonhole;
+  const { parser } = app.api;
+
+  app.get(
+    Routes.message,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The full message; marks it read, as Mailpit does',
+        params: IdParamsSchema,
+        querystring: LatestQuerySchema,
+        response: { 200: MessageSchema },
+      },
+    },
+    async (req) => {
+      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const parsed = await parser.parse(message);
+      store.setRead([message.id], true);
+      return toMessage(message, parsed);
+    },
+  );
+
+  app.get(
+    Routes.messageHeaders,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Every header by name (Go canonical case, sorted), raw values in order',
+        params: IdParamsSchema,
+        querystring: LatestQuerySchema,
+        response: { 200: HeadersSchema },
+      },
+    },
+    async (req) => headersOf(resolveMessage(store, req.params.id, req.query.query, req.query.tz).raw),
+  );
+
+  app.get(
+    Routes.messageRaw,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The exact bytes as received',
+        params: IdParamsSchema,
+        querystring: LatestQuerySchema,
+      },
+    },
+    async (req, reply) => {
+      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      return reply.type('text/plain; charset=utf-8').send(message.raw);
+    },
+  );
+
+  app.get(
+    Routes.messagePart,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The decoded bytes of an attachment or inline part',
+        params: PartParamsSchema,
+      },
+    },
+    async (req, reply) => {
+      const message = resolveMessage(store, req.params.id);
+      const part = findPart(await parser.parse(message), req.params.partId);
+      if (!part) throw apiError('PART_NOT_FOUND');
+      // Types a browser could run as a page (HTML, SVG, XML) always download, whatever the mail says.
+      const inline = inlineSafe(part.ContentType);
+      return reply
+        .type(inline ? part.ContentType : 'application/octet-stream')
+        .header('Content-Disposition', safeContentDisposition(inline ? 'inline' : 'attachment', part.FileName))
+        .header('X-Content-Type-Options', 'nosniff')
+        .send(part.content);
+    },
+  );
+
+  app.get(
+    Routes.messagePartThumb,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'A 180x120 JPEG thumbnail of an image part (blank for other parts)',
+        params: PartParamsSchema,
+      },
+    },
+    async (req, reply) => {
+      const message = resolveMessage(store, req.params.id);
+      const part = findPart(await parser.parse(message), req.params.partId);
+      if (!part) throw apiError('PART_NOT_FOUND');
+      const jpeg = await thumbnail(part.content, part.ContentType);
+      return reply.type('image/jpeg').header('Cache-Control', 'private, max-age=3600').send(jpeg);
+    },
+  );
+
+  app.get(
+    Routes.messageSession,
+    {
+      schema: {
+        tags: ['Pigeonhole'],
+        summary: 'How the message arrived: client, HELO, TLS, AUTH user, envelope and transcript',
+        params: IdParamsSchema,
+        querystring: LatestQuerySchema,
+        response: { 200: SessionSchema },
+      },
+    },
+    async (req) => {
+      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const session = message.session;
+      return {
+        ClientAddress: session.clientAddress,
+        Helo: session.helo,
+        Secure: session.secure,
+        TLS: session.tls ? { Protocol: session.tls.protocol, Cipher: session.tls.cipher } : null,
+        Username: session.username,
+        MailFrom: message.envelope.mailFrom,
+        RcptTo: message.envelope.rcptTo,
+        Transcript: session.transcript.map((line) => ({
+          At: new Date(line.at).toISOString(),
+          Direction: line.direction,
+          Line: line.line,
+        })),
+      };
+    },
+  );
+};

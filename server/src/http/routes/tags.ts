@@ -1,0 +1,100 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Routes } from '@pigeonhole/shared/routes';
+import { OkTextSchema } from '@pigeonhole/shared/schemas/common';
+import { apiError } from '../errors';
+import {
+  RenameTagBodySchema,
+  SetTagsBodySchema,
+  TagListSchema,
+  TagParamsSchema,
+} from '@pigeonhole/shared/schemas/tags';
+
+const TAGS = ['Mailpit API v1'];
+
+/** Tag characters Mailpit keeps (`tools.CleanTag`); anything else is dropped. */
+const TAG_JUNK = /[^a-zA-Z0-9\-_.\s/:]+/g;
+
+/** Cleans tag names as Mailpit does, dropping empty ones and duplicates. */
+export function cleanTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.replace(TAG_JUNK, '').replace(/\s+/g, ' ').trim()).filter(Boolean))];
+}
+
+/** Mailpit API v1 tags: list, set on messages, rename, delete. */
+export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.pigeonhole;
+
+  app.get(
+    Routes.tags,
+    { schema: { tags: TAGS, summary: 'Every tag in use, sorted', response: { 200: TagListSchema } } },
+    async () => store.tags,
+  );
+
+  app.put(
+    Routes.tags,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Set (replace) the tags of these messages; an empty list removes them',
+        body: SetTagsBodySchema,
+        response: { 200: OkTextSchema },
+      },
+    },
+    async (req, reply) => {
+      const tags = cleanTags(req.body.Tags ?? []);
+      for (const id of req.body.IDs) store.setTags(id, tags);
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
+
+  app.put(
+    Routes.tag,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Rename a tag on every message',
+        params: TagParamsSchema,
+        body: RenameTagBodySchema,
+        response: { 200: OkTextSchema },
+      },
+    },
+    async (req, reply) => {
+      const [name] = cleanTags([req.body.Name]);
+      if (!name) throw apiError('BAD_REQUEST', 'Invalid tag name');
+      const from = req.params.tag.toLowerCase();
+      for (const message of [...store.newestFirst()]) {
+        const tags = message.summary.Tags;
+        if (!tags.some((t) => t.toLowerCase() === from)) continue;
+        store.setTags(
+          message.id,
+          tags.map((t) => (t.toLowerCase() === from ? name : t)),
+        );
+      }
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
+
+  app.delete(
+    Routes.tag,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Remove a tag from every message',
+        params: TagParamsSchema,
+        response: { 200: OkTextSchema },
+      },
+    },
+    async (req, reply) => {
+      const gone = req.params.tag.toLowerCase();
+      for (const message of [...store.newestFirst()]) {
+        const tags = message.summary.Tags;
+        if (tags.some((t) => t.toLowerCase() === gone)) {
+          store.setTags(
+            message.id,
+            tags.filter((t) => t.toLowerCase() !== gone),
+          );
+        }
+      }
+      return reply.type('text/plain; charset=utf-8').send('ok');
+    },
+  );
+};

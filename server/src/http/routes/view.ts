@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { pathOf, Routes } from '@pigeonhole/shared/routes';
+import { IdParamsSchema, LatestQuerySchema } from '@pigeonhole/shared/schemas/common';
+import { rewriteCids } from '../../mail/html-view';
+import { resolveMessage } from '../api-context';
+import { apiError } from '../errors';
+
+const TAGS = ['Mailpit views'];
+
+/**
+ * The message HTML is hostile: served alone it must not run script in our origin, so it goes out
+ * with a CSP that allows no script at all and sandboxes the document (what Mailpit's
+ * `/view/{ID}.html` is for is front-end testing of the markup, not running it).
+ */
+const HTML_VIEW_CSP =
+  "sandbox allow-popups allow-popups-to-escape-sandbox; script-src 'none'; object-src 'none'; base-uri 'none'";
+
+/** Mailpit's `/view/{ID}.html` and `/view/{ID}.txt` for front-end testing, and `/view/latest`. */
+export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.pigeonhole;
+  const { parser } = app.api;
+
+  // Registered before `/view/:id.html` so `latest` without a suffix is this route.
+  app.get(
+    Routes.viewLatest,
+    {
+      schema: { tags: TAGS, summary: 'Redirects to the newest message in the web UI', querystring: LatestQuerySchema },
+    },
+    async (req, reply) => {
+      const message = resolveMessage(store, 'latest', req.query.query, req.query.tz);
+      return reply.redirect(`/view/${encodeURIComponent(message.id)}`, 302);
+    },
+  );
+
+  app.get(
+    Routes.viewHtml,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The HTML part as a page, cid: references pointing at part URLs (404 without HTML)',
+        params: IdParamsSchema,
+        querystring: LatestQuerySchema,
+      },
+    },
+    async (req, reply) => {
+      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const parsed = await parser.parse(message);
+      if (!parsed.html) throw apiError('NO_HTML');
+      const html = rewriteCids(parsed.html, parsed, (partId) => pathOf('messagePart', { id: message.id, partId }));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('Content-Security-Policy', HTML_VIEW_CSP)
+        .header('X-Content-Type-Options', 'nosniff')
+        .send(html);
+    },
+  );
+
+  app.get(
+    Routes.viewText,
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The plain-text part',
+        params: IdParamsSchema,
+        querystring: LatestQuerySchema,
+      },
+    },
+    async (req, reply) => {
+      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const parsed = await parser.parse(message);
+      return reply.type('text/plain; charset=utf-8').send(parsed.text);
+    },
+  );
+};

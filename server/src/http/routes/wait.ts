@@ -1,0 +1,102 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Routes } from '@pigeonhole/shared/routes';
+import { MessagesListSchema, type MessagesList } from '@pigeonhole/shared/schemas/messages';
+import { parseWaitTimeout, WaitQuerySchema } from '@pigeonhole/shared/schemas/wait';
+import { matcher, SearchSyntaxError } from '../../search/search';
+import type { MessageStore } from '../../store/store';
+import { runSearch } from '../api-context';
+import { apiError } from '../errors';
+
+function listOf(store: MessageStore, query: string, limit: number, tz: string | undefined): MessagesList {
+  const result = runSearch(store, query, 0, limit, tz);
+  return {
+    total: store.count,
+    unread: store.unread,
+    count: result.page.length,
+    messages_count: result.matched,
+    messages_unread: result.unread,
+    start: 0,
+    tags: store.tags,
+    messages: result.page.map((m) => m.summary),
+  };
+}
+
+/**
+ * Ours: `/api/v1/wait`, a long-poll that answers as soon as `count` messages match, driven by store
+ * events rather than a polling loop. Each new message is tested alone; the store is scanned again
+ * only when enough may match, or after a delete or an update changed what matches.
+ */
+export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.pigeonhole;
+
+  app.get(
+    Routes.wait,
+    {
+      schema: {
+        tags: ['Pigeonhole'],
+        summary: 'Wait until count messages match the query (408 at the timeout)',
+        querystring: WaitQuerySchema,
+        response: { 200: MessagesListSchema },
+      },
+    },
+    async (req, reply) => {
+      const query = req.query.query ?? '';
+      const count = req.query.count ?? 1;
+      const tz = req.query.tz;
+      const limit = Math.max(count, req.query.limit ?? 50);
+      const timeoutMs = parseWaitTimeout(req.query.timeout);
+      let test: ReturnType<typeof matcher>;
+      try {
+        test = matcher(query, tz);
+      } catch (err) {
+        if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
+        throw err;
+      }
+      const now = listOf(store, query, limit, tz);
+      if (now.messages_count >= count) return now;
+
+      return new Promise<MessagesList>((resolve, reject) => {
+        let matched = now.messages_count;
+        let stale = false;
+        let settled = false;
+        const finish = (settle: () => void): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          unsubscribe();
+          reply.raw.off('close', onClose);
+          settle();
+        };
+        const check = (): void => {
+          const list = listOf(store, query, limit, tz);
+          matched = list.messages_count;
+          stale = false;
+          if (matched >= count) finish(() => resolve(list));
+        };
+        const unsubscribe = store.subscribe((event) => {
+          if (event.type === 'added') {
+            if (!test(event.message)) return;
+            if (stale || ++matched >= count) check();
+          } else if (event.type === 'updated') {
+            // Read state and tags can change what `is:` and `tag:` match.
+            check();
+          } else {
+            stale = true;
+          }
+        });
+        const timer = setTimeout(
+          () =>
+            finish(() =>
+              reject(
+                apiError('WAIT_TIMEOUT', `${matched} of ${count} message(s) matching "${query}" after ${timeoutMs} ms`),
+              ),
+            ),
+          timeoutMs,
+        );
+        // The client went away: stop listening (nothing can be answered any more).
+        const onClose = (): void => finish(() => reject(apiError('WAIT_TIMEOUT', 'client closed the connection')));
+        reply.raw.on('close', onClose);
+      });
+    },
+  );
+};

@@ -1,0 +1,120 @@
+import type { MailHogContent, MailHogMessage, MailHogPath } from '@pigeonhole/shared/schemas/mailhog';
+import type { StoredMessage } from '../store/types';
+import { splitHeader } from './headers';
+
+/** Parts and depth kept in MailHog's MIME view; a hostile tree of 100,000 parts costs no more. */
+const MAX_PARTS = 500;
+const MAX_DEPTH = 10;
+
+/** MailHog's `PathFromString`: `user@domain` split at the last `@`, no relays, no params. */
+export function mailhogPath(address: string): MailHogPath {
+  const clean = address.replace(/^<|>$/g, '');
+  const at = clean.lastIndexOf('@');
+  return {
+    Relays: null,
+    Mailbox: at === -1 ? clean : clean.slice(0, at),
+    Domain: at === -1 ? '' : clean.slice(at + 1),
+    Params: '',
+  };
+}
+
+/**
+ * Headers with their names as written and raw (undecoded) values, as MailHog's `ContentFromString`
+ * keeps them: the `mailhog` client decodes RFC 2047 words and reads `Headers['Content-Type']` itself.
+ */
+function rawHeaders(text: string): Record<string, string[]> {
+  const headers: Record<string, string[]> = {};
+  let last: string[] | null = null;
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    if ((line.startsWith(' ') || line.startsWith('\t')) && last && last.length > 0) {
+      last[last.length - 1] += ` ${line.trim()}`;
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    if (!Object.hasOwn(headers, name)) headers[name] = [];
+    last = headers[name]!;
+    last.push(line.slice(colon + 1).trim());
+  }
+  return headers;
+}
+
+function headerValue(headers: Record<string, string[]>, name: string): string {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key ? (headers[key]![0] ?? '') : '';
+}
+
+function boundaryOf(contentType: string): string | null {
+  if (!/^\s*multipart\//i.test(contentType)) return null;
+  const match = /boundary\s*=\s*(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return match ? (match[1] ?? match[2] ?? null) : null;
+}
+
+interface Budget {
+  parts: number;
+}
+
+/** MailHog's `Content` of a byte range: headers, the undecoded body, and for multipart its parts. */
+function content(raw: Buffer, start: number, end: number, depth: number, budget: Budget): MailHogContent {
+  const split = splitHeader(raw, start, end);
+  const headers = rawHeaders(raw.toString('utf8', start, split.headerEnd));
+  const body = raw.toString('utf8', Math.min(split.bodyStart, end), end);
+  const boundary = boundaryOf(headerValue(headers, 'content-type'));
+  const mime =
+    boundary && depth < MAX_DEPTH ? { Parts: parts(raw, boundary, split.bodyStart, end, depth, budget) } : null;
+  return { Headers: headers, Body: body, Size: end - start, MIME: mime };
+}
+
+function parts(
+  raw: Buffer,
+  boundary: string,
+  start: number,
+  end: number,
+  depth: number,
+  budget: Budget,
+): MailHogContent[] {
+  const out: MailHogContent[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let partStart = -1;
+  let at = raw.indexOf(delimiter, start);
+  while (at !== -1 && at < end && budget.parts < MAX_PARTS) {
+    const lineStart = at === start || raw[at - 1] === 0x0a;
+    if (lineStart) {
+      if (partStart !== -1) {
+        let partEnd = at;
+        if (raw[partEnd - 1] === 0x0a) partEnd--;
+        if (raw[partEnd - 1] === 0x0d) partEnd--;
+        budget.parts++;
+        out.push(content(raw, partStart, Math.max(partStart, partEnd), depth + 1, budget));
+      }
+      if (raw[at + delimiter.length] === 0x2d && raw[at + delimiter.length + 1] === 0x2d) break;
+      const eol = raw.indexOf(0x0a, at + delimiter.length);
+      partStart = eol === -1 || eol >= end ? end : eol + 1;
+    }
+    at = raw.indexOf(delimiter, at + delimiter.length);
+  }
+  return out;
+}
+
+/**
+ * A stored message in MailHog's `data.Message` shape. `MIME` is null unless the message is
+ * multipart, and bodies stay transfer-encoded, exactly as MailHog serves them.
+ */
+export function toMailHog(message: StoredMessage): MailHogMessage {
+  const top = content(message.raw, 0, message.raw.length, 0, { parts: 0 });
+  return {
+    ID: message.id,
+    From: message.envelope.mailFrom ? mailhogPath(message.envelope.mailFrom) : null,
+    To: message.envelope.rcptTo.map(mailhogPath),
+    Content: { Headers: top.Headers, Body: top.Body, Size: message.raw.length, MIME: null },
+    Created: message.summary.Created,
+    MIME: top.MIME,
+    Raw: {
+      From: message.envelope.mailFrom,
+      To: message.envelope.rcptTo,
+      Data: message.raw.toString('utf8'),
+      Helo: message.session.helo,
+    },
+  };
+}

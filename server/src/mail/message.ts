@@ -1,0 +1,89 @@
+import type { Message } from '@pigeonhole/shared/schemas/message';
+import type { Headers } from '@pigeonhole/shared/schemas/message';
+import type { StoredMessage } from '../store/types';
+import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
+import type { ParsedMessage, ParsedPart } from './parse';
+
+/** The header block of a stored message, by lower-case name. */
+export function headerMap(raw: Buffer): HeaderMap {
+  return parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd));
+}
+
+/**
+ * Go's `textproto.CanonicalMIMEHeaderKey`: `message-id` becomes `Message-Id`. Mailpit's headers route
+ * marshals Go's `mail.Header`, so its clients look headers up by these keys.
+ */
+export function canonicalHeaderName(name: string): string {
+  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+/** Mailpit's `/headers` answer: canonical names, sorted (Go marshals maps sorted), raw values. */
+export function headersOf(raw: Buffer): Headers {
+  const out: Headers = {};
+  const map = headerMap(raw);
+  for (const name of [...map.keys()].map(canonicalHeaderName).sort()) out[name] = [];
+  for (const [name, values] of map) out[canonicalHeaderName(name)]!.push(...values);
+  return out;
+}
+
+/**
+ * `List-Unsubscribe` as Mailpit reports it: the header, the `<...>` links (mailto: and http(s):), and
+ * a note of what is wrong with it.
+ */
+export function listUnsubscribe(headers: HeaderMap): Message['ListUnsubscribe'] {
+  const header = first(headers, 'list-unsubscribe');
+  const post = first(headers, 'list-unsubscribe-post');
+  const links: string[] = [];
+  const errors: string[] = [];
+  if (header) {
+    for (const match of header.matchAll(/<([^>]*)>/g)) {
+      const link = match[1]!.trim();
+      if (/^(mailto:|https?:)/i.test(link)) links.push(link);
+      else errors.push(`unsupported link "${link}"`);
+    }
+    if (links.length === 0 && errors.length === 0) errors.push('no <link> found');
+    if (post && !links.some((l) => /^https:/i.test(l))) errors.push('List-Unsubscribe-Post needs an https link');
+  }
+  return { Header: header, Links: links, Errors: errors.join('; '), HeaderPost: post };
+}
+
+function publicPart(part: ParsedPart): Message['Attachments'][number] {
+  const { PartID, FileName, ContentType, ContentID, Size, Checksums } = part;
+  return { PartID, FileName, ContentType, ContentID, Size, Checksums };
+}
+
+/**
+ * Mailpit's full `Message` from the stored summary (addresses, subject and tags exactly as the list
+ * shows them) and the parse (bodies and parts).
+ */
+export function toMessage(message: StoredMessage, parsed: ParsedMessage): Message {
+  const s = message.summary;
+  const headers = headerMap(message.raw);
+  const returnPath = first(headers, 'return-path').replace(/^<|>$/g, '').trim() || message.envelope.mailFrom;
+  return {
+    ID: s.ID,
+    MessageID: s.MessageID,
+    From: s.From,
+    To: s.To,
+    Cc: s.Cc,
+    Bcc: s.Bcc,
+    ReplyTo: s.ReplyTo,
+    ReturnPath: returnPath,
+    Subject: s.Subject,
+    ListUnsubscribe: listUnsubscribe(headers),
+    // Mailpit falls back to the time received when the Date header is missing or bad.
+    Date: (parsed.date ?? new Date(s.Created)).toISOString(),
+    Tags: s.Tags,
+    Username: s.Username,
+    Text: parsed.text,
+    HTML: parsed.html,
+    Size: s.Size,
+    Inline: parsed.inline.map(publicPart),
+    Attachments: parsed.attachments.map(publicPart),
+  };
+}
+
+/** The attachment or inline part with this PartID. */
+export function findPart(parsed: ParsedMessage, partId: string): ParsedPart | undefined {
+  return parsed.attachments.find((p) => p.PartID === partId) ?? parsed.inline.find((p) => p.PartID === partId);
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { simpleParser, type Attachment as MailparserAttachment } from 'mailparser';
+import type { StoredMessage } from '../store/types';
+
+/** One attachment or inline part, decoded, with the fields Mailpit lists. */
+export interface ParsedPart {
+  PartID: string;
+  FileName: string;
+  ContentType: string;
+  ContentID: string;
+  Size: number;
+  Checksums: { MD5: string; SHA1: string; SHA256: string };
+  /** `attachment` or `inline` (what the Content-Disposition said, `attachment` when absent). */
+  disposition: string;
+  content: Buffer;
+}
+
+/** What a full MIME parse gives: the bodies and every part, decoded. */
+export interface ParsedMessage {
+  text: string;
+  html: string;
+  /** The Date header, if it parses. */
+  date: Date | null;
+  attachments: ParsedPart[];
+  inline: ParsedPart[];
+  /** Rough memory held, for the cache's byte bound. */
+  bytes: number;
+}
+
+/** Limits of the parse cache. */
+export interface ParseCacheLimits {
+  /** Parsed messages kept. */
+  maxEntries: number;
+  /** Bytes of decoded bodies and parts kept. */
+  maxBytes: number;
+}
+
+/**
+ * A hostile message can hold 100,000 MIME parts; mailparser builds a node per part, so the tree is
+ * capped. Real mail has tens of parts; the raw bytes keep everything beyond the cap.
+ */
+const MAX_CHILD_NODES = 1000;
+/** HTML bodies beyond this are not converted to text (mailparser's own guard against slow regexes). */
+const MAX_HTML_TO_TEXT = 2 * 1024 * 1024;
+
+function checksums(content: Buffer): ParsedPart['Checksums'] {
+  return {
+    MD5: createHash('md5').update(content).digest('hex'),
+    SHA1: createHash('sha1').update(content).digest('hex'),
+    SHA256: createHash('sha256').update(content).digest('hex'),
+  };
+}
+
+function toPart(a: MailparserAttachment, fallbackId: string): ParsedPart {
+  const contentId = (a.contentId ?? '').replace(/^<|>$/g, '');
+  return {
+    PartID: a.partId ?? fallbackId,
+    // Mailpit shows the Content-ID where a part has no file name.
+    FileName: a.filename ?? contentId,
+    ContentType: a.contentType,
+    ContentID: contentId,
+    Size: a.content.length,
+    Checksums: checksums(a.content),
+    disposition: (a.contentDisposition ?? 'attachment').toLowerCase(),
+    content: a.content,
+  };
+}
+
+/**
+ * Inline or attachment, as Mailpit (enmime) sorts them: a part marked `inline`, or one inside
+ * multipart/related with a Content-ID, is inline; every other part with a name or a Content-ID is an
+ * attachment.
+ */
+function isInline(a: MailparserAttachment): boolean {
+  const disposition = (a.contentDisposition ?? '').toLowerCase();
+  if (disposition === 'attachment') return false;
+  return disposition === 'inline' || Boolean(a.related && a.contentId);
+}
+
+/** Parses raw bytes fully with mailparser. Never throws on bad mail: what cannot be parsed is left out. */
+export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
+  const mail = await simpleParser(raw, {
+    keepCidLinks: true,
+    skipImageLinks: true,
+    skipTextLinks: true,
+    skipTextToHtml: true,
+    maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
+    maxChildNodes: MAX_CHILD_NODES,
+  });
+  const attachments: ParsedPart[] = [];
+  const inline: ParsedPart[] = [];
+  mail.attachments.forEach((a, i) => {
+    const part = toPart(a, String(i + 1));
+    if (isInline(a)) inline.push(part);
+    else if (a.filename || a.contentId || a.contentDisposition === 'attachment' || !a.contentType.startsWith('text/'))
+      attachments.push(part);
+  });
+  const text = mail.text ?? '';
+  const html = typeof mail.html === 'string' ? mail.html : '';
+  const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;
+  const partBytes = [...attachments, ...inline].reduce((n, p) => n + p.content.length, 0);
+  return { text, html, date, attachments, inline, bytes: partBytes + (text.length + html.length) * 2 + 512 };
+}
+
+/**
+ * Parses messages on demand and keeps the results in an LRU bounded by count and by bytes, so that
+ * opening a message twice costs one parse and a run through many messages cannot grow memory. The
+ * ingest path never calls this (DESIGN.md: mailparser inline halves the ingest rate).
+ */
+export class MessageParser {
+  readonly #cache: LRUCache<string, ParsedMessage>;
+  readonly #pending = new Map<string, Promise<ParsedMessage>>();
+
+  constructor(limits: ParseCacheLimits) {
+    this.#cache = new LRUCache<string, ParsedMessage>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      // An entry larger than the whole budget is still returned, just not kept.
+      sizeCalculation: (value) => Math.max(1, Math.min(value.bytes, limits.maxBytes)),
+    });
+  }
+
+  /** The parsed message, from the cache or parsed now (concurrent callers share one parse). */
+  parse(message: StoredMessage): Promise<ParsedMessage> {
+    const cached = this.#cache.get(message.id);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.#pending.get(message.id);
+    if (!pending) {
+      pending = parseRaw(message.raw)
+        .catch(() => emptyParse())
+        .then((parsed) => {
+          this.#pending.delete(message.id);
+          this.#cache.set(message.id, parsed);
+          return parsed;
+        });
+      this.#pending.set(message.id, pending);
+    }
+    return pending;
+  }
+
+  /** Drops cached parses of messages that are gone. */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.#cache.delete(id);
+  }
+
+  /** Drops every cached parse. */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  /** Entries and bytes held (for tests and stats). */
+  get stats(): { entries: number; bytes: number } {
+    return { entries: this.#cache.size, bytes: this.#cache.calculatedSize };
+  }
+}
+
+function emptyParse(): ParsedMessage {
+  return { text: '', html: '', date: null, attachments: [], inline: [], bytes: 64 };
+}

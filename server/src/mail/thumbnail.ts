@@ -1,0 +1,63 @@
+import sharp from 'sharp';
+
+/** Mailpit's thumbnail size. */
+export const THUMB_WIDTH = 180;
+export const THUMB_HEIGHT = 120;
+
+/**
+ * Decompression bombs: a 40-megapixel limit (a 50 MB PNG can claim billions of pixels). sharp checks
+ * it from the header before decoding, and refuses the image.
+ */
+const MAX_INPUT_PIXELS = 40_000_000;
+
+/** Raster types we decode. SVG is left out: it is a document that can reference other resources. */
+const RASTER = /^image\/(png|jpe?g|gif|webp|avif|tiff|bmp)$/i;
+
+// Two cores are shared with SMTP and HTTP: one libvips thread per thumbnail is enough.
+sharp.concurrency(1);
+sharp.cache(false);
+
+let blank: Promise<Buffer> | undefined;
+
+/** A plain white 180x120 JPEG: what Mailpit answers for a part that is not an image. */
+function blankThumbnail(): Promise<Buffer> {
+  blank ??= sharp({
+    create: { width: THUMB_WIDTH, height: THUMB_HEIGHT, channels: 3, background: { r: 255, g: 255, b: 255 } },
+  })
+    .jpeg()
+    .toBuffer();
+  return blank;
+}
+
+/**
+ * A 180x120 JPEG thumbnail of an image part, as Mailpit makes them: larger images are scaled and
+ * cropped to fill the box, smaller ones are centred on white padding. Anything that is not a raster
+ * image, or fails to decode, gives the blank image.
+ */
+export async function thumbnail(content: Buffer, contentType: string): Promise<Buffer> {
+  if (!RASTER.test(contentType.split(';')[0]!.trim())) return blankThumbnail();
+  try {
+    const image = sharp(content, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
+    const { width = 0, height = 0 } = await image.metadata();
+    if (width >= THUMB_WIDTH && height >= THUMB_HEIGHT) {
+      return await image
+        .resize(THUMB_WIDTH, THUMB_HEIGHT, { fit: 'cover' })
+        .flatten({ background: '#ffffff' })
+        .jpeg({ quality: 80 })
+        .toBuffer();
+    }
+    const small = await image
+      .resize(THUMB_WIDTH, THUMB_HEIGHT, { fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' })
+      .png()
+      .toBuffer();
+    return await sharp({
+      create: { width: THUMB_WIDTH, height: THUMB_HEIGHT, channels: 3, background: { r: 255, g: 255, b: 255 } },
+    })
+      .composite([{ input: small, gravity: 'centre' }])
+      .jpeg({ quality: 80 })
+      .toBuffer();
+  } catch {
+    return blankThumbnail();
+  }
+}
