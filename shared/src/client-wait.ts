@@ -44,7 +44,8 @@ function quote(value: string): string {
 /** Builds the search query of a {@link WaitFilter}: `to:... from:... subject:"..." query`. */
 export function waitQuery(filter: WaitFilter): string {
   const parts: string[] = [];
-  if (filter.to) parts.push(`to:${quote(filter.to)}`);
+  // `addressed:` covers To, Cc and Bcc (the envelope), as the field's doc promises; `to:` is To only.
+  if (filter.to) parts.push(`addressed:${quote(filter.to)}`);
   if (filter.from) parts.push(`from:${quote(filter.from)}`);
   if (filter.subject) parts.push(`subject:${quote(filter.subject)}`);
   if (filter.query) parts.push(filter.query.trim());
