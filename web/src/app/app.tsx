@@ -1,25 +1,18 @@
-import { PigeonholeClient } from '@pigeonhole/shared/client';
-import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { useEffect, useState } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Inbox } from './inbox';
 
-const client = new PigeonholeClient();
-
-/** The inbox: a first, plain list of the newest messages. */
+/**
+ * The app: one query cache (message details, headers, mailboxes, tags) around the inbox. Live
+ * events keep it fresh, so nothing refetches on window focus.
+ */
 export function App() {
-  const [messages, setMessages] = useState<MessageSummary[]>([]);
-  useEffect(() => {
-    void client.messages({ limit: 50 }).then((list) => setMessages(list.messages));
-  }, []);
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false, retry: 1 } } }),
+  );
   return (
-    <main>
-      <h1>Pigeonhole</h1>
-      <ul>
-        {messages.map((m) => (
-          <li key={m.ID}>
-            {m.From?.Address} — {m.Subject}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <QueryClientProvider client={queryClient}>
+      <Inbox />
+    </QueryClientProvider>
   );
 }

@@ -1,0 +1,78 @@
+import { PigeonholeHttpError } from '@pigeonhole/shared/client';
+import { Lock, LockOpen } from 'lucide-react';
+import { useSession } from '../api/get-session';
+
+function time(at: string): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return at;
+  return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/**
+ * How the message really arrived: client, HELO, TLS, AUTH user, envelope, and the conversation
+ * line by line (AUTH secrets masked and the DATA body elided by the server).
+ */
+export function SessionTab({ id }: { id: string }) {
+  const session = useSession(id);
+  if (session.isPending) return <p className="tab-empty">Loading the SMTP session…</p>;
+  if (session.isError) {
+    const missing = session.error instanceof PigeonholeHttpError && session.error.status === 404;
+    return (
+      <p className={missing ? 'tab-empty' : 'tab-empty error-text'}>
+        {missing ? 'No SMTP session was recorded for this message (it was not received over SMTP).' : `Could not load the session: ${session.error.message}`}
+      </p>
+    );
+  }
+  const s = session.data;
+  return (
+    <div className="session-tab">
+      <dl className="facts">
+        <div>
+          <dt>Client</dt>
+          <dd className="mono">{s.ClientAddress || '—'}</dd>
+        </div>
+        <div>
+          <dt>HELO / EHLO</dt>
+          <dd className="mono">{s.Helo || '—'}</dd>
+        </div>
+        <div>
+          <dt>TLS</dt>
+          <dd>
+            {s.Secure ? (
+              <span className="tls tls--on">
+                <Lock size={13} aria-hidden="true" /> {s.TLS ? `${s.TLS.Protocol} · ${s.TLS.Cipher}` : 'yes'}
+              </span>
+            ) : (
+              <span className="tls">
+                <LockOpen size={13} aria-hidden="true" /> Plain text
+              </span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>AUTH user</dt>
+          <dd className="mono">{s.Username || 'none'}</dd>
+        </div>
+        <div>
+          <dt>MAIL FROM</dt>
+          <dd className="mono">{s.MailFrom || '<>'}</dd>
+        </div>
+        <div>
+          <dt>RCPT TO</dt>
+          <dd className="mono">{s.RcptTo.join(', ') || '—'}</dd>
+        </div>
+      </dl>
+      <ol className="transcript" aria-label="SMTP transcript">
+        {s.Transcript.map((line, i) => (
+          <li key={i} className={`transcript__line transcript__line--${line.Direction}`}>
+            <span className="transcript__time">{time(line.At)}</span>
+            <span className="transcript__dir" aria-label={line.Direction === 'client' ? 'client' : 'server'}>
+              {line.Direction === 'client' ? 'C:' : 'S:'}
+            </span>
+            <span className="transcript__text">{line.Line}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
