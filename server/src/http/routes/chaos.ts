@@ -17,12 +17,22 @@ export const chaosRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return engine;
   };
 
-  app.get(Routes.chaos, { schema: { response: { 200: ChaosTriggersSchema } } }, async () => engineOrThrow().triggers);
+  const tags = ['Mailpit API v1'];
+  app.get(
+    Routes.chaos,
+    { schema: { tags, summary: 'The chaos triggers in force', response: { 200: ChaosTriggersSchema } } },
+    async () => engineOrThrow().triggers,
+  );
 
   app.put(
     Routes.chaos,
     {
-      schema: { body: ChaosTriggersBodySchema, response: { 200: ChaosTriggersSchema } },
+      schema: {
+        tags,
+        summary: 'Replace the chaos triggers (omitted ones reset to 0 %)',
+        body: ChaosTriggersBodySchema,
+        response: { 200: ChaosTriggersSchema },
+      },
       preValidation: async (req) => {
         engineOrThrow();
         matchKeyCase(req.body, ChaosTriggersBodySchema);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
-import { IdParamsSchema } from '@pigeonhole/shared/schemas/common';
+import { IdParamsSchema, OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import { MailHogReleaseBodySchema, ReleaseBodySchema } from '@pigeonhole/shared/schemas/relay';
 import type { FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
@@ -82,7 +82,13 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     Routes.messageRelease,
     {
-      schema: { params: IdParamsSchema, body: ReleaseBodySchema },
+      schema: {
+        tags: ['Mailpit API v1'],
+        summary: 'Release a message through the configured SMTP relay',
+        params: IdParamsSchema,
+        body: ReleaseBodySchema,
+        response: { 200: OkTextSchema },
+      },
       preValidation: matchBodyKeyCase(ReleaseBodySchema),
     },
     async (req, reply) => {
@@ -95,7 +101,12 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     Routes.mailhogRelease,
     {
-      schema: { params: IdParamsSchema, body: MailHogReleaseBodySchema },
+      schema: {
+        tags: ['MailHog API'],
+        summary: 'Release a message (MailHog): only through the configured relay',
+        params: IdParamsSchema,
+        body: MailHogReleaseBodySchema,
+      },
       preValidation: matchBodyKeyCase(MailHogReleaseBodySchema),
     },
     async (req, reply) => {
