@@ -19,6 +19,7 @@ import { viewRoutes } from './http/routes/view';
 import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
 import { authPlugin } from './http/plugins/auth';
+import { bodyLimitsPlugin } from './http/plugins/body-limits';
 import { httpsOptions } from './http/plugins/https';
 import { securityHeadersPlugin } from './http/plugins/security-headers';
 import { websocketOriginPlugin } from './http/plugins/websocket-origin';
@@ -93,6 +94,7 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
   await app.register(securityHeadersPlugin);
   await app.register(websocketOriginPlugin);
   await app.register(authPlugin);
+  await app.register(bodyLimitsPlugin);
   await app.register(corsPlugin);
   await app.register(apiServicesPlugin);
   await app.register(bodyKeyCasePlugin);

@@ -186,7 +186,9 @@ async function total(base) {
   await new Promise((r) => setTimeout(r, 1000));
   const fdEnd = fds(pid);
   const listed = await total(server.base);
-  console.log(`soak: ${accepted} messages in ${seconds.toFixed(1)} s (${Math.round(accepted / seconds)}/s), ${listed} kept`);
+  console.log(
+    `soak: ${accepted} messages in ${seconds.toFixed(1)} s (${Math.round(accepted / seconds)}/s), ${listed} kept`,
+  );
   console.log('soak: resident memory (MB) by messages sent:');
   for (const { sent, rss } of curve) console.log(`  ${String(sent).padStart(7)}  ${rss.toFixed(1)}`);
   console.log(`soak: open file descriptors ${fdStart} at start, ${fdEnd} at end`);
