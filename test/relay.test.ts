@@ -1,6 +1,9 @@
+import { Writable } from 'node:stream';
 import { MailpitClient } from 'mailpit-api';
+import { pino } from 'pino';
 import type { Pigeonhole, StartOptions } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './helpers/cli';
 import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
 
@@ -65,7 +68,7 @@ describe('release (Mailpit POST /api/v1/message/{ID}/release)', () => {
 
     const text = relayed.raw.toString('latin1');
     const received =
-      /^Received: from [^\r\n]+\r\n\tby pigeonhole\.local \(Pigeonhole release\) with ESMTP id ([^;]+);\r\n\t[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000\r\n/.exec(
+      /^Received: from [^\r\n]+\r\n\tby pigeonhole\.local \(Pigeonhole release, instance [0-9a-f]{8}\) with ESMTP id ([^;]+);\r\n\t[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000\r\n/.exec(
         text,
       );
     expect(received?.[1]).toBe(original.id);
@@ -228,5 +231,28 @@ describe('auto-relay', () => {
     });
     expect(info.response).toMatch(/^250 /);
     expect(source.store.count).toBe(1);
+  });
+
+  it('does not loop when the relay is this Pigeonhole itself', async () => {
+    const port = await freePort();
+    let warned: () => void = () => undefined;
+    const loopWarning = new Promise<void>((resolve) => (warned = resolve));
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        if (chunk.toString().includes('auto-relay loop')) warned();
+        done();
+      },
+    });
+    const p = await start({
+      smtp: `127.0.0.1:${port}`,
+      smtpRelayHost: '127.0.0.1',
+      smtpRelayPort: port,
+      smtpRelayAll: true,
+      logger: pino({ level: 'warn' }, stream),
+    });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'loop', text: 'x' });
+    await loopWarning;
+    // The original and the one copy that came back; the copy was not relayed again.
+    expect(p.store.count).toBe(2);
   });
 });

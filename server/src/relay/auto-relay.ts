@@ -26,6 +26,7 @@ export function startAutoRelay(store: MessageStore, relay: Relay, logger: Logger
   let running = false;
   let stopped = false;
   let dropped = 0;
+  let loops = 0;
 
   const pump = async (): Promise<void> => {
     while (!stopped && queue.length > 0) {
@@ -40,6 +41,15 @@ export function startAutoRelay(store: MessageStore, relay: Relay, logger: Logger
     if (event.type !== 'added' || stopped) return;
     const to = autoRelayRecipients(relay, event.message);
     if (to.length === 0) return;
+    if (relay.relayedByMe(event.message)) {
+      if (loops++ === 0) {
+        log.warn(
+          { id: event.message.id, relay: relay.address },
+          'auto-relay loop: this message was relayed by this Pigeonhole already and is not relayed again (does --smtp-relay-host point back here?)',
+        );
+      }
+      return;
+    }
     if (queue.length >= MAX_QUEUE) {
       if (dropped++ === 0) log.warn({ max: MAX_QUEUE }, 'auto-relay queue full: new messages are not relayed');
       return;

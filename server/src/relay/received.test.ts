@@ -13,15 +13,15 @@ function message(helo: string, secure: boolean, username: string): StoredMessage
 
 describe('Received header', () => {
   it('names the sender, the protocol (RFC 3848), the ID and the date, folded with CRLF', () => {
-    expect(receivedHeader(message('app.local', true, 'u'), 'pigeonhole.local', 'release')).toBe(
+    expect(receivedHeader(message('app.local', true, 'u'), 'pigeonhole.local', 'release', '0a1b2c3d')).toBe(
       'Received: from app.local (::1)\r\n' +
-        '\tby pigeonhole.local (Pigeonhole release) with ESMTPSA id abc123;\r\n' +
+        '\tby pigeonhole.local (Pigeonhole release, instance 0a1b2c3d) with ESMTPSA id abc123;\r\n' +
         '\tTue, 3 Nov 2026 09:04:05 +0000\r\n',
     );
   });
 
   it('cannot be broken out of by a hostile HELO name', () => {
-    const header = receivedHeader(message('evil\r\nBcc: x@y (a)', false, ''), 'h', 'auto-relay');
+    const header = receivedHeader(message('evil\r\nBcc: x@y (a)', false, ''), 'h', 'auto-relay', 'i');
     expect(header.split('\r\n')[0]).toBe('Received: from evilBcc:x@ya (::1)');
     expect(header).toContain(' with ESMTP id ');
   });

@@ -20,15 +20,21 @@ function clean(text: string): string {
 /**
  * The `Received` trace header (RFC 5321 section 4.4) that Pigeonhole prepends when it hands a caught
  * message on: from whom it received it, over what (ESMTP, with S for TLS and A for AUTH as in
- * RFC 3848), under which ID, and when. Folded, CRLF-terminated.
+ * RFC 3848), under which ID, and when. Folded, CRLF-terminated. `instance` tells this Pigeonhole's
+ * copies apart from others', so that auto-relay can see a loop back to itself.
  */
-export function receivedHeader(message: StoredMessage, hostname: string, how: 'release' | 'auto-relay'): string {
+export function receivedHeader(
+  message: StoredMessage,
+  hostname: string,
+  how: 'release' | 'auto-relay',
+  instance: string,
+): string {
   const { session } = message;
   const protocol = `ESMTP${session.secure ? 'S' : ''}${session.username ? 'A' : ''}`;
   const created = new Date(message.summary.Created);
   return (
     `Received: from ${clean(session.helo)} (${clean(session.clientAddress)})\r\n` +
-    `\tby ${clean(hostname)} (Pigeonhole ${how}) with ${protocol} id ${message.id};\r\n` +
+    `\tby ${clean(hostname)} (Pigeonhole ${how}, instance ${instance}) with ${protocol} id ${message.id};\r\n` +
     `\t${rfc5322Date(Number.isNaN(created.getTime()) ? new Date() : created)}\r\n`
   );
 }

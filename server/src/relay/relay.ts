@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config';
@@ -44,6 +45,8 @@ export class Relay {
   readonly #hostname: string;
   readonly #log: Logger;
   readonly #transport: Transporter;
+  /** Names this process in the Received headers it writes. */
+  readonly #instance = randomBytes(4).toString('hex');
 
   constructor(config: RelayConfig, hostname: string, logger: Logger) {
     this.#config = config;
@@ -74,6 +77,16 @@ export class Relay {
     return this.#config;
   }
 
+  /**
+   * True when this very Pigeonhole relayed the message before: its header block carries our
+   * Received line. A relay pointed back at Pigeonhole itself would otherwise loop for ever.
+   */
+  relayedByMe(message: StoredMessage): boolean {
+    const headerEnd = message.raw.indexOf('\r\n\r\n');
+    const head = message.raw.subarray(0, headerEnd === -1 ? Math.min(message.raw.length, 65_536) : headerEnd);
+    return head.includes(`, instance ${this.#instance})`);
+  }
+
   /** The addresses `--smtp-relay-allowed-recipients` refuses (all allowed when it is not set). */
   notAllowed(addresses: readonly string[]): string[] {
     const allowed = this.#config.allowedRecipients;
@@ -86,7 +99,10 @@ export class Relay {
    */
   async send(message: StoredMessage, to: string[], how: 'release' | 'auto-relay'): Promise<RelayResult> {
     const from = message.envelope.mailFrom || message.summary.From?.Address || '';
-    const raw = Buffer.concat([Buffer.from(receivedHeader(message, this.#hostname, how), 'latin1'), message.raw]);
+    const raw = Buffer.concat([
+      Buffer.from(receivedHeader(message, this.#hostname, how, this.#instance), 'latin1'),
+      message.raw,
+    ]);
     try {
       const info = await this.#transport.sendMail({ envelope: { from, to }, raw });
       const accepted = (info.accepted ?? []).map((a: string | { address: string }) =>
