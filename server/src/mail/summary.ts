@@ -5,6 +5,7 @@ import { decode as decodeQp } from 'libqp';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { SummaryFields } from '../store/store';
 import type { Envelope } from '../store/types';
+import { plainWords, simpleAddress, simpleHeaderValue } from './fast-header';
 import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
 
 /**
@@ -49,6 +50,8 @@ export function bodyText(raw: Buffer, sourceBytes: number): string {
 }
 
 function decodeWords(value: string): string {
+  const plain = plainWords(value);
+  if (plain !== undefined) return plain;
   try {
     return libmime.decodeWords(value).replace(/\s+/g, ' ').trim();
   } catch {
@@ -60,6 +63,11 @@ function decodeWords(value: string): string {
 export function addresses(headers: HeaderMap, name: string): Address[] {
   const out: Address[] = [];
   for (const value of headers.get(name) ?? []) {
+    const simple = simpleAddress(value);
+    if (simple) {
+      out.push({ Name: decodeWords(simple.name), Address: simple.address });
+      continue;
+    }
     for (const entry of addressparser(value, { flatten: true })) {
       if (entry.address === undefined) continue;
       out.push({ Name: decodeWords(entry.name), Address: entry.address });
@@ -109,6 +117,7 @@ function tagsOf(headers: HeaderMap, recipients: Address[]): string[] {
 const SNIPPET_LENGTH = 250;
 /** Bytes of a text part decoded for the snippet: enough for 250 characters after markup is gone. */
 const SNIPPET_SOURCE = 16 * 1024;
+const SNIPPET_FIRST_TRY = 2 * 1024;
 /** Parts and nesting visited per message; a hostile tree of 100,000 parts costs no more than this. */
 const MAX_PARTS = 500;
 const MAX_DEPTH = 20;
@@ -153,25 +162,48 @@ class PartWalk {
   }
 
   /** The decoded main text (plain, or HTML as text) from up to `sourceBytes` of its body. */
-  text(_sourceBytes: number): string {
+  text(sourceBytes: number): string {
     const part = this.#text ?? this.#html;
     if (!part) return '';
-    const text = decodeBody(this.raw, part);
+    const text = decodeBody(this.raw, part, sourceBytes);
     return part.html ? htmlToText(text) : text;
   }
 
   snippet(): string {
     const part = this.#text ?? this.#html;
     if (!part) return '';
-    const text = decodeBody(this.raw, part);
-    const plain = part.html ? htmlToText(text) : text;
-    const collapsed = plain.replace(/\s+/g, ' ').trim();
+    // Most parts give 250 characters from their first 2 KiB; decode all 16 KiB only when not.
+    let collapsed = '';
+    for (const source of [SNIPPET_FIRST_TRY, SNIPPET_SOURCE]) {
+      const text = decodeBody(this.raw, part, source);
+      // The margin keeps a character cut at the end of the source out of the snippet.
+      collapsed = collapseSpace(part.html ? htmlToText(text) : text, SNIPPET_LENGTH + 8);
+      if (collapsed.length > SNIPPET_LENGTH + 8 || part.end - part.start <= source) break;
+    }
     return collapsed.length > SNIPPET_LENGTH ? `${collapsed.slice(0, SNIPPET_LENGTH)}...` : collapsed;
   }
 }
 
+/**
+ * The start of `text` with whitespace runs collapsed to one space and trimmed, as
+ * `text.replace(/\s+/g, ' ').trim()` would give it, but stopping once past `need` characters: a regex
+ * replace over the whole source cost 30 µs per message, more than the rest of the summary.
+ */
+function collapseSpace(text: string, need: number): string {
+  let out = '';
+  const word = /\S+/g;
+  let match: RegExpExecArray | null;
+  while ((match = word.exec(text)) !== null) {
+    out = out ? `${out} ${match[0]}` : match[0];
+    if (out.length > need) break;
+  }
+  return out;
+}
+
 function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
   if (!value) return { value: '', params: {} };
+  const simple = simpleHeaderValue(value);
+  if (simple) return simple;
   try {
     const parsed = libmime.parseHeaderValue(value);
     return { value: parsed.value, params: parsed.params as Record<string, string | undefined> };
@@ -207,10 +239,10 @@ function trimLineEnd(raw: Buffer, at: number): number {
   return end;
 }
 
-function decodeBody(raw: Buffer, part: TextPart): string {
+function decodeBody(raw: Buffer, part: TextPart, sourceBytes: number): string {
   const encoding = first(part.headers, 'content-transfer-encoding').toLowerCase().trim();
   const charset = parseValue(first(part.headers, 'content-type')).params.charset ?? 'utf-8';
-  const source = raw.subarray(part.start, Math.min(part.end, part.start + SNIPPET_SOURCE));
+  const source = raw.subarray(part.start, Math.min(part.end, part.start + sourceBytes));
   let bytes: Buffer;
   if (encoding === 'base64') {
     const text = source.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');

@@ -1,5 +1,7 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import { StoredEntry } from './entry';
 import { newId } from './id';
+import { RawSlabs } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage } from './types';
 
 /** The summary fields the ingest path computes from the message; the store adds ID, Read, Created. */
@@ -16,13 +18,15 @@ type Listener = (event: StoreEvent) => void;
 /**
  * The in-memory message store. Keeps messages in arrival order in one array (oldest first) plus an
  * index by ID, so the newest-first page at any offset is a constant-time slice and eviction takes
- * from the front. It knows nothing of HTTP or WebSockets: layers above subscribe to its events.
+ * from the front. Raw bytes live compressed in slabs ({@link RawSlabs}) and each message in a compact
+ * {@link StoredEntry}. It knows nothing of HTTP or WebSockets: layers above subscribe to its events.
  */
 export class MessageStore {
   readonly #limits: StoreLimits;
-  readonly #byId = new Map<string, StoredMessage>();
+  readonly #byId = new Map<string, StoredEntry>();
   /** Oldest first; entries before `#head` are evicted and wait for compaction. */
-  #order: StoredMessage[] = [];
+  #order: StoredEntry[] = [];
+  readonly #raw = new RawSlabs();
   #head = 0;
   #seq = 0;
   #bytes = 0;
@@ -33,6 +37,19 @@ export class MessageStore {
 
   constructor(limits: StoreLimits) {
     this.#limits = limits;
+  }
+
+  /** Bytes of memory the raw messages take (compressed where compressed), for `/api/v1/info`. */
+  get heldBytes(): number {
+    return this.#raw.heldBytes;
+  }
+
+  /**
+   * Resolves once the raw bytes of every message so far are in their compact form. Compression
+   * otherwise waits for a quiet moment of SMTP (see RawSlabs); tests and the bench call this.
+   */
+  settled(): Promise<void> {
+    return this.#raw.settled(true);
   }
 
   /** Messages stored. */
@@ -64,17 +81,10 @@ export class MessageStore {
   /** Stores a message, evicting the oldest beyond the limits, and emits `added` (and `deleted`). */
   add(incoming: IncomingMessage, fields: SummaryFields): StoredMessage {
     const id = newId();
-    const message: StoredMessage = {
-      id,
-      seq: ++this.#seq,
-      raw: incoming.raw,
-      envelope: incoming.envelope,
-      session: incoming.session,
-      summary: { ID: id, Read: false, Created: incoming.created.toISOString(), ...fields },
-    };
+    const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#raw);
     this.#order.push(message);
     this.#byId.set(id, message);
-    this.#bytes += message.raw.length;
+    this.#bytes += message.rawLength;
     this.#unread++;
     this.#countTags(message.summary.Tags, 1);
     const evicted = this.#evict();
@@ -129,6 +139,7 @@ export class MessageStore {
   /** Deletes every message and emits `cleared`. */
   clear(): void {
     this.#byId.clear();
+    this.#raw.clear();
     this.#order = [];
     this.#head = 0;
     this.#bytes = 0;
@@ -186,9 +197,11 @@ export class MessageStore {
     return evicted;
   }
 
-  #forget(message: StoredMessage): void {
+  #forget(message: StoredEntry): void {
     this.#byId.delete(message.id);
-    this.#bytes -= message.raw.length;
+    this.#bytes -= message.rawLength;
+    if (message.ref) this.#raw.release(message.ref);
+    message.ref = null;
     if (!message.summary.Read) this.#unread--;
     this.#countTags(message.summary.Tags, -1);
   }

@@ -1,0 +1,88 @@
+import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import { flat, internAddress, internString } from './intern';
+import type { RawRef, RawSlabs } from './raw-slabs';
+import { packTranscript, unpackTranscript, type PackedTranscript } from './transcript-pack';
+import type { Envelope, IncomingMessage, SessionInfo, StoredMessage } from './types';
+import type { SummaryFields } from './store';
+
+type PackedSession = Omit<SessionInfo, 'transcript'> & { transcript: PackedTranscript };
+
+const tlsInterned = new Map<string, { protocol: string; cipher: string }>();
+
+function packSession(session: SessionInfo): PackedSession {
+  let tls = session.tls;
+  if (tls) {
+    const key = `${tls.protocol} ${tls.cipher}`;
+    tls = tlsInterned.get(key) ?? tlsInterned.set(key, { ...tls }).get(key)!;
+  }
+  return {
+    clientAddress: internString(session.clientAddress),
+    helo: internString(session.helo),
+    secure: session.secure,
+    tls,
+    username: internString(session.username),
+    transcript: packTranscript(session.transcript),
+  };
+}
+
+/**
+ * One stored message in its compact form: raw bytes in the store's slabs, the transcript packed,
+ * repeated strings and addresses shared. `raw` and `session` are read on demand and give the exact
+ * bytes and the full session facts, so readers see the plain {@link StoredMessage} shape.
+ */
+export class StoredEntry implements StoredMessage {
+  readonly id: string;
+  readonly seq: number;
+  readonly envelope: Envelope;
+  readonly summary: MessageSummary;
+  /** Where the raw bytes are; `null` once the message is deleted. */
+  ref: RawRef | null;
+  readonly #slabs: RawSlabs;
+  readonly #session: PackedSession;
+
+  constructor(id: string, seq: number, incoming: IncomingMessage, fields: SummaryFields, slabs: RawSlabs) {
+    this.id = id;
+    this.seq = seq;
+    this.#slabs = slabs;
+    this.ref = slabs.add(incoming.raw);
+    this.envelope = {
+      mailFrom: internString(incoming.envelope.mailFrom),
+      rcptTo: incoming.envelope.rcptTo.map(internString),
+    };
+    this.#session = packSession(incoming.session);
+    this.summary = {
+      ID: id,
+      MessageID: flat(fields.MessageID),
+      Read: false,
+      From: fields.From ? internAddress(fields.From) : null,
+      To: fields.To.map(internAddress),
+      Cc: fields.Cc.map(internAddress),
+      Bcc: fields.Bcc.map(internAddress),
+      ReplyTo: fields.ReplyTo.map(internAddress),
+      Subject: flat(fields.Subject),
+      Created: incoming.created.toISOString(),
+      Username: internString(fields.Username),
+      Tags: fields.Tags.map(internString),
+      Size: fields.Size,
+      Attachments: fields.Attachments,
+      Snippet: flat(fields.Snippet),
+    };
+  }
+
+  /** The exact bytes received (after dot-unstuffing). Empty once the message is deleted. */
+  get raw(): Buffer {
+    return this.ref ? this.#slabs.get(this.ref) : Buffer.alloc(0);
+  }
+
+  /** Length of the raw bytes, without reading them. */
+  get rawLength(): number {
+    const ref = this.ref;
+    if (!ref) return 0;
+    return 'own' in ref ? ref.own.length : ref.length;
+  }
+
+  /** The session facts and the transcript of the conversation that delivered this message. */
+  get session(): SessionInfo {
+    return { ...this.#session, transcript: unpackTranscript(this.#session.transcript) };
+  }
+}

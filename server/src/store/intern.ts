@@ -1,0 +1,50 @@
+import type { Address } from '@pigeonhole/shared/schemas/common';
+
+/**
+ * Strings that stay in memory for the life of a message are cut loose from what they were cut from.
+ * V8 keeps a substring of 13 characters or more as a view of its parent, so a Subject sliced from a
+ * header block pins the whole block, and a string built by concatenation is a tree of pieces. Slicing
+ * a fresh concatenation makes V8 copy the characters into a new flat string first (about 0.1 µs for
+ * a subject), and the view it returns pins only that copy, one character longer than the value.
+ */
+export function flat(value: string): string {
+  return value.length < 13 ? value : `${value} `.slice(0, -1);
+}
+
+/** Entries an interner holds before it starts over: enough for every sender and recipient of a run. */
+const MAX_INTERNED = 20_000;
+
+/**
+ * One shared copy of values that repeat across messages (addresses, HELO names, client addresses):
+ * 100,000 messages from one sender hold one `From` object, not 100,000.
+ */
+export class Interner<T> {
+  #map = new Map<string, T>();
+
+  /** The shared value for `key`, made by `make` the first time. */
+  get(key: string, make: () => T): T {
+    let value = this.#map.get(key);
+    if (value === undefined) {
+      if (this.#map.size >= MAX_INTERNED) this.#map = new Map();
+      value = make();
+      this.#map.set(flat(key), value);
+    }
+    return value;
+  }
+}
+
+const addressInterner = new Interner<Address>();
+const stringInterner = new Interner<string>();
+
+/** A shared `{ Name, Address }` object for this pair. Shared objects are never mutated. */
+export function internAddress(address: Address): Address {
+  return addressInterner.get(`${address.Name}\u0000${address.Address}`, () => ({
+    Name: flat(address.Name),
+    Address: flat(address.Address),
+  }));
+}
+
+/** A shared copy of a string that repeats across messages. */
+export function internString(value: string): string {
+  return value.length === 0 ? '' : stringInterner.get(value, () => flat(value));
+}

@@ -1,0 +1,209 @@
+import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
+
+/**
+ * Slab storage for raw message bytes. One Buffer per message costs a malloc block, an ArrayBuffer and
+ * a backing-store record each, and keeps mail at full size. Here small messages are copied one after
+ * another into 256 KiB slabs; a full slab is compressed in one piece with Brotli, so messages share
+ * one compression window: bench mail of 4 KiB shrinks about 3 x this way, against 2.1 x compressed
+ * one by one (measured, test/bench). Reading a message from a compressed slab decompresses the slab
+ * (about 1 ms) into a small cache of recent slabs. Messages of 64 KiB and more keep a Buffer of their
+ * own: they gain little from a shared window and a 10 MB message should not pass through a slab.
+ *
+ * Compression costs about 40 µs of CPU per 4 KiB message, a quarter of what smtp-server itself spends
+ * on one, and the machines this runs on during a load test are busy. So full slabs wait until SMTP
+ * has been quiet for a moment and are then compressed one at a time in zlib's thread pool; only when
+ * more than {@link MAX_PLAIN_BACKLOG} bytes wait does compression run during the load.
+ */
+
+/** Target size of one slab. */
+const SLAB_BYTES = 256 * 1024;
+/** Messages at least this large get a Buffer of their own. */
+const OWN_BUFFER_BYTES = 64 * 1024;
+/** Decompressed slabs kept for reads that follow one another (a page of messages, a search scan). */
+const CACHED_SLABS = 4;
+/** Plain bytes in full slabs allowed to wait for a quiet moment before compression runs anyway. */
+const MAX_PLAIN_BACKLOG = 64 * 1024 * 1024;
+/** How long no slab must have filled before the waiting ones are compressed. */
+const QUIET_MS = 200;
+/** Brotli quality 1: 30 µs of a pool thread per 4 KiB message, ratio within 10 % of quality 5. */
+const BROTLI_OPTIONS = { chunkSize: SLAB_BYTES, params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
+
+/** One slab: plain bytes while it fills and until its compressed copy is ready, then those. */
+class Slab {
+  plain: Buffer | null;
+  packed: Buffer | null = null;
+  used = 0;
+  /** Messages in this slab not yet released. */
+  live = 0;
+  sealed = false;
+
+  constructor(size: number) {
+    this.plain = Buffer.allocUnsafeSlow(size);
+  }
+}
+
+/** Where a message's bytes are: a slab and a range in its plain bytes, or a Buffer of its own. */
+export type RawRef = { slab: Slab; offset: number; length: number } | { own: Buffer };
+
+/** The raw bytes of every stored message, compactly. */
+export class RawSlabs {
+  #open: Slab | null = null;
+  readonly #cache = new Map<Slab, Buffer>();
+  /** Full slabs waiting for compression, oldest first. */
+  #backlog: Slab[] = [];
+  #backlogBytes = 0;
+  #quietTimer: NodeJS.Timeout | null = null;
+  /** The compression running now, if any: one at a time, so it never takes both cores. */
+  #running: Promise<void> | null = null;
+  #compressed = 0;
+  /** Bumped by clear(), so that a compression finishing afterwards changes nothing. */
+  #generation = 0;
+  #held = 0;
+
+  /** Bytes held in memory for raw messages (compressed where compressed). */
+  get heldBytes(): number {
+    return this.#held;
+  }
+
+  /** Slabs compressed so far (for tests and the bench). */
+  get compressedSlabs(): number {
+    return this.#compressed;
+  }
+
+  /** Copies a message in and returns where it is. */
+  add(raw: Buffer): RawRef {
+    if (raw.length >= OWN_BUFFER_BYTES) {
+      // A view into a larger buffer (a socket read, a concatenation) would keep all of it alive.
+      const own = raw.byteOffset === 0 && raw.buffer.byteLength === raw.length ? raw : Buffer.from(raw);
+      this.#held += own.length;
+      return { own };
+    }
+    let slab = this.#open;
+    if (!slab || slab.used + raw.length > SLAB_BYTES) {
+      if (slab) this.#seal(slab);
+      slab = new Slab(SLAB_BYTES);
+      this.#held += SLAB_BYTES;
+      this.#open = slab;
+    }
+    raw.copy(slab.plain!, slab.used);
+    const ref = { slab, offset: slab.used, length: raw.length };
+    slab.used += raw.length;
+    slab.live++;
+    return ref;
+  }
+
+  /** The exact bytes of a message: a copy of its own, so that holding it pins no slab. */
+  get(ref: RawRef): Buffer {
+    if ('own' in ref) return ref.own;
+    const { slab, offset, length } = ref;
+    const plain = slab.plain ?? this.#inflate(slab);
+    return Buffer.from(plain.subarray(offset, offset + length));
+  }
+
+  /** Releases a message; a slab whose messages are all released is dropped. */
+  release(ref: RawRef): void {
+    if ('own' in ref) {
+      this.#held -= ref.own.length;
+      return;
+    }
+    const slab = ref.slab;
+    if (--slab.live > 0 || slab === this.#open) return;
+    this.#drop(slab);
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.#generation++;
+    this.#open = null;
+    this.#backlog = [];
+    this.#backlogBytes = 0;
+    this.#cache.clear();
+    this.#held = 0;
+  }
+
+  /**
+   * Compresses every full slab now, without waiting for a quiet moment, and resolves when done
+   * (tests, bench). With `sealOpen` the slab being filled is sealed first.
+   */
+  async settled(sealOpen = false): Promise<void> {
+    if (sealOpen && this.#open && this.#open.used > 0) {
+      this.#seal(this.#open);
+      this.#open = null;
+    }
+    this.#compressBacklog();
+    while (this.#running) await this.#running;
+  }
+
+  #seal(slab: Slab): void {
+    slab.sealed = true;
+    if (slab.live === 0) {
+      this.#drop(slab);
+      return;
+    }
+    this.#backlog.push(slab);
+    this.#backlogBytes += slab.used;
+    if (this.#backlogBytes > MAX_PLAIN_BACKLOG) {
+      this.#compressBacklog();
+      return;
+    }
+    // Wait for a quiet moment: each new full slab pushes the moment back.
+    if (this.#quietTimer) this.#quietTimer.refresh();
+    else {
+      this.#quietTimer = setTimeout(() => {
+        this.#quietTimer = null;
+        this.#compressBacklog();
+      }, QUIET_MS);
+      this.#quietTimer.unref();
+    }
+  }
+
+  /** Starts compressing the backlog, one slab after another, unless that is already under way. */
+  #compressBacklog(): void {
+    if (this.#running) return;
+    const slab = this.#backlog.shift();
+    if (!slab) return;
+    this.#backlogBytes -= slab.used;
+    if (slab.live === 0 || !slab.plain) {
+      this.#compressBacklog();
+      return;
+    }
+    const input = slab.plain.subarray(0, slab.used);
+    const generation = this.#generation;
+    this.#running = new Promise<void>((resolve) => {
+      brotliCompress(input, BROTLI_OPTIONS, (err, packed) => {
+        const current = generation === this.#generation && slab.live > 0 && slab.plain;
+        // Kept plain when compression fails or gains little; either way the bytes stay exact.
+        if (!err && current && packed.length < slab.used * 0.9) {
+          this.#held += packed.length - SLAB_BYTES;
+          slab.packed = packed;
+          slab.plain = null;
+          this.#compressed++;
+        }
+        this.#running = null;
+        resolve();
+        this.#compressBacklog();
+      });
+    });
+  }
+
+  #inflate(slab: Slab): Buffer {
+    const cached = this.#cache.get(slab);
+    if (cached) {
+      // Most recently used last.
+      this.#cache.delete(slab);
+      this.#cache.set(slab, cached);
+      return cached;
+    }
+    const plain = brotliDecompressSync(slab.packed!);
+    this.#cache.set(slab, plain);
+    if (this.#cache.size > CACHED_SLABS) this.#cache.delete(this.#cache.keys().next().value!);
+    return plain;
+  }
+
+  #drop(slab: Slab): void {
+    this.#held -= slab.packed ? slab.packed.length : SLAB_BYTES;
+    slab.plain = null;
+    slab.packed = null;
+    this.#cache.delete(slab);
+  }
+}

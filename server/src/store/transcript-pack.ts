@@ -1,0 +1,57 @@
+import type { TranscriptLine } from './types';
+
+/**
+ * A transcript packed into strings: about 20 lines per message as objects cost some 800 bytes; as one
+ * string 200. The lines before the first MAIL FROM (greeting, EHLO and its reply, STARTTLS, AUTH) are
+ * the same for every message of a connection, so they are packed once per connection and shared.
+ * Lines are `<ms since base> <C|S><text>`, joined by LF; transcript lines never hold a LF (the
+ * recorder escapes control characters), and a transcript that does is kept as it is.
+ */
+export type PackedTranscript = { base: number; prefix: string; own: string } | { lines: TranscriptLine[] };
+
+/** Packed prefixes by the first line object of the connection's shared prefix. */
+const prefixes = new WeakMap<TranscriptLine, { last: TranscriptLine; count: number; packed: string }>();
+
+function packLines(lines: TranscriptLine[], base: number): string {
+  // join() builds one flat string; concatenation would leave a tree of pieces.
+  return lines.map((l) => `${l.at - base} ${l.direction === 'client' ? 'C' : 'S'}${l.line}`).join('\n');
+}
+
+/** Packs a transcript; {@link unpackTranscript} gives back equal lines. */
+export function packTranscript(lines: TranscriptLine[]): PackedTranscript {
+  if (lines.length === 0) return { base: 0, prefix: '', own: '' };
+  if (lines.some((l) => l.line.includes('\n'))) return { lines };
+  const first = lines[0]!;
+  const base = first.at;
+  let split = lines.findIndex((l) => l.direction === 'client' && /^MAIL\b/i.test(l.line));
+  if (split === -1) split = 0;
+  let prefix = '';
+  if (split > 0) {
+    const known = prefixes.get(first);
+    if (known && known.count === split && known.last === lines[split - 1]) {
+      prefix = known.packed;
+    } else {
+      prefix = packLines(lines.slice(0, split), base);
+      prefixes.set(first, { last: lines[split - 1]!, count: split, packed: prefix });
+    }
+  }
+  return { base, prefix, own: packLines(lines.slice(split), base) };
+}
+
+/** The lines of a packed transcript. */
+export function unpackTranscript(packed: PackedTranscript): TranscriptLine[] {
+  if ('lines' in packed) return packed.lines;
+  const out: TranscriptLine[] = [];
+  for (const part of [packed.prefix, packed.own]) {
+    if (!part) continue;
+    for (const text of part.split('\n')) {
+      const space = text.indexOf(' ');
+      out.push({
+        at: packed.base + Number(text.slice(0, space)),
+        direction: text[space + 1] === 'C' ? 'client' : 'server',
+        line: text.slice(space + 2),
+      });
+    }
+  }
+  return out;
+}

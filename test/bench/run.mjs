@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: Pigeonhole's performance, each figure next to a baseline measured in the same run
+ * (the machines are shared and noisy; ratios are what count). Prints one table and writes it as JSON.
+ *
+ *   node test/bench/run.mjs [--out bench-results.json] [--only ingest,memory,api,events,ui] [--quick]
+ *                           [--ingest-cases 1k,4k,4k1,64k,10m]
+ *
+ * Needs `npm run build` first (the bench runs the built server, as users do).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { ingestSection } from './sections/ingest.mjs';
+import { memorySection } from './sections/memory.mjs';
+import { formatTable } from './lib/table.mjs';
+
+const SECTIONS = ['ingest', 'memory', 'api', 'events', 'ui'];
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'bench-results.json' },
+    only: { type: 'string', default: SECTIONS.join(',') },
+    quick: { type: 'boolean', default: false },
+    /** Ingest cases to run: 1k, 4k, 4k1 (one connection), 64k, 10m. */
+    'ingest-cases': { type: 'string' },
+  },
+});
+const only = new Set(values.only.split(',').map((s) => s.trim()));
+const quick = values.quick;
+const rows = [];
+const notes = [];
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const ingestCases = values['ingest-cases']?.split(',').map((s) => s.trim());
+const ctx = { rows, notes, quick, log, ingestCases, pigeonhole100k: null };
+
+const started = Date.now();
+try {
+  if (only.has('ingest')) await ingestSection(ctx);
+  if (only.has('memory')) ctx.pigeonhole100k = await memorySection(ctx);
+  for (const name of ['api', 'events', 'ui']) {
+    if (!only.has(name)) continue;
+    const { [`${name}Section`]: section } = await import(`./sections/${name}.mjs`);
+    await section(ctx);
+  }
+} finally {
+  await ctx.pigeonhole100k?.stop();
+}
+
+const cpu = os.cpus();
+const result = {
+  date: new Date().toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000),
+  quick,
+  machine: {
+    cpus: cpu.length,
+    model: cpu[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  },
+  rows,
+  notes,
+};
+writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(formatTable(result));
+process.stdout.write(`\nWritten to ${values.out}\n`);

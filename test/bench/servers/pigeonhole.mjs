@@ -1,0 +1,15 @@
+/**
+ * Pigeonhole as the bench runs it: the built package (server/dist), started in-process in this child
+ * with unlimited count and bytes so that it keeps what the sink keeps. Talks to the parent over IPC.
+ */
+import { startPigeonhole } from '../../../server/dist/index.js';
+import { serve } from './ipc.mjs';
+
+const options = JSON.parse(process.argv[2] ?? '{}');
+const pigeonhole = await startPigeonhole({ max: 0, maxBytes: 0, logLevel: 'warn', ...options });
+serve({
+  ready: { smtpPort: pigeonhole.smtpPort, httpUrl: pigeonhole.httpUrl },
+  count: () => pigeonhole.store.count,
+  bytes: () => pigeonhole.store.bytes,
+  clear: () => pigeonhole.store.clear(),
+});
