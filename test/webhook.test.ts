@@ -13,6 +13,7 @@ interface Hit {
   method: string;
   url: string;
   type: string;
+  authorization: string;
   body: string;
 }
 
@@ -30,7 +31,14 @@ async function receiver(status = 200, headers: Record<string, string> = {}) {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      hits.push({ at: Date.now(), method: req.method!, url: req.url!, type: req.headers['content-type'] ?? '', body });
+      hits.push({
+        at: Date.now(),
+        method: req.method!,
+        url: req.url!,
+        type: req.headers['content-type'] ?? '',
+        authorization: req.headers.authorization ?? '',
+        body,
+      });
       res.writeHead(status, headers).end();
       for (const w of waiting.filter((w) => hits.length >= w.count)) w.resolve();
     });
@@ -116,6 +124,23 @@ describe('webhook', () => {
     await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 't', text: 'x' });
     await hook.received(2);
     expect(elsewhere.hits).toHaveLength(0);
+  });
+
+  it('sends credentials in the URL as Basic auth and never logs them', async () => {
+    const hook = await receiver(500);
+    const { logger, lines } = capturingLogger();
+    const p = await start({
+      webhookUrl: hook.url.replace('http://', 'http://hook%40user:s%3Acret@'),
+      webhookLimit: 0,
+      logger,
+    });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 's', text: 'x' });
+    const [hit] = await hook.received(1);
+    expect(hit!.authorization).toBe(`Basic ${Buffer.from('hook@user:s:cret').toString('base64')}`);
+    await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 't', text: 'x' });
+    await hook.received(2);
+    expect(lines.some((l) => l.msg.startsWith('webhook POST failed'))).toBe(true);
+    expect(JSON.stringify(lines)).not.toContain('cret');
   });
 
   it('refuses URLs other than http(s)', async () => {

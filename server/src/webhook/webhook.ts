@@ -26,6 +26,12 @@ export interface Webhook {
  */
 export function startWebhook(store: MessageStore, config: WebhookConfig, logger: Logger): Webhook {
   const log = logger.child({ component: 'webhook' });
+  const { url, authorization } = splitCredentials(config.url);
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': `Pigeonhole/${packageJson.version}`,
+    ...(authorization ? { authorization } : {}),
+  };
   const bucket = new TokenBucket(config.limit, config.burst);
   const queue: MessageSummary[] = [];
   const abort = new AbortController();
@@ -37,23 +43,23 @@ export function startWebhook(store: MessageStore, config: WebhookConfig, logger:
   const fail = (id: string, reason: string): void => {
     if (failures++ === 0)
       log.warn(
-        { url: config.url.href, id, reason },
+        { url: url.href, id, reason },
         'webhook POST failed (further failures are not logged until one succeeds)',
       );
   };
 
   const post = async (summary: MessageSummary): Promise<void> => {
     try {
-      const response = await fetch(config.url, {
+      const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'user-agent': `Pigeonhole/${packageJson.version}` },
+        headers,
         body: JSON.stringify(summary),
         redirect: 'manual',
         signal: AbortSignal.any([abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
       });
       await response.body?.cancel();
       if (response.status < 200 || response.status > 299) return fail(summary.ID, `HTTP ${response.status}`);
-      if (failures > 0) log.info({ url: config.url.href, failures }, 'webhook POSTs succeed again');
+      if (failures > 0) log.info({ url: url.href, failures }, 'webhook POSTs succeed again');
       failures = 0;
     } catch (err) {
       if (!abort.signal.aborted)
@@ -98,4 +104,17 @@ export function startWebhook(store: MessageStore, config: WebhookConfig, logger:
       queue.length = 0;
     },
   };
+}
+
+/**
+ * `https://user:pass@host/path` as the URL without credentials (fetch refuses URLs that carry them, and
+ * logs must not show them) plus the Basic `Authorization` header they stand for.
+ */
+function splitCredentials(given: URL): { url: URL; authorization: string | null } {
+  if (!given.username && !given.password) return { url: given, authorization: null };
+  const url = new URL(given.href);
+  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  url.username = '';
+  url.password = '';
+  return { url, authorization: `Basic ${Buffer.from(pair).toString('base64')}` };
 }
