@@ -52,7 +52,7 @@ async function everyView(p: Pigeonhole, id: string): Promise<number[]> {
     `/api/v1/message/${id}/session`,
     `/view/${id}.html`,
     `/view/${id}.txt`,
-    `/api/v1/messages/${id}`,
+    `/api/v1/messages/${id}/download`,
     `/api/v2/messages?limit=5`,
     `/api/v2/search?kind=containing&query=example`,
     `/api/v1/search?query=example`,

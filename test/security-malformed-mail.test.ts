@@ -71,6 +71,8 @@ function views(id: string, message: MessageJson | null): View[] {
     { route: '/api/v1/message/:id', url: `/api/v1/message/${e}`, okStatuses: [200] },
     { route: '/api/v1/message/:id/headers', url: `/api/v1/message/${e}/headers`, okStatuses: [200] },
     { route: '/api/v1/message/:id/html-check', url: `/api/v1/message/${e}/html-check`, okStatuses: [200, 404] },
+    { route: '/api/v1/message/:id/session', url: `/api/v1/message/${e}/session`, okStatuses: [200] },
+    { route: '/api/v1/messages/:id/download', url: `/api/v1/messages/${e}/download`, okStatuses: [200] },
     { route: '/view/:id.html', url: `/view/${e}.html`, okStatuses: message?.HTML ? [200] : [200, 404] },
     { route: '/view/:id.txt', url: `/view/${e}.txt`, okStatuses: message?.Text ? [200] : [200, 404] },
     { route: '/api/v2/messages', url: '/api/v2/messages?limit=5', okStatuses: [200] },
@@ -93,6 +95,15 @@ function views(id: string, message: MessageJson | null): View[] {
 }
 
 describe('malformed mail corpus', () => {
+  it('has every API view the corpus is checked against', () => {
+    for (const route of ['/api/v1/message/:id', '/api/v1/message/:id/headers', '/view/:id.html', '/view/:id.txt']) {
+      expect(p.app.hasRoute({ method: 'GET', url: route }), route).toBe(true);
+    }
+    for (const route of ['/api/v1/message/:id/part/:partId', '/api/v2/messages', '/api/v1/messages/:id/download']) {
+      expect(p.app.hasRoute({ method: 'GET', url: route }), route).toBe(true);
+    }
+  });
+
   it('has the committed and generated fixtures the issue lists', () => {
     const names = FIXTURES.map((f) => f.name);
     for (const expected of [

@@ -180,6 +180,22 @@ describe('hostile SMTP clients', () => {
     expect(p.store.count).toBe(6);
   });
 
+  it('answers a command line over --smtp-max-line-length with 421 and closes, ended or not', async () => {
+    const p = await start({ smtpMaxLineLength: 1024 });
+    for (const line of [`MAIL FROM:<${'a'.repeat(2000)}@example.test>\r\n`, `NOOP ${'x'.repeat(64 * 1024)}`]) {
+      const { smtp } = await RawSmtp.connect(p.smtpPort);
+      expect((await smtp.command('EHLO long.example.test')).code).toBe(250);
+      // The second has no line end at all: it is cut at the limit, not buffered forever.
+      smtp.send(line);
+      const reply = await smtp.reply();
+      expect(reply.code).toBe(421);
+      expect(reply.text).toMatch(/too long/i);
+      await eventually('closed by the server', () => smtp.closed);
+    }
+    expect(await sendGood(p.smtpPort, 'after the long lines')).toBe(250);
+    await eventually('sockets freed', () => socketsOn(p.smtpPort) === 0);
+  });
+
   it('cannot forge transcript lines, envelope entries or headers through MAIL FROM / RCPT TO', async () => {
     const p = await start();
     const { smtp } = await RawSmtp.connect(p.smtpPort);
