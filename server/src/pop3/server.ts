@@ -89,6 +89,7 @@ export async function startPop3(options: Pop3Options): Promise<Pop3Listener> {
   });
   server.on('error', (err) => log.warn({ err: err.message }, 'POP3 server error'));
   const port = (server.address() as AddressInfo).port;
+  log.info({ host: options.listen.host, port, auth: options.credentials ? 'required' : 'any' }, 'POP3 listening');
 
   return {
     port,

@@ -22,6 +22,8 @@ export function autoRelayRecipients(relay: Relay, message: StoredMessage): strin
  */
 export function startAutoRelay(store: MessageStore, relay: Relay, logger: Logger): { stop(): void } {
   const log = logger.child({ component: 'auto-relay' });
+  const { all, matching } = relay.config;
+  log.info({ relay: relay.address, recipients: all ? 'all' : String(matching) }, 'auto-relay on');
   const queue: { message: StoredMessage; to: string[] }[] = [];
   let running = false;
   let stopped = false;

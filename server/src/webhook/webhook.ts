@@ -33,6 +33,7 @@ export function startWebhook(store: MessageStore, config: WebhookConfig, logger:
     ...(authorization ? { authorization } : {}),
   };
   const bucket = new TokenBucket(config.limit, config.burst);
+  log.info({ url: url.href, limit: config.limit, burst: config.burst }, 'webhook on: POSTing each new message');
   const queue: MessageSummary[] = [];
   const abort = new AbortController();
   let timer: NodeJS.Timeout | undefined;
