@@ -10,6 +10,12 @@ const external = [
 ];
 
 /**
+ * Dependencies published as ES modules only (typebox), or that `require()` one. Node 20.19 can load
+ * them from CommonJS, Jest's module loader cannot, so the CommonJS build carries its own copy.
+ */
+const ESM_ONLY = ['typebox', '@fastify/type-provider-typebox'];
+
+/**
  * The outDir is shared with the web UI (`dist/web`), so it is not emptied; this removes the previous
  * server build instead, so that stale hashed chunks never end up in the npm package.
  */
@@ -21,7 +27,7 @@ function cleanServerBuild(): Plugin {
       const dist = new URL('dist/', import.meta.url);
       if (!existsSync(dist)) return;
       const files = readdirSync(dist, { withFileTypes: true }).filter(
-        (f) => f.isFile() && /\.js(\.map)?$/.test(f.name),
+        (f) => f.isFile() && /\.c?js(\.map)?$/.test(f.name),
       );
       for (const file of files) rmSync(new URL(file.name, dist), { force: true });
       rmSync(new URL('chunks', dist), { recursive: true, force: true });
@@ -34,23 +40,33 @@ function cleanServerBuild(): Plugin {
  * go into `dist/`; npm dependencies stay external and are installed with the package. The web UI is
  * built into `dist/web` by the web workspace. Type declarations (`dist/index.d.ts`, shared's types
  * inlined) come from `npm run build:types`, which `prepack` runs.
+ *
+ * `--mode cjs` adds `dist/index.cjs` for `require('pigeonhole')`: Jest runs test files as CommonJS
+ * unless told otherwise, and its module loader cannot load an ES module.
  */
-export default defineConfig({
-  plugins: [cleanServerBuild()],
-  build: {
-    ssr: true,
-    target: 'node20',
-    outDir: 'dist',
-    emptyOutDir: false,
-    minify: false,
-    sourcemap: true,
-    rollupOptions: {
-      input: { cli: 'src/cli.ts', index: 'src/index.ts' },
-      external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
-      // Chunks sit beside the entries: code that finds files relative to itself (`./web`, the built UI)
-      // must resolve the same from every chunk.
-      output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+export default defineConfig(({ mode }) => {
+  const cjs = mode === 'cjs';
+  return {
+    plugins: cjs ? [] : [cleanServerBuild()],
+    build: {
+      ssr: true,
+      target: 'node20',
+      outDir: 'dist',
+      emptyOutDir: false,
+      minify: false,
+      sourcemap: true,
+      rollupOptions: {
+        input: cjs ? { index: 'src/index.ts' } : { cli: 'src/cli.ts', index: 'src/index.ts' },
+        external: (id: string) =>
+          !(cjs && ESM_ONLY.some((dep) => id === dep || id.startsWith(`${dep}/`))) &&
+          external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+        // Chunks sit beside the entries: code that finds files relative to itself (`./web`, the built
+        // UI) must resolve the same from every chunk.
+        output: cjs
+          ? { format: 'cjs' as const, entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' }
+          : { format: 'es' as const, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
     },
-  },
-  ssr: { noExternal: ['@pigeonhole/shared'] },
+    ssr: { noExternal: cjs ? ['@pigeonhole/shared', ...ESM_ONLY] : ['@pigeonhole/shared'] },
+  };
 });
