@@ -107,6 +107,17 @@ describe('WebSocket Origin check (cross-site WebSocket hijacking)', () => {
   });
 });
 
+describe('WebSocket Origin check with --api-cors', () => {
+  it('lets the origins --api-cors names upgrade, and no others', async () => {
+    const p = await start({ apiCors: 'http://app.example.test' });
+    const ws = p.httpUrl.replace(/^http/, 'ws');
+    for (const path of ['/api/events', '/api/v2/websocket']) {
+      expect(await upgrade(`${ws}${path}`, { origin: 'http://app.example.test' }), path).toBe(101);
+      expect(await upgrade(`${ws}${path}`, { origin: 'http://evil.example' }), path).toBe(403);
+    }
+  });
+});
+
 describe('--ui-tls-cert / --ui-tls-key', () => {
   it('serves UI and API over HTTPS', async () => {
     const cert = readFileSync(fixture('tls/localhost.crt'), 'utf8');
