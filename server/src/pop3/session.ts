@@ -95,7 +95,7 @@ export class Pop3Session {
     switch (command) {
       case 'USER':
         if (args.length === 0 || !args[0]) return this.#bad('USER needs a name');
-        this.#user = line.slice(5);
+        this.#user = line.slice(5).trim();
         return this.#ok('send PASS');
       case 'PASS': {
         if (this.#user === null) return this.#err('USER first');
@@ -111,6 +111,9 @@ export class Pop3Session {
         if (!checkApop(this.#options.credentials, name, digest, this.timestamp)) return this.#refuse(name);
         return this.#login(name);
       }
+      case 'AUTH':
+        // SASL (RFC 5034) is not offered; mail clients that probe for it fall back to USER/PASS.
+        return this.#err('AUTH is not supported: use USER and PASS, or APOP');
       case 'STLS':
         if (this.#secure) return this.#err('already using TLS');
         if (!this.#options.tls) return this.#err('STLS not available');
