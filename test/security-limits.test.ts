@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { Routes } from '@pigeonhole/shared/routes';
 import type { Pigeonhole } from 'pigeonhole';
@@ -56,8 +57,12 @@ function bodyRoutes(p: Pigeonhole, id: string): { method: string; path: string; 
   return found;
 }
 
-/** A PNG whose header claims `width` x `height` pixels, with a tiny body: a decompression bomb. */
-function pngClaiming(width: number, height: number): Buffer {
+/**
+ * A PNG of `width` x `height` RGB pixels. By default the body is a megabyte of zeros whatever the
+ * header claims (a decompression bomb); with `noise` it is a real image of random pixels, stored
+ * uncompressed, so its size in bytes is about width x height x 3.
+ */
+function png(width: number, height: number, noise = false): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const length = Buffer.alloc(4);
     length.writeUInt32BE(data.length);
@@ -73,9 +78,15 @@ function pngClaiming(width: number, height: number): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(1024 * 1024))),
+    chunk('IDAT', noise ? deflateSync(noisyRows(width, height), { level: 0 }) : deflateSync(Buffer.alloc(1024 * 1024))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+function noisyRows(width: number, height: number): Buffer {
+  const rows = randomBytes((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) rows[y * (width * 3 + 1)] = 0;
+  return rows;
 }
 
 describe('HTTP body size', () => {
@@ -152,7 +163,7 @@ describe('thumbnails', () => {
       to: 'b@example.test',
       subject: 'bomb',
       text: 'see attachment',
-      attachments: [{ filename: 'bomb.png', content: pngClaiming(100_000, 100_000), contentType: 'image/png' }],
+      attachments: [{ filename: 'bomb.png', content: png(100_000, 100_000), contentType: 'image/png' }],
     });
     const id = (await p.client.messages()).messages[0]!.ID;
     const message = (await (await fetch(`${p.httpUrl}/api/v1/message/${id}`)).json()) as {
@@ -168,6 +179,38 @@ describe('thumbnails', () => {
     // 10 gigapixels decoded would be 30 GB; the process grew by far less than one such image row set.
     expect(process.memoryUsage().rss - before).toBeLessThan(500 * MB);
   });
+
+  it('answers the blank thumbnail for an image part over 16 MB without decoding it', async () => {
+    const p = await start();
+    await transport(p).sendMail({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: 'big images',
+      text: 'see attachments',
+      attachments: [
+        { filename: 'small.png', content: png(300, 300, true), contentType: 'image/png' },
+        { filename: 'big.png', content: png(2400, 2400, true), contentType: 'image/png' },
+        { filename: 'notes.txt', content: 'not an image', contentType: 'text/plain' },
+      ],
+    });
+    const id = (await p.client.messages()).messages[0]!.ID;
+    const message = (await (await fetch(`${p.httpUrl}/api/v1/message/${id}`)).json()) as {
+      Attachments: { PartID: string; FileName: string; Size: number }[];
+    };
+    const thumb = async (name: string) => {
+      const part = message.Attachments.find((a) => a.FileName === name)!;
+      const res = await fetch(`${p.httpUrl}/api/v1/message/${id}/part/${part.PartID}/thumb`);
+      expect(res.status).toBe(200);
+      return { size: part.Size, jpeg: Buffer.from(await res.arrayBuffer()) };
+    };
+    const blank = (await thumb('notes.txt')).jpeg;
+    const small = await thumb('small.png');
+    const big = await thumb('big.png');
+    expect(big.size).toBeGreaterThan(16 * MB);
+    // The small noisy image is really scaled (not blank); the big one is refused by size.
+    expect(small.jpeg.equals(blank)).toBe(false);
+    expect(big.jpeg.equals(blank)).toBe(true);
+  }, 60_000);
 });
 
 describe('MIME part count and depth', () => {

@@ -9,6 +9,12 @@ export const THUMB_HEIGHT = 120;
  * it from the header before decoding, and refuses the image.
  */
 const MAX_INPUT_PIXELS = 40_000_000;
+/**
+ * Image parts larger than this get the blank thumbnail without being decoded: under the pixel limit
+ * the cost still grows with the bytes (a 40 MB progressive JPEG is seconds of one of our two cores),
+ * and a 180x120 preview is not worth that. Real mail images are well under it.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 
 /** Raster types we decode. SVG is left out: it is a document that can reference other resources. */
 const RASTER = /^image\/(png|jpe?g|gif|webp|avif|tiff|bmp)$/i;
@@ -35,7 +41,7 @@ function blankThumbnail(): Promise<Buffer> {
  * image, or fails to decode, gives the blank image.
  */
 export async function thumbnail(content: Buffer, contentType: string): Promise<Buffer> {
-  if (!RASTER.test(contentType.split(';')[0]!.trim())) return blankThumbnail();
+  if (!RASTER.test(contentType.split(';')[0]!.trim()) || content.length > MAX_INPUT_BYTES) return blankThumbnail();
   try {
     const image = sharp(content, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
     const { width = 0, height = 0 } = await image.metadata();
