@@ -44,7 +44,7 @@ export interface UiPage {
   errors: string[];
   /** Messages of any alert/confirm/prompt the page opened (each is dismissed). */
   dialogs: string[];
-  /** URLs the top frame navigated to after the first load. */
+  /** URLs of documents the top frame loaded after the first (the History API's own moves aside). */
   navigations: string[];
 }
 
@@ -74,8 +74,8 @@ export async function openUi(
     void dialog.dismiss();
   });
   let loaded = false;
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame() && loaded) navigations.push(frame.url());
+  page.on('load', () => {
+    if (loaded) navigations.push(page.url());
   });
   await page.goto(url);
   await page.getByRole('listbox', { name: 'Messages' }).waitFor();
