@@ -73,6 +73,13 @@ describe('chaos API, as the mailpit-api client uses it', () => {
     expect(bad.status).toBe(400);
     expect(await bad.text()).toBe('Sender: error code must be between 400 and 599, got 250');
     expect((await setChaos(p, { Sender: { ErrorCode: 451, Probability: 101 } })).status).toBe(400);
+    // curl -d sends a form Content-Type; Mailpit (Go) reads the JSON anyway, and so does Pigeonhole.
+    const form = await fetch(`${p.httpUrl}/api/v1/chaos`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"Recipient":{"Probability":7}}',
+    });
+    expect(await form.json()).toMatchObject({ Recipient: { ErrorCode: 451, Probability: 7 } });
   });
 });
 

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import mailhog from 'mailhog';
 import { MailpitClient } from 'mailpit-api';
 import { pino } from 'pino';
 import type { Pigeonhole, StartOptions } from 'pigeonhole';
@@ -155,34 +156,39 @@ describe('release (Mailpit POST /api/v1/message/{ID}/release)', () => {
 });
 
 describe('release (MailHog POST /api/v1/messages/{id}/release)', () => {
-  it('sends to Email through the configured relay and answers 200 with no body', async () => {
+  it('works with the mailhog npm client (no Content-Type, lower-case keys): 200 with no body', async () => {
     const { source, target } = await pair();
     await transport(source).sendMail({ envelope: { from: 'a@example.test', to: ['b@example.test'] }, raw: RAW });
     const original = source.store.latest()!;
     const arrived = nextMessage(target);
-    const answer = await post(source, `/api/v1/messages/${original.id}/release`, {
-      email: 'mh@example.test',
+    const client = mailhog({ host: '127.0.0.1', port: Number(new URL(source.httpUrl).port) });
+    const response = await client.releaseMessage(original.id, {
       host: '127.0.0.1',
       port: String(target.smtpPort),
-      mechanism: 'PLAIN',
+      email: 'mh@example.test',
     });
-    expect(answer).toEqual({ status: 200, text: '' });
+    expect(response.statusCode).toBe(200);
     const relayed = await arrived;
     expect(relayed.envelope.rcptTo).toEqual(['mh@example.test']);
     expect(relayed.raw.toString('latin1').endsWith(original.raw.toString('latin1'))).toBe(true);
   });
 
-  it('refuses a Host other than the configured relay', async () => {
+  it('refuses a Host other than the configured relay, with an empty body as MailHog answers failures', async () => {
     const { source, target } = await pair();
     await transport(source).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 's', text: 'x' });
-    const answer = await post(source, `/api/v1/messages/${source.store.latest()!.id}/release`, {
-      Email: 'x@example.test',
-      Host: 'smtp.elsewhere.test',
-      Port: '25',
+    const client = mailhog({ host: '127.0.0.1', port: Number(new URL(source.httpUrl).port) });
+    const response = await client.releaseMessage(source.store.latest()!.id, {
+      host: 'smtp.elsewhere.test',
+      port: '25',
+      email: 'x@example.test',
     });
-    expect(answer.status).toBe(400);
-    expect(answer.text).toContain(`only through its configured relay 127.0.0.1:${target.smtpPort}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['x-pigeonhole-error']).toContain(
+      `only through its configured relay 127.0.0.1:${target.smtpPort}`,
+    );
     expect(target.store.count).toBe(0);
+    const unknown = await post(source, '/api/v1/messages/nope/release', { Email: 'x@example.test' });
+    expect(unknown).toEqual({ status: 404, text: '' });
   });
 });
 

@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import { MailHogReleaseBodySchema, ReleaseBodySchema } from '@pigeonhole/shared/schemas/relay';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
 import { parseAddress, RelayError, type Relay } from '../../relay/relay';
 import type { MessageStore } from '../../store/store';
 import type { StoredMessage } from '../../store/types';
-import { apiError } from '../errors';
+import { ApiError, apiError } from '../errors';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -31,6 +31,23 @@ export function matchKeyCase(value: unknown, schema: TSchema): void {
     }
     matchKeyCase(value[name], properties[name]!);
   }
+}
+
+/**
+ * Go's encoding/json ignores Content-Type, and so do the routes of the plugin that calls this: a body
+ * without one (the `mailhog` client sends none) or with another (`curl -d` sends a form type) is read
+ * as JSON. Only the calling plugin's routes get this parser (fastify encapsulation).
+ */
+export function acceptAnyContentTypeAsJson(app: FastifyInstance): void {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body).trim();
+    if (text === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 }), undefined);
+    }
+  });
 }
 
 /** A `preValidation` hook that applies {@link matchKeyCase} with the route's body schema. */
@@ -65,6 +82,60 @@ async function release(relay: Relay, message: StoredMessage, to: readonly string
   }
 }
 
+function relayOf(app: FastifyInstance): Relay {
+  const relay = app.pigeonhole.relay;
+  if (!relay) throw apiError('RELAY_NOT_CONFIGURED');
+  return relay;
+}
+
+/** A header value cannot carry CR, LF or non-Latin-1 text. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, ' ').slice(0, 500);
+}
+
+/**
+ * MailHog's release. The `mailhog` npm client sends the body without a Content-Type (Go does not care)
+ * and JSON-parses any non-empty answer; MailHog answers a failure with a status and an empty body. So
+ * does this route, with the reason in an `X-Pigeonhole-Error` header (and the log).
+ */
+const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
+  app.setErrorHandler((err, req, reply) => {
+    const status = err instanceof ApiError ? err.statusCode : ((err as { statusCode?: number }).statusCode ?? 500);
+    req.log.info({ err: err instanceof Error ? err.message : String(err) }, 'MailHog release refused');
+    return reply
+      .code(status)
+      .header('x-pigeonhole-error', headerSafe(err instanceof Error ? err.message : String(err)))
+      .send();
+  });
+
+  app.post(
+    Routes.mailhogRelease,
+    {
+      schema: {
+        tags: ['MailHog API'],
+        summary: 'Release a message (MailHog): only through the configured relay',
+        params: IdParamsSchema,
+        body: MailHogReleaseBodySchema,
+      },
+      preValidation: matchBodyKeyCase(MailHogReleaseBodySchema),
+    },
+    async (req, reply) => {
+      const relay = relayOf(app);
+      const { Host, Port, Email } = req.body;
+      // MailHog connects wherever the request says. Pigeonhole does not: an API that sends mail to any
+      // host would be an open relay. A request naming another server is refused, not redirected.
+      if (Host && (Host !== relay.config.host || (Port !== undefined && Number(Port) !== relay.config.port))) {
+        throw apiError(
+          'BAD_REQUEST',
+          `Pigeonhole releases only through its configured relay ${relay.address}, not ${Host}:${Port ?? ''}`,
+        );
+      }
+      await release(relay, findMessage(app.pigeonhole.store, req.params.id), [Email]);
+      return reply.code(200).send();
+    },
+  );
+};
+
 /**
  * Release: send a caught message on through the configured relay (`--smtp-relay-host`), unchanged but
  * for a `Received` header. Mailpit's `POST /api/v1/message/{ID}/release` `{ To: [...] }` answers `ok`;
@@ -72,12 +143,7 @@ async function release(relay: Relay, message: StoredMessage, to: readonly string
  * A relay's refusal is a 400 carrying the relay's own reply. Nothing is retried.
  */
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.pigeonhole;
-  const relayOrThrow = (): Relay => {
-    const relay = app.pigeonhole.relay;
-    if (!relay) throw apiError('RELAY_NOT_CONFIGURED');
-    return relay;
-  };
+  acceptAnyContentTypeAsJson(app);
 
   app.post(
     Routes.messageRelease,
@@ -92,36 +158,11 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       preValidation: matchBodyKeyCase(ReleaseBodySchema),
     },
     async (req, reply) => {
-      const relay = relayOrThrow();
-      await release(relay, findMessage(store, req.params.id), req.body.To);
+      const relay = relayOf(app);
+      await release(relay, findMessage(app.pigeonhole.store, req.params.id), req.body.To);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
   );
 
-  app.post(
-    Routes.mailhogRelease,
-    {
-      schema: {
-        tags: ['MailHog API'],
-        summary: 'Release a message (MailHog): only through the configured relay',
-        params: IdParamsSchema,
-        body: MailHogReleaseBodySchema,
-      },
-      preValidation: matchBodyKeyCase(MailHogReleaseBodySchema),
-    },
-    async (req, reply) => {
-      const relay = relayOrThrow();
-      const { Host, Port, Email } = req.body;
-      // MailHog connects wherever the request says. Pigeonhole does not: an API that sends mail to any
-      // host would be an open relay. A request naming another server is refused, not redirected.
-      if (Host && (Host !== relay.config.host || (Port !== undefined && Number(Port) !== relay.config.port))) {
-        throw apiError(
-          'BAD_REQUEST',
-          `Pigeonhole releases only through its configured relay ${relay.address}, not ${Host}:${Port ?? ''}`,
-        );
-      }
-      await release(relay, findMessage(store, req.params.id), [Email]);
-      return reply.code(200).send();
-    },
-  );
+  await app.register(mailhogReleaseRoute);
 };
