@@ -7,6 +7,7 @@ import { ApiError } from './http/errors';
 import { apiServicesPlugin } from './http/api-context';
 import { bodyKeyCasePlugin } from './http/body-keys';
 import { corsPlugin } from './http/cors';
+import { websocketPlugin } from './http/websocket';
 import { eventsRoutes } from './http/routes/events';
 import { infoRoutes } from './http/routes/info';
 import { mailboxesRoutes } from './http/routes/mailboxes';
@@ -91,6 +92,7 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
       .send(status >= 500 ? 'Internal server error' : (err as Error).message);
   });
 
+  await app.register(websocketPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(websocketOriginPlugin);
   await app.register(authPlugin);

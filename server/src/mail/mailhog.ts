@@ -24,18 +24,19 @@ export function mailhogPath(address: string): MailHogPath {
  */
 function rawHeaders(text: string): Record<string, string[]> {
   const headers: Record<string, string[]> = {};
-  let last: string[] | null = null;
+  let last = '';
   for (const line of text.split(/\r\n|\n|\r/)) {
-    if ((line.startsWith(' ') || line.startsWith('\t')) && last && last.length > 0) {
-      last[last.length - 1] += ` ${line.trim()}`;
+    if (last && (line.startsWith(' ') || line.startsWith('\t'))) {
+      // MailHog appends a folded line as it stands, leading white space included.
+      const values = headers[last]!;
+      values[values.length - 1] += line;
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    const name = line.slice(0, colon).trim();
-    if (!Object.hasOwn(headers, name)) headers[name] = [];
-    last = headers[name]!;
-    last.push(line.slice(colon + 1).trim());
+    last = line.slice(0, colon).trim();
+    // MailHog keeps one value per name, the last one ("TODO multiple header fields" in its source).
+    headers[last] = [line.slice(colon + 1).trim()];
   }
   return headers;
 }

@@ -1,12 +1,8 @@
-import websocket from '@fastify/websocket';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { originAllowed } from '../cors';
 import { EventHub } from '../event-hub';
 import { VERSION } from './info';
-
-/** Frames from clients are ignored; a large one is a misbehaving client and is refused by ws. */
-const MAX_CLIENT_FRAME = 16 * 1024;
 
 /**
  * Live events: Mailpit's `/api/events` (`{ Type, Data }` frames: new, stats, update, delete,
@@ -15,7 +11,6 @@ const MAX_CLIENT_FRAME = 16 * 1024;
  */
 export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config } = app.pigeonhole;
-  await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME } });
   const hub = new EventHub(store, VERSION);
   app.addHook('onClose', async () => hub.close());
 
