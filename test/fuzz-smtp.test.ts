@@ -146,7 +146,7 @@ describe('SMTP fuzzing (fast-check)', () => {
         for (const match of output.matchAll(/^250 .*queued as (\S+)\r$/gm)) accepted.push(match[1]!);
         await wellFormedClientIsServed();
       }),
-      { numRuns: 80, interruptAfterTimeLimit: 45_000 },
+      { numRuns: 50, interruptAfterTimeLimit: 30_000 },
     );
     // Every 250 the fuzz saw is a stored message, and nothing else was stored but the health checks
     // and messages whose 250 the hostile client left before reading.
