@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { defineConfig, type Plugin } from 'vite';
 import packageJson from './package.json' with { type: 'json' };
@@ -17,7 +17,8 @@ const ESM_ONLY = ['typebox', '@fastify/type-provider-typebox'];
 
 /**
  * The outDir is shared with the web UI (`dist/web`), so it is not emptied; this removes the previous
- * server build instead, so that stale hashed chunks never end up in the npm package.
+ * server build instead, so that stale hashed chunks never end up in the npm package, and keeps the
+ * bin executable.
  */
 function cleanServerBuild(): Plugin {
   return {
@@ -31,6 +32,11 @@ function cleanServerBuild(): Plugin {
       );
       for (const file of files) rmSync(new URL(file.name, dist), { force: true });
       rmSync(new URL('chunks', dist), { recursive: true, force: true });
+    },
+    // The bin is written anew, so it loses the executable bit npm set at install: `npx pigeonhole`
+    // in this repository runs it directly.
+    writeBundle() {
+      chmodSync(new URL('dist/cli.js', import.meta.url), 0o755);
     },
   };
 }
