@@ -246,12 +246,16 @@ function decodeBody(raw: Buffer, part: TextPart, sourceBytes: number): string {
   let bytes: Buffer;
   if (encoding === 'base64') {
     const text = source.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
-    bytes = Buffer.from(text.slice(0, text.length - (text.length % 4)), 'base64');
+    // Only a source cut short can end mid-quantum; a whole part's unpadded tail is real data.
+    const whole = source.length === part.end - part.start;
+    bytes = Buffer.from(whole ? text : text.slice(0, text.length - (text.length % 4)), 'base64');
   } else if (encoding === 'quoted-printable') {
     bytes = decodeQp(source.toString('latin1'));
   } else {
     bytes = source;
   }
+  // Most mail is UTF-8: libmime would normalise the charset name with regular expressions first.
+  if (/^utf-?8$/i.test(charset)) return bytes.toString('utf8');
   try {
     return decodeCharset(bytes, charset);
   } catch {

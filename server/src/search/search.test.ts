@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { bodyText } from '../mail/summary';
+import { parseDate, parseQuery, tokenize } from './query';
+
+describe('search query parsing', () => {
+  it('tokenizes quotes and keeps field prefixes', () => {
+    expect(tokenize('from:"Alice Admin" -subject:"a b" "exact phrase" word')).toEqual([
+      'from:Alice Admin',
+      '-subject:a b',
+      'exact phrase',
+      'word',
+    ]);
+  });
+
+  it('parses every filter, negation and unknown fields as words', () => {
+    expect(parseQuery('!is:read has:attachments larger:1.5M foo:bar')).toEqual([
+      { kind: 'is', value: 'read', negate: true },
+      { kind: 'has', value: 'attachment', negate: false },
+      { kind: 'size', op: 'larger', bytes: 1.5 * 1024 * 1024, negate: false },
+      { kind: 'text', value: 'foo:bar', negate: false },
+    ]);
+    expect(() => parseQuery('smaller:huge')).toThrow(/invalid size/);
+    expect(() => parseQuery('after:someday')).toThrow(/invalid date/);
+  });
+
+  it('reads dates in a time zone across daylight saving', () => {
+    expect(parseDate('2024-07-01', 'Europe/Berlin', 't')).toBe(Date.UTC(2024, 5, 30, 22));
+    expect(parseDate('2024-01-01 12:30', 'Europe/Berlin', 't')).toBe(Date.UTC(2024, 0, 1, 11, 30));
+    expect(parseDate('2024-01-01', undefined, 't')).toBe(Date.UTC(2024, 0, 1));
+  });
+});
+
+describe('bodyText (body words without a MIME parse)', () => {
+  it('decodes base64 and quoted-printable text parts', () => {
+    const b64 = Buffer.from(
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+        Buffer.from('naïve café').toString('base64') +
+        '\r\n',
+    );
+    expect(bodyText(b64, 65536)).toContain('naïve café');
+    // Regression: the last quantum of a padded part was dropped with its `=` ("café" became "caf").
+    const padded = Buffer.from(
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nZW5jb2RlZCBib2R5OiBuYcOvdmUgY2Fmw6k=\r\n',
+    );
+    expect(bodyText(padded, 65536)).toBe('encoded body: naïve café');
+    const qp = Buffer.from(
+      'Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9 au lait\r\n',
+    );
+    expect(bodyText(qp, 65536)).toContain('café au lait');
+  });
+});
