@@ -18,12 +18,20 @@ interface Outcome {
   silent: number;
   /** Connection attempts refused at the TCP level (the listener is closed). */
   unreachable: number;
+  /** Transactions begun (MAIL FROM sent) after the stop began that still got 250: must stay 0. */
+  acceptedAfterStop: number;
 }
 
 const body = (c: number, n: number) => `Subject: shutdown ${c}/${n}\r\n\r\n${'x'.repeat(2000)}\r\nEND ${c}/${n}\r\n`;
 
 /** A client that sends until the server turns it away; `go` is polled between messages. */
-async function sender(port: number, c: number, outcome: Outcome, go: () => boolean): Promise<void> {
+async function sender(
+  port: number,
+  c: number,
+  outcome: Outcome,
+  go: () => boolean,
+  stopped: () => boolean = () => false,
+): Promise<void> {
   let n = 0;
   while (go()) {
     let smtp: RawSmtp;
@@ -42,7 +50,9 @@ async function sender(port: number, c: number, outcome: Outcome, go: () => boole
     }
     try {
       for (let i = 0; i < 20 && go(); i++, n++) {
+        const late = stopped();
         const reply = await smtp.sendMail('s@example.test', ['r@example.test'], body(c, n));
+        if (reply.code === 250 && late) outcome.acceptedAfterStop++;
         if (reply.code === 250) outcome.accepted.push({ id: /queued as (\S+)/.exec(reply.text)![1]!, n });
         else {
           outcome.refused++;
@@ -58,22 +68,32 @@ async function sender(port: number, c: number, outcome: Outcome, go: () => boole
   }
 }
 
-const fresh = (): Outcome => ({ accepted: [], refused: 0, silent: 0, unreachable: 0 });
+const fresh = (): Outcome => ({ accepted: [], refused: 0, silent: 0, unreachable: 0, acceptedAfterStop: 0 });
 
 describe('shutdown during ingest', () => {
-  it('stop(): every 250 is stored whole, nothing unacknowledged beyond one per client', async () => {
+  it('stop(): no new transaction starts, every 250 is stored whole, nothing unacknowledged beyond one per client', async () => {
     const p: Pigeonhole = await start({ max: 0 });
     const outcome = fresh();
     let stopping: Promise<void> | null = null;
     const clients = Array.from({ length: 20 }, (_, c) =>
-      sender(p.smtpPort, c, outcome, () => {
-        if (!stopping && outcome.accepted.length >= 300) stopping = p.stop();
-        return true;
-      }),
+      sender(
+        p.smtpPort,
+        c,
+        outcome,
+        () => {
+          if (!stopping && outcome.accepted.length >= 300) stopping = p.stop();
+          return true;
+        },
+        () => stopping !== null,
+      ),
     );
     await Promise.all(clients);
     await stopping;
     expect(outcome.silent).toBe(0);
+    // In-flight transactions finished; none begun after the stop was accepted: smtp-server answers
+    // every command with 421 once its close() has begun.
+    expect(outcome.acceptedAfterStop).toBe(0);
+    expect(outcome.refused).toBeGreaterThan(0);
     expect(outcome.accepted.length).toBeGreaterThanOrEqual(300);
     for (const { id } of outcome.accepted) {
       const stored = p.store.get(id);
