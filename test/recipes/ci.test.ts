@@ -88,8 +88,8 @@ describe('the CI recipes (docs/ci.md)', () => {
     await until(() => server.stdout().includes('Web UI'));
     expect(server.stdout()).toContain(`0.0.0.0:${smtp}`);
 
-    // The healthcheck's test command, run as the container would run it.
-    const check = /test: \['CMD', 'node', '-e', "(.+)"\]/.exec(compose)![1]!;
+    // The image's HEALTHCHECK command, run as the container would run it.
+    const check = /HEALTHCHECK .* CMD \["node", "-e", "(.+)"\]/.exec(compose)![1]!;
     const health = await sh(`node -e "${check.replace(/"/g, '\\"')}"`);
     expect(health.code, health.output).toBe(0);
 

@@ -134,6 +134,7 @@ export function sendmailCommand(): Command {
     .addOption(new Option('-C <file>', 'configuration file: ignored').hideHelp())
     .addOption(new Option('-O <option=value>', 'sendmail option: ignored').hideHelp())
     .addOption(new Option('-h <hops>', 'hop count: ignored').hideHelp())
+    .addOption(new Option('-X <logfile>', 'traffic log: ignored').hideHelp())
     .helpOption('--help', 'display help for command')
     // Real MTAs take many more flags; an unknown one must not make PHP's mail() fail.
     .allowUnknownOption()
