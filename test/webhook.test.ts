@@ -9,7 +9,6 @@ import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
 
 interface Hit {
-  at: number;
   method: string;
   url: string;
   type: string;
@@ -32,7 +31,6 @@ async function receiver(status = 200, headers: Record<string, string> = {}) {
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
       hits.push({
-        at: Date.now(),
         method: req.method!,
         url: req.url!,
         type: req.headers['content-type'] ?? '',
@@ -87,7 +85,7 @@ describe('webhook', () => {
     expect(posted.Subject).toBe('hooked');
   });
 
-  it('keeps to --webhook-limit and delivers every message in order', async () => {
+  it('delivers every message, in order, through the rate limiter (its timing is unit-tested with a fake clock)', async () => {
     const hook = await receiver();
     const p = await start({ webhookUrl: hook.url, webhookLimit: 4, webhookBurst: 1 });
     const mailer = transport(p);
@@ -95,8 +93,6 @@ describe('webhook', () => {
       await mailer.sendMail({ from: 'a@example.test', to: 'b@example.test', subject, text: subject });
     const hits = await hook.received(3);
     expect(hits.map((h) => (JSON.parse(h.body) as MessageSummary).Subject)).toEqual(['one', 'two', 'three']);
-    // 4 a second with no burst: at least 250 ms between POSTs, so 500 ms from first to third (less 10 % for clocks).
-    expect(hits[2]!.at - hits[0]!.at).toBeGreaterThanOrEqual(450);
   });
 
   it('never blocks ingest on a failing receiver and logs the failure once', async () => {
