@@ -53,14 +53,14 @@ describe('POP3 server limits', () => {
   });
 
   it('logs out an idle session without deleting anything', async () => {
-    const { port, store } = await pop3({ idleTimeoutMs: 150 });
+    const { port, store } = await pop3({ idleTimeoutMs: 1000 });
     const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\n');
     expect(text).toMatch(/\+OK message 1 deleted\r\n-ERR autologout: idle for too long\r\n$/);
     expect(store.count).toBe(1);
   });
 
   it('closes a connection that asks for STLS and then never does the handshake', async () => {
-    const { port } = await pop3({ idleTimeoutMs: 150 });
+    const { port } = await pop3({ idleTimeoutMs: 1000 });
     const text = await transcript(port, 'STLS\r\n');
     expect(text).toMatch(/\+OK Begin TLS negotiation\r\n$/);
   });
