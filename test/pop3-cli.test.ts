@@ -22,7 +22,7 @@ describe('the built CLI with the beyond-capture flags from the environment', () 
       PIGEONHOLE_LOG_LEVEL: 'silent',
     });
     children.push(cli);
-    await until(() => cli.stdout().includes('Web UI'));
+    await until(() => cli.stdout().includes('Web UI'), 25_000);
     const socket = net.connect(pop3, '127.0.0.1');
     const [greeting] = (await once(socket, 'data')) as [Buffer];
     socket.destroy();
