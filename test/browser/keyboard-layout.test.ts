@@ -82,7 +82,7 @@ describe('themes and layout', () => {
     const p = await start();
     const ui = await openUi(p.httpUrl, { colorScheme: 'dark' });
     const { page } = ui;
-    const background = () => page.locator('body').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const background = () => page.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(await background()).toBe('rgb(14, 16, 20)');
     const toggle = page.getByRole('button', { name: /^Theme:/ });
     await toggle.click();
