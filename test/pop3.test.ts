@@ -67,6 +67,8 @@ describe.runIf(has('python3'))('POP3 with Python poplib', () => {
     expect(out.uidl).toEqual([`1 ${ids[0]}`, `2 ${ids[1]}`]);
     expect(Buffer.from(out.messages[0]!, 'base64').equals(first)).toBe(true);
     expect(Buffer.from(out.messages[1]!, 'base64').equals(second)).toBe(true);
+    // RETR is opening the message: both are read now, as after opening them in the web UI.
+    expect((await p.client.messages()).unread).toBe(0);
   });
 
   it('shows a login that is an address only the mail addressed to it (To, Cc or envelope Bcc)', async () => {
@@ -100,6 +102,8 @@ print(json.dumps(subjects))
     expect(await python<string[]>(p, script, 'bob@example.test')).toEqual(['to bob', 'cc bob', 'bcc bob']);
     expect(await python<string[]>(p, script, 'carol@example.test')).toEqual(['to carol']);
     expect(await python<string[]>(p, script, 'admin')).toHaveLength(4);
+    // TOP is not reading: nothing was marked read.
+    expect((await p.client.messages()).unread).toBe(4);
   });
 
   it("deletes DELE'd messages at QUIT, visible in the API, and nothing when the client leaves without QUIT", async () => {
