@@ -65,6 +65,20 @@ describe('POP3 server limits', () => {
     expect(text).toMatch(/\+OK Begin TLS negotiation\r\n$/);
   });
 
+  it('survives random bytes and keeps serving other clients', async () => {
+    const { port } = await pop3({ maxBadCommands: 1_000_000 });
+    const garbage = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7919 + (i >> 3)) % 256));
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.resume();
+    socket.write(garbage);
+    socket.end();
+    await once(socket, 'close');
+    expect(await transcript(port, 'CAPA\r\nQUIT\r\n')).toMatch(
+      /^\+OK Pigeonhole POP3 ready .*\r\n\+OK capability list follows\r\n/,
+    );
+  });
+
   it('ignores commands pipelined after QUIT', async () => {
     const { port, store } = await pop3();
     const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\nQUIT\r\nRSET\r\nNOOP\r\n');

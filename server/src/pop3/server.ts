@@ -113,6 +113,21 @@ function serve(
   let buffer: Buffer = Buffer.alloc(0);
   let discarding = false;
   let paused = false;
+  let awaitingDrain = false;
+
+  // A client that pipelines commands and never reads the answers must not make the answers pile up in
+  // memory: stop reading its commands until it has taken what was written (TCP backpressure).
+  const waitForDrain = (): void => {
+    if (awaitingDrain) return;
+    awaitingDrain = true;
+    const current = socket;
+    current.pause();
+    current.once('drain', () => {
+      awaitingDrain = false;
+      current.resume();
+      drain();
+    });
+  };
 
   const onData = (chunk: Buffer): void => {
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
@@ -121,6 +136,7 @@ function serve(
 
   const drain = (): void => {
     while (!paused) {
+      if (socket.writableNeedDrain) return waitForDrain();
       const lf = buffer.indexOf(0x0a);
       if (lf === -1) {
         if (buffer.length > limits.maxLineLength) {
