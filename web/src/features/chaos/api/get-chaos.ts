@@ -7,14 +7,14 @@ import { getChaos } from '../../../lib/api-gaps';
 export const CHAOS_KEY = ['chaos'] as const;
 
 /**
- * The chaos triggers, or null when the server answers 404 (chaos not enabled, or a server without
- * the route): the UI then hides its chaos controls.
+ * The chaos triggers, or null when the server has none: 404 (no such route) or 400 (Mailpit's
+ * answer while chaos is not enabled). The UI then hides its chaos controls.
  */
 export async function getChaosOrNull(): Promise<ChaosTriggers | null> {
   try {
     return await getChaos();
   } catch (err) {
-    if (err instanceof PigeonholeHttpError && (err.status === 404 || err.status === 405)) return null;
+    if (err instanceof PigeonholeHttpError && (err.status === 404 || err.status === 405 || err.status === 400)) return null;
     throw err;
   }
 }
