@@ -2,36 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import { MailHogReleaseBodySchema, ReleaseBodySchema } from '@pigeonhole/shared/schemas/relay';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TSchema } from 'typebox';
+import type { FastifyInstance } from 'fastify';
 import { parseAddress, RelayError, type Relay } from '../../relay/relay';
 import type { MessageStore } from '../../store/store';
 import type { StoredMessage } from '../../store/types';
 import { ApiError, apiError } from '../errors';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Renames the keys of a request body, in place and at every depth, to the schema's spelling when they
- * differ only in case (`to` -> `To`). Mailpit and MailHog decode bodies with Go's encoding/json, which
- * matches keys case-insensitively, and their clients rely on it.
- */
-export function matchKeyCase(value: unknown, schema: TSchema): void {
-  const properties = (schema as { properties?: Record<string, TSchema> }).properties;
-  if (!isRecord(value) || !properties) return;
-  const byLower = new Map(Object.keys(properties).map((k) => [k.toLowerCase(), k]));
-  for (const key of Object.keys(value)) {
-    const name = byLower.get(key.toLowerCase());
-    if (name === undefined) continue;
-    if (name !== key && !(name in value)) {
-      value[name] = value[key];
-      delete value[key];
-    }
-    matchKeyCase(value[name], properties[name]!);
-  }
-}
 
 /**
  * Go's encoding/json ignores Content-Type, and so do the routes of the plugin that calls this: a body
@@ -48,11 +23,6 @@ export function acceptAnyContentTypeAsJson(app: FastifyInstance): void {
       done(Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 }), undefined);
     }
   });
-}
-
-/** A `preValidation` hook that applies {@link matchKeyCase} with the route's body schema. */
-export function matchBodyKeyCase(schema: TSchema) {
-  return async (req: FastifyRequest): Promise<void> => matchKeyCase(req.body, schema);
 }
 
 function findMessage(store: MessageStore, id: string): StoredMessage {
@@ -117,7 +87,6 @@ const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParamsSchema,
         body: MailHogReleaseBodySchema,
       },
-      preValidation: matchBodyKeyCase(MailHogReleaseBodySchema),
     },
     async (req, reply) => {
       const relay = relayOf(app);
@@ -155,7 +124,6 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: ReleaseBodySchema,
         response: { 200: OkTextSchema },
       },
-      preValidation: matchBodyKeyCase(ReleaseBodySchema),
     },
     async (req, reply) => {
       const relay = relayOf(app);
