@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { promisify } from 'node:util';
 import type { Pigeonhole } from 'pigeonhole';
+import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { start } from './helpers/pigeonhole';
 import { has, transport } from './helpers/smtp';
@@ -130,6 +131,29 @@ print(json.dumps(True))
     const left = (await p.client.messages()).messages.map((m) => m.Subject);
     expect(left).toEqual(['three', 'one']);
     expect(events).toContain('deleted');
+  });
+
+  it('tells the web UI live: a delete event on /api/events at QUIT', async () => {
+    const p = await start({ pop3: '127.0.0.1:0' });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'live', text: 'x' });
+    const id = p.store.latest()!.id;
+    const ws = new WebSocket(`${p.httpUrl.replace(/^http/, 'ws')}/api/events`);
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    const deleted = new Promise<unknown>((resolve) => {
+      ws.on('message', (data: Buffer) => {
+        const event = JSON.parse(data.toString()) as { Type: string; Data: unknown };
+        if (event.Type === 'delete') resolve(event.Data);
+      });
+    });
+    const script = `
+import poplib, sys
+p = poplib.POP3("127.0.0.1", int(sys.argv[1]))
+p.user("u"); p.pass_("p"); p.dele(1); p.quit()
+print("true")
+`;
+    await python(p, script);
+    expect(await deleted).toEqual({ ID: id });
+    ws.close();
   });
 
   it('upgrades with STLS and then logs in', async () => {
