@@ -69,7 +69,14 @@ export default defineConfig(({ mode }) => {
         // Chunks sit beside the entries: code that finds files relative to itself (`./web`, the built
         // UI) must resolve the same from every chunk.
         output: cjs
-          ? { format: 'cjs' as const, entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' }
+          ? {
+              format: 'cjs' as const,
+              entryFileNames: '[name].cjs',
+              chunkFileNames: '[name]-[hash].cjs',
+              // Lazy `import('mailparser')` becomes require(): Jest refuses import() in CommonJS
+              // without --experimental-vm-modules, and the parse came back empty there.
+              dynamicImportInCjs: false,
+            }
           : { format: 'es' as const, entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },
     },

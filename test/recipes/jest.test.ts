@@ -10,7 +10,17 @@ describe('the Jest recipe (docs/testing-node.md)', () => {
     // Jest runs test files as CommonJS by default: this proves the package's "require" export.
     const child = spawn(
       process.execPath,
-      [jest, '--ci', '--rootDir', 'docs/examples/jest', '--testMatch', '**/*.test.cjs', '--colors=false'],
+      // Jest's 5 s default is for a quiet machine; CI shares two cores with other test files.
+      [
+        jest,
+        '--ci',
+        '--rootDir',
+        'docs/examples/jest',
+        '--testMatch',
+        '**/*.test.cjs',
+        '--colors=false',
+        '--testTimeout=30000',
+      ],
       { cwd: root, stdio: 'pipe', env: { ...process.env, FORCE_COLOR: '0' } },
     );
     let output = '';
