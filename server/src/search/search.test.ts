@@ -49,3 +49,36 @@ describe('bodyText (body words without a MIME parse)', () => {
     expect(bodyText(qp, 65536)).toContain('café au lait');
   });
 });
+
+describe('body index', () => {
+  it('finds body words by substring, verifies phrases, and sees messages added after it was built', async () => {
+    const { MessageStore } = await import('../store/store');
+    const { summarize } = await import('../mail/summary');
+    const { search } = await import('./search');
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    const add = (subject: string, body: string): string => {
+      // Past the 250-character snippet, so only the body path can find the words.
+      const raw = Buffer.from(
+        `Subject: ${subject}\r\nContent-Type: text/plain\r\n\r\n${'filler '.repeat(60)}${body}\r\n`,
+      );
+      const envelope = { mailFrom: 'a@example.test', rcptTo: ['b@example.test'] };
+      const session = { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] };
+      return store.add({ raw, envelope, session, created: new Date() }, summarize(raw, envelope, '')).id;
+    };
+    const subjects = (q: string): string[] => search(store, q, 0, 50).page.map((m) => m.summary.Subject);
+    add('one', 'the quick brown fox');
+    add('two', 'jumps over the lazy dog');
+    expect(subjects('quick')).toEqual(['one']);
+    expect(subjects('uick')).toEqual(['one']);
+    expect(subjects('"brown fox"')).toEqual(['one']);
+    expect(subjects('"fox brown"')).toEqual([]);
+    expect(subjects('-lazy')).toEqual(['one']);
+    const late = add('three', 'a late arrival with quicksilver');
+    expect(subjects('quick')).toEqual(['three', 'one']);
+    store.delete([late]);
+    expect(subjects('quick')).toEqual(['one']);
+    store.clear();
+    add('four', 'quick again');
+    expect(subjects('quick')).toEqual(['four']);
+  });
+});

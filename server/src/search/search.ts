@@ -1,5 +1,6 @@
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
+import { bodyIndexOf } from './body-index';
 import { compile } from './match';
 import { parseQuery } from './query';
 
@@ -25,7 +26,7 @@ export function matcher(query: string, tz?: string): (message: StoredMessage) =>
  * precomputed summary records: with 100,000 messages a `to:` or `subject:` query stays in tens of ms.
  */
 export function search(store: MessageStore, query: string, start: number, limit: number, tz?: string): SearchResult {
-  const test = matcher(query, tz);
+  const test = compile(parseQuery(query, tz), bodyIndexOf(store));
   const page: StoredMessage[] = [];
   let matched = 0;
   let unread = 0;
@@ -40,7 +41,7 @@ export function search(store: MessageStore, query: string, start: number, limit:
 
 /** Every message matching a query (for delete-by-search and mark-read-by-search). */
 export function searchAll(store: MessageStore, query: string, tz?: string): StoredMessage[] {
-  const test = matcher(query, tz);
+  const test = compile(parseQuery(query, tz), bodyIndexOf(store));
   const out: StoredMessage[] = [];
   for (const message of store.newestFirst()) if (test(message)) out.push(message);
   return out;
