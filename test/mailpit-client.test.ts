@@ -130,4 +130,39 @@ describe('the mailpit-api client against Pigeonhole', () => {
       mailpit.sendMessage({ From: { Email: 'a@example.test' }, To: [], Headers: { Subject: 'no' } }),
     ).rejects.toThrow(/cannot overwrite header/);
   });
+
+  // cypress-mailpit cannot run here (no Cypress); these are the exact requests its commands send.
+  it('answers the requests cypress-mailpit sends', async () => {
+    const p = await start();
+    const t = transport(p);
+    await t.sendMail({ from: 'a@example.test', to: 'jane@example.test', subject: 'Hello Mailpit', text: 'x' });
+    await t.sendMail({ from: 'a@example.test', to: 'joe@example.test', subject: 'Goodbye', text: 'y' });
+    const json = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(`${p.httpUrl}${path}`, init);
+      expect(res.status).toBe(200);
+      return res;
+    };
+    // mailpitGetEmailsBySubject: `subject:${subject}` unquoted, so the second word is a plain word.
+    const bySubject = (await (
+      await json('/api/v1/search?query=subject%3AHello%20Mailpit&start=0&limit=50')
+    ).json()) as {
+      messages_count: number;
+    };
+    expect(bySubject.messages_count).toBe(1);
+    const byTo = (await (await json('/api/v1/search?query=to%3Ajoe%40example.test&start=0&limit=50')).json()) as {
+      messages: Array<{ Subject: string }>;
+    };
+    expect(byTo.messages.map((m) => m.Subject)).toEqual(['Goodbye']);
+    // mailpitSetAllEmailStatusAsRead: an empty IDs list means all.
+    const put = { method: 'PUT', headers: { 'content-type': 'application/json' } };
+    expect(
+      await (await json('/api/v1/messages', { ...put, body: JSON.stringify({ IDs: [], Read: true }) })).text(),
+    ).toBe('ok');
+    expect((await p.client.messages()).unread).toBe(0);
+    const textView = await json(`/view/${(await p.client.messages()).messages[0]!.ID}.txt`);
+    expect(await textView.text()).toContain('y');
+    // mailpitDeleteAllEmails: DELETE without a body.
+    await json('/api/v1/messages', { method: 'DELETE' });
+    expect((await p.client.messages()).total).toBe(0);
+  });
 });
