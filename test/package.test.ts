@@ -87,11 +87,18 @@ await mail.stop();
     writeFileSync(
       join(app, 'check.cjs'),
       `const { startPigeonhole, code } = require('pigeonhole');
-startPigeonhole().then(async (mail) => { console.log(typeof mail.client.waitForMessage, code({ Text: 'code 123456' })); await mail.stop(); });
+const nodemailer = require('nodemailer');
+startPigeonhole().then(async (mail) => {
+  await nodemailer.createTransport({ host: mail.smtpHost, port: mail.smtpPort, ignoreTLS: true })
+    .sendMail({ from: 'a@example.test', to: 'c@example.test', subject: 'cjs', text: 'Your code is 123456' });
+  const message = await mail.client.waitForMessage({ to: 'c@example.test' });
+  console.log(message.Subject, code(message));
+  await mail.stop();
+});
 `,
     );
     const { stdout } = await run(process.execPath, ['check.cjs'], { cwd: app });
-    expect(stdout.trim()).toBe('function 123456');
+    expect(stdout.trim()).toBe('cjs 123456');
   });
 
   it('types a TypeScript consumer, shared types included', async () => {
