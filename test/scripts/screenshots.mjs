@@ -2,7 +2,7 @@
  * `npm run screenshots`: starts Pigeonhole (the built package, as users run it), seeds a realistic
  * inbox over SMTP, and photographs the web UI with Debian's Chromium in light and dark:
  *
- *   docs/screenshots/inbox-light.png     the inbox with a message open
+ *   docs/screenshots/inbox-light.png     the inbox, a message open on its SMTP session
  *   docs/screenshots/inbox-dark.png
  *   docs/screenshots/message-light.png   a rich HTML message (inline images, attachments)
  *   docs/screenshots/message-dark.png
@@ -39,6 +39,8 @@ try {
     // The inbox: a plain message open on its SMTP session, so the list is the star.
     await page.getByRole('option', { name: /Reset your password/ }).click();
     await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+    await page.getByRole('tab', { name: 'SMTP session' }).click();
+    await page.getByLabel('SMTP transcript').waitFor();
     await settle(page);
     await page.screenshot({ path: `${OUT}inbox-${scheme}.png` });
 
@@ -66,9 +68,11 @@ try {
   await pigeonhole.stop();
 }
 
-/** Waits for images and fonts to load and for the last frame to paint. */
+/** Waits for the images of the page and its frames to load and for the last frame to paint. */
 async function settle(page) {
-  await page.waitForLoadState('networkidle');
+  for (const frame of page.frames()) {
+    await frame.waitForFunction('Array.from(document.images).every((img) => img.complete)', undefined, { timeout: 10_000 });
+  }
   // A string, evaluated in the page: requestAnimationFrame exists there, not here.
   await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
 }

@@ -1,5 +1,6 @@
 import type { Address } from '@pigeonhole/shared/schemas/common';
 import type { Message } from '@pigeonhole/shared/schemas/message';
+import type { CSSProperties } from 'react';
 import { formatAddress, formatDate, formatExact, formatSize } from '../../../lib/format';
 
 function AddressList({ addresses }: { addresses: readonly Address[] }) {
@@ -21,6 +22,20 @@ function AddressList({ addresses }: { addresses: readonly Address[] }) {
   );
 }
 
+/** A stable hue per sender, so the same sender always gets the same avatar colour. */
+function hue(text: string): number {
+  let h = 0;
+  for (const ch of text) h = (h * 31 + ch.charCodeAt(0)) % 360;
+  return h;
+}
+
+/** Initials of a name or address: "Ada Lovelace" gives "AL", "orders@shop.example" gives "O". */
+function initials(address: Address | null): string {
+  const source = address?.Name || address?.Address || '?';
+  const words = source.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  return ((words[0]?.[0] ?? '?') + (address?.Name ? (words[1]?.[0] ?? '') : '')).toUpperCase();
+}
+
 /**
  * The header block of a message: subject, then From, To, Cc, Bcc (known from the SMTP envelope
  * only), Reply-To, date, size and tags. Everything is text, never markup.
@@ -35,11 +50,20 @@ export function MessageHeader({ message }: { message: Message }) {
   return (
     <header className="msg-header">
       <h1 className="msg-header__subject">{message.Subject || '(no subject)'}</h1>
-      <dl className="msg-header__fields">
-        <div className="msg-header__row">
-          <dt>From</dt>
-          <dd>{message.From ? <AddressList addresses={[message.From]} /> : <span className="muted">(none)</span>}</dd>
+      <div className="msg-header__from">
+        <span className="avatar" aria-hidden="true" style={{ '--hue': hue(message.From?.Address ?? '') } as CSSProperties}>
+          {initials(message.From)}
+        </span>
+        <div className="msg-header__who">
+          <div className="msg-header__sender">
+            {message.From ? <AddressList addresses={[message.From]} /> : <span className="muted">(no sender)</span>}
+          </div>
+          <time className="msg-header__date" dateTime={message.Date} title={formatExact(message.Date)}>
+            {formatDate(message.Date)}
+          </time>
         </div>
+      </div>
+      <dl className="msg-header__fields">
         {rows
           .filter(([, list]) => list.length > 0)
           .map(([label, list]) => (
@@ -51,13 +75,10 @@ export function MessageHeader({ message }: { message: Message }) {
             </div>
           ))}
         <div className="msg-header__row">
-          <dt>Date</dt>
+          <dt>Size</dt>
           <dd>
-            <time dateTime={message.Date} title={formatExact(message.Date)}>
-              {formatDate(message.Date)}
-            </time>
-            <span className="msg-header__size"> · {formatSize(message.Size)}</span>
-            {message.Username ? <span className="msg-header__size"> · sent as {message.Username}</span> : null}
+            {formatSize(message.Size)}
+            {message.Username ? <span className="msg-header__size"> · authenticated as {message.Username}</span> : null}
           </dd>
         </div>
         {message.Tags.length > 0 ? (
