@@ -189,4 +189,26 @@ describe('our routes beyond Mailpit', () => {
     expect(info.RuntimeStats.MessagesDeleted).toBe(1);
     expect(info.RuntimeStats.Memory).toBeGreaterThan(0);
   });
+
+  it('--api-cors: CORS headers and preflight for listed origins only; empty JSON bodies are no body', async () => {
+    const p = await start({ apiCors: 'http://localhost:3000' });
+    const allowed = await fetch(`${p.httpUrl}/api/v1/messages`, { headers: { Origin: 'http://localhost:3000' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const foreign = await fetch(`${p.httpUrl}/api/v1/messages`, { headers: { Origin: 'http://evil.example' } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+    const preflight = await fetch(`${p.httpUrl}/api/v1/messages`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'DELETE' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
+
+    await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'x', text: 'x' });
+    const empty = await fetch(`${p.httpUrl}/api/v1/messages`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(empty.status).toBe(200);
+    expect((await p.client.messages()).total).toBe(0);
+  });
 });

@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { ApiError } from './http/errors';
 import { apiServicesPlugin } from './http/api-context';
 import { bodyKeyCasePlugin } from './http/body-keys';
+import { jsonBodyPlugin } from './http/json-body';
 import { corsPlugin } from './http/cors';
 import { websocketPlugin } from './http/websocket';
 import { eventsRoutes } from './http/routes/events';
@@ -100,6 +101,7 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
   await app.register(corsPlugin);
   await app.register(apiServicesPlugin);
   await app.register(bodyKeyCasePlugin);
+  await app.register(jsonBodyPlugin);
   await app.register(openapiPlugin);
   await app.register(healthRoutes);
   await app.register(messagesRoutes);
