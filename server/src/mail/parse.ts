@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { simpleParser, type Attachment as MailparserAttachment } from 'mailparser';
+import type { Attachment as MailparserAttachment } from 'mailparser';
 import type { StoredMessage } from '../store/types';
 
 /** One attachment or inline part, decoded, with the fields Mailpit lists. */
@@ -80,6 +80,10 @@ function isInline(a: MailparserAttachment): boolean {
 
 /** Parses raw bytes fully with mailparser. Never throws on bad mail: what cannot be parsed is left out. */
 export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
+  // Loaded on the first message someone opens, not at start: mailparser and what it pulls in
+  // (iconv-lite, html-to-text, linkify-it) are about 25 MB of resident memory that a Pigeonhole
+  // which only catches mail never needs (measured by test/bench).
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, {
     keepCidLinks: true,
     skipImageLinks: true,

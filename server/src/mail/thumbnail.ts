@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type sharpType from 'sharp';
 
 /** Mailpit's thumbnail size. */
 export const THUMB_WIDTH = 180;
@@ -19,19 +19,33 @@ export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 /** Raster types we decode. SVG is left out: it is a document that can reference other resources. */
 const RASTER = /^image\/(png|jpe?g|gif|webp|avif|tiff|bmp)$/i;
 
-// Two cores are shared with SMTP and HTTP: one libvips thread per thumbnail is enough.
-sharp.concurrency(1);
-sharp.cache(false);
+let loading: Promise<typeof sharpType> | undefined;
+
+/**
+ * sharp is loaded with the first thumbnail, not at start: libvips and its libraries are about 25 MB of
+ * resident memory that a Pigeonhole nobody opens an image in never needs (measured by test/bench).
+ */
+function loadSharp(): Promise<typeof sharpType> {
+  loading ??= import('sharp').then(({ default: sharp }) => {
+    // Two cores are shared with SMTP and HTTP: one libvips thread per thumbnail is enough.
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  });
+  return loading;
+}
 
 let blank: Promise<Buffer> | undefined;
 
 /** A plain white 180x120 JPEG: what Mailpit answers for a part that is not an image. */
 function blankThumbnail(): Promise<Buffer> {
-  blank ??= sharp({
-    create: { width: THUMB_WIDTH, height: THUMB_HEIGHT, channels: 3, background: { r: 255, g: 255, b: 255 } },
-  })
-    .jpeg()
-    .toBuffer();
+  blank ??= loadSharp().then((sharp) =>
+    sharp({
+      create: { width: THUMB_WIDTH, height: THUMB_HEIGHT, channels: 3, background: { r: 255, g: 255, b: 255 } },
+    })
+      .jpeg()
+      .toBuffer(),
+  );
   return blank;
 }
 
@@ -43,6 +57,7 @@ function blankThumbnail(): Promise<Buffer> {
 export async function thumbnail(content: Buffer, contentType: string): Promise<Buffer> {
   if (!RASTER.test(contentType.split(';')[0]!.trim()) || content.length > MAX_INPUT_BYTES) return blankThumbnail();
   try {
+    const sharp = await loadSharp();
     const image = sharp(content, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).rotate();
     const { width = 0, height = 0 } = await image.metadata();
     if (width >= THUMB_WIDTH && height >= THUMB_HEIGHT) {

@@ -75,12 +75,13 @@ export function makeMessage(n, size) {
   const budget = Math.max(200, size - head.length - 200);
   const text = [];
   let textLen = 0;
-  if (n % 1000 === 0) text.push(`Your ${RARE_WORD} is ready.`);
   while (textLen < budget * 0.4) {
     const line = sentence(rand);
     text.push(line);
     textLen += line.length + 2;
   }
+  // At the end of the text, out of the snippet: a search must read the body to find it.
+  if (n % 1000 === 0) text.push(`Your ${RARE_WORD} is ready.`);
   const html = [];
   let htmlLen = 0;
   const htmlHead = '<html><body><table width="100%"><tr><td>';
