@@ -13,7 +13,15 @@ export default defineConfig({
   build: { outDir: '../server/dist/web', emptyOutDir: true, target: 'es2022' },
   server: {
     proxy: {
-      '/api': { target: apiTarget, ws: true },
+      '/api': {
+        target: apiTarget,
+        ws: true,
+        changeOrigin: true,
+        // The server refuses WebSockets from a foreign Origin (cross-site hijacking); through the dev
+        // proxy the page's origin is Vite's, so present the server's own.
+        configure: (proxy) => proxy.on('proxyReqWs', (proxyReq) => proxyReq.setHeader('origin', apiTarget)),
+      },
+      '/view': apiTarget,
       '/livez': apiTarget,
       '/readyz': apiTarget,
     },

@@ -21,9 +21,11 @@ const MAX_IN_FLIGHT = 3;
  * The inbox list as a sparse array over the whole matching set, so that 100,000 messages cost one
  * array slot each and only the rows near the view are fetched, a page at a time.
  *
- * Live events change the list while pages are in flight. A `new` message shifts every index by one:
- * a page that answers after N prepends lands N rows lower. A delete at an unknown place cannot be
- * corrected that way, so pages that were in flight across one are dropped and fetched again.
+ * Live events change the list while pages are in flight, and a page and an event travel on different
+ * connections, so either may come first. A page says how many messages matched when the server
+ * computed it; the difference to the rows known here is the number of arrivals one side has seen and
+ * the other not, which is exactly how far the page is shifted (either way). A delete at an unknown
+ * place cannot be corrected that way, so pages in flight across one are dropped and fetched again.
  */
 export class MessageWindow {
   #rows: (MessageSummary | undefined)[] = [];
@@ -33,6 +35,8 @@ export class MessageWindow {
   #error: string | null = null;
   #version = 0;
   #prepends = 0;
+  /** The next page sets the row count (first load, reload): no count known here to compare with. */
+  #adopt = true;
   #epoch = 0;
   #want: [number, number] = [0, PAGE_SIZE];
   readonly #inFlight = new Map<number, AbortController>();
@@ -167,6 +171,7 @@ export class MessageWindow {
   /** Forgets every row and loads the rows in view again (after a reconnect or a bulk change). */
   reload(): void {
     this.#epoch++;
+    this.#adopt = true;
     for (const controller of this.#inFlight.values()) controller.abort();
     this.#inFlight.clear();
     // Keep the row count so the scroll position survives; rows refill as their pages answer.
@@ -221,13 +226,12 @@ export class MessageWindow {
     const controller = new AbortController();
     this.#inFlight.set(page, controller);
     const epoch = this.#epoch;
-    const prepends = this.#prepends;
     const start = page * PAGE_SIZE;
     this.fetchPage(start, PAGE_SIZE, controller.signal).then(
       (result) => {
         if (this.#inFlight.get(page) === controller) this.#inFlight.delete(page);
         if (controller.signal.aborted || epoch !== this.#epoch) return;
-        this.#place(start + (this.#prepends - prepends), result, this.#prepends - prepends);
+        this.#place(start, result);
         this.#pump();
       },
       (err: unknown) => {
@@ -239,14 +243,18 @@ export class MessageWindow {
     );
   }
 
-  #place(at: number, result: PageResult, shift: number): void {
+  #place(start: number, result: PageResult): void {
+    const shift = this.#adopt ? 0 : this.#rows.length - result.matching;
+    this.#adopt = false;
     const total = result.matching + shift;
     if (total !== this.#rows.length) this.#rows.length = total;
     result.messages.forEach((message, i) => {
-      if (at + i < total) this.#rows[at + i] = message;
+      const at = start + shift + i;
+      // Below 0: mail the server had and whose event has not come yet; it is prepended when it does.
+      if (at >= 0 && at < total) this.#rows[at] = message;
     });
     this.#matching = total;
-    this.#unread = result.unread;
+    if (shift === 0) this.#unread = result.unread;
     this.#loaded = true;
     this.#error = null;
     this.#changed();
