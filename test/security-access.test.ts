@@ -75,6 +75,11 @@ describe('--ui-auth', () => {
     expect((await ok('bob', 'plain-secreT')).status).toBe(401);
   });
 
+  it('refuses, never fails, with a hash bcryptjs cannot read', async () => {
+    const p = await start({ uiAuth: 'dave:$2x$08$5w7.umqiy4Jb.WM90PI9O.vdIl43KpVnF9uzr349Fpct1OEB/RUkq' });
+    expect((await status(p, '/api/v1/messages', { authorization: basic('dave', 'bcrypt-secret') })).status).toBe(401);
+  });
+
   it('covers the WebSocket upgrade too', async () => {
     const p = await start({ uiAuth: 'ann:s3cret' });
     const ws = p.httpUrl.replace(/^http/, 'ws');

@@ -58,7 +58,8 @@ export class BasicAuthChecker {
     for (const user of this.#users) {
       const sameName = timingSafeEqual(user.username, name);
       if (user.plain) ok = timingSafeEqual(user.plain, pass) && sameName ? true : ok;
-      else if (sameName && user.hash) ok = (await bcrypt.compare(password, user.hash)) || ok;
+      // A hash bcryptjs cannot read ($2x$, say) is a refusal, never a 500.
+      else if (sameName && user.hash) ok = (await bcrypt.compare(password, user.hash).catch(() => false)) || ok;
     }
     if (!ok) return null;
     if (this.#verified.size >= VERIFIED_CACHE) this.#verified.delete(this.#verified.keys().next().value!);
