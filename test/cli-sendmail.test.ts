@@ -73,6 +73,22 @@ describe('pigeonhole sendmail', () => {
     expect(message.From?.Address).toBe('dev@example.test');
   });
 
+  it('passes a null sender given as -f "<>" (bounces) and an address in angle brackets', async () => {
+    const p = await start();
+    const bounce = await sendmail(p, ['-i', '-f', '<>', 'null@example.test'], 'Subject: bounce\n\nx\n');
+    expect(bounce.code, bounce.stderr).toBe(0);
+    const angled = await sendmail(
+      p,
+      ['-i', '-f', '<ops@example.test>', 'angled@example.test'],
+      'Subject: angled\n\nx\n',
+    );
+    expect(angled.code, angled.stderr).toBe(0);
+    const first = await p.client.waitForMessage({ to: 'null@example.test' });
+    expect((await p.client.session(first.ID)).MailFrom).toBe('');
+    const second = await p.client.waitForMessage({ to: 'angled@example.test' });
+    expect((await p.client.session(second.ID)).MailFrom).toBe('ops@example.test');
+  });
+
   it('ends the message at a lone dot without -i, as sendmail does', async () => {
     const p = await start();
     const r = await sendmail(p, ['dot@example.test'], 'Subject: dots\n\nbefore\n.\nafter\n');

@@ -86,7 +86,9 @@ async function sendmail(recipients: string[], options: SendmailOptions): Promise
   if (unique.length === 0) {
     throw new CommandError('no recipients: name them as arguments, or in To/Cc/Bcc headers with -t', EX_USAGE);
   }
-  const sender = options.f ?? options.r ?? addressesIn(message, ['from'])[0] ?? localSender();
+  // `-f '<>'` (a null sender, as bounce-sending scripts pass it) and `-f <user@host>` are both seen.
+  const given = (options.f ?? options.r)?.trim().replace(/^<(.*)>$/, '$1');
+  const sender = given ?? addressesIn(message, ['from'])[0] ?? localSender();
   const raw = toBuffer(cleanup(message, sender, options.F));
 
   const transport = smtpTransport(options);
