@@ -126,7 +126,7 @@ describe('Mailpit API v1: messages', () => {
     expect(res.status).toBe(404);
     const latest = await fetch(`${p.httpUrl}/view/latest`, { redirect: 'manual' });
     expect(latest.status).toBe(302);
-    expect(latest.headers.get('location')).toBe(`/view/${plain.ID}`);
+    expect(latest.headers.get('location')).toBe(`/?id=${plain.ID}`);
   });
 
   it('makes 180x120 JPEG thumbnails and a blank one for non-images', async () => {

@@ -28,7 +28,8 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const message = resolveMessage(store, 'latest', req.query.query, req.query.tz);
-      return reply.redirect(`/view/${encodeURIComponent(message.id)}`, 302);
+      // Mailpit redirects to its UI's `/view/{ID}`; our UI opens a message at `/?id={ID}`.
+      return reply.redirect(`/?id=${encodeURIComponent(message.id)}`, 302);
     },
   );
 
