@@ -55,7 +55,8 @@ async function startCli(args) {
     } catch {
       // not listening yet
     }
-    if (i > 200) throw new Error('the CLI did not become ready');
+    // Up to a minute: on a busy two-core machine the start (TLS key, sharp, the UI files) is slow.
+    if (i > 1200 || child.exitCode !== null) throw new Error(`the CLI did not become ready:\n${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, smtp, base, exited, stderr: () => stderr };
