@@ -49,7 +49,7 @@ export async function apiSection(ctx) {
       n: n(40),
       target: 50,
     },
-    { metric: 'search body word', path: () => q(RARE_WORD), n: n(8), target: 300 },
+    { metric: 'search body word', path: () => q(RARE_WORD), n: n(3), target: 300 },
     {
       metric: 'GET message, cold',
       path: (i) => `/api/v1/message/${ids[i % ids.length]}`,
