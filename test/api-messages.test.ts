@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
@@ -27,6 +28,28 @@ async function rich(p: Awaited<ReturnType<typeof start>>) {
       { filename: '../../etc/"evil"\r\nX-Injected: 1.txt', content: 'hello file', contentType: 'text/plain' },
     ],
   });
+}
+
+/** A PNG that claims 60,000 x 60,000 pixels (3.6 gigapixels) in a few hundred bytes. */
+function pngBomb(): Buffer {
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(60_000, 0);
+  header.writeUInt32BE(60_000, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.alloc(60_001 * 3 * 4))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('Mailpit API v1: messages', () => {
@@ -139,6 +162,24 @@ describe('Mailpit API v1: messages', () => {
       const meta = await sharp(Buffer.from(jpeg)).metadata();
       expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 180, 120]);
     }
+  });
+
+  it('answers a decompression bomb with the blank thumbnail, not with its pixels', async () => {
+    const p = await start();
+    await transport(p).sendMail({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: 'bomb',
+      text: 'x',
+      attachments: [{ filename: 'bomb.png', content: pngBomb(), contentType: 'image/png' }],
+    });
+    const message = await p.client.get('latest');
+    const jpeg = Buffer.from(await p.client.thumbnail(message.ID, message.Attachments[0]!.PartID));
+    const sharp = (await import('sharp')).default;
+    const { width, height, format } = await sharp(jpeg).metadata();
+    expect([format, width, height]).toEqual(['jpeg', 180, 120]);
+    const { dominant } = await sharp(jpeg).stats();
+    expect(dominant).toEqual({ r: 248, g: 248, b: 248 });
   });
 
   it('marks read and unread by IDs, by search and all; deletes by IDs, by search and all', async () => {
