@@ -135,6 +135,18 @@ function serve(
   };
 
   const drain = (): void => {
+    // One command's answer is several writes (status line, message, terminator): send them as one
+    // segment, or Nagle's algorithm and the client's delayed ACK cost ~40 ms per RETR.
+    const corked = socket;
+    corked.cork();
+    try {
+      handleLines();
+    } finally {
+      corked.uncork();
+    }
+  };
+
+  const handleLines = (): void => {
     while (!paused) {
       if (socket.writableNeedDrain) return waitForDrain();
       const lf = buffer.indexOf(0x0a);
@@ -203,6 +215,7 @@ function serve(
     });
   };
 
+  raw.setNoDelay(true);
   raw.on('data', onData);
   raw.on('close', () => session.abort());
   watchIdle(raw);
