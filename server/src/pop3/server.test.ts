@@ -79,6 +79,28 @@ describe('POP3 server limits', () => {
     );
   });
 
+  it('answers RETR in one write, so Nagle and delayed ACK cannot hold the message back (~40 ms each)', async () => {
+    const { port } = await pop3();
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: string[] = [];
+    let wanted = 3; // greeting, USER, PASS
+    let next: () => void = () => undefined;
+    socket.on('data', (chunk) => {
+      chunks.push(chunk.toString('latin1'));
+      if (--wanted === 0) next();
+    });
+    const replies = (n: number) => new Promise<void>((resolve) => ((wanted = n), (next = resolve)));
+    await replies(1);
+    socket.write('USER u\r\n');
+    await replies(1);
+    socket.write('PASS p\r\n');
+    await replies(1);
+    socket.write('RETR 1\r\n');
+    await replies(1);
+    socket.destroy();
+    expect(chunks.at(-1)).toBe('+OK 21 octets\r\nSubject: hi\r\n\r\nbody\r\n.\r\n');
+  });
+
   it('ignores commands pipelined after QUIT', async () => {
     const { port, store } = await pop3();
     const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\nQUIT\r\nRSET\r\nNOOP\r\n');
