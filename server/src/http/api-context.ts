@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import { MessageParser } from '../mail/parse';
-import { search, SearchSyntaxError } from '../search/search';
+import { prepareSearch, search, SearchSyntaxError } from '../search/search';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
 import { apiError } from './errors';
@@ -73,6 +73,17 @@ export function runSearch(store: MessageStore, query: string, start: number, lim
     if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
     throw err;
   }
+}
+
+/** {@link runSearch} after getting the body index ready without blocking the event loop. */
+export async function runSearchAsync(store: MessageStore, query: string, start: number, limit: number, tz?: string) {
+  try {
+    await prepareSearch(store, query, tz);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
+    throw err;
+  }
+  return runSearch(store, query, start, limit, tz);
 }
 
 /**

@@ -11,6 +11,8 @@ const MAX_WORD = 40;
 const MAX_WORDS_PER_MESSAGE = 4000;
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/** Messages indexed between two yields to the event loop (about 10-20 ms of work). */
+const PREPARE_SLICE = 500;
 
 /** The lower-case word tokens of a text. */
 export function words(text: string): string[] {
@@ -34,6 +36,7 @@ export class BodyIndex {
   /** Postings that point at deleted messages; the index is rebuilt when they outnumber the live ones. */
   #stale = 0;
   #live = 0;
+  #preparing: Promise<void> | null = null;
 
   constructor(store: MessageStore) {
     this.#store = store;
@@ -67,6 +70,31 @@ export class BodyIndex {
       if (result.size === 0) break;
     }
     return { messages: result ?? new Set(), exact: tokens.length === 1 && tokens[0] === text.toLowerCase() };
+  }
+
+  /**
+   * Indexes what is waiting in slices, yielding to the event loop between them, so that building
+   * the index over 100,000 messages (seconds of CPU) never stalls SMTP or other requests. A search
+   * that awaits this first then finds the index complete.
+   */
+  prepare(): Promise<void> {
+    this.#preparing ??= (async () => {
+      try {
+        if (this.#built && this.#stale > this.#live) this.#reset();
+        if (!this.#built) {
+          this.#built = true;
+          this.#pending = [...this.#store.newestFirst()].reverse();
+        }
+        while (this.#pending.length > 0) {
+          const slice = this.#pending.splice(0, PREPARE_SLICE);
+          for (const message of slice) if (this.#store.get(message.id) === message) this.#add(message);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        this.#preparing = null;
+      }
+    })();
+    return this.#preparing;
   }
 
   #reset(): void {

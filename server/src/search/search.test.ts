@@ -80,5 +80,12 @@ describe('body index', () => {
     store.clear();
     add('four', 'quick again');
     expect(subjects('quick')).toEqual(['four']);
+    // Prepared without blocking (in slices), with a message arriving while it runs.
+    const { prepareSearch } = await import('./search');
+    for (let i = 0; i < 1200; i++) add(`bulk ${i}`, i === 700 ? 'needle' : 'hay');
+    const preparing = prepareSearch(store, 'needle');
+    add('during', 'needle too');
+    await preparing;
+    expect(subjects('needle')).toEqual(['during', 'bulk 700']);
   });
 });

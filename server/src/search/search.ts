@@ -16,6 +16,14 @@ export interface SearchResult {
   unread: number;
 }
 
+/**
+ * Gets the body index ready without blocking when a query has plain words (which may need the
+ * body). Await it before {@link search} in request handlers.
+ */
+export async function prepareSearch(store: MessageStore, query: string, tz?: string): Promise<void> {
+  if (parseQuery(query, tz).some((t) => t.kind === 'text')) await bodyIndexOf(store).prepare();
+}
+
 /** A compiled query: parse once, test many messages (the wait route tests each new arrival). */
 export function matcher(query: string, tz?: string): (message: StoredMessage) => boolean {
   return compile(parseQuery(query, tz));

@@ -10,7 +10,7 @@ import {
   SearchQuerySchema,
   SetReadBodySchema,
 } from '@pigeonhole/shared/schemas/messages';
-import { runSearch } from '../api-context';
+import { runSearchAsync } from '../api-context';
 import { searchAll, SearchSyntaxError } from '../../search/search';
 import { apiError } from '../errors';
 
@@ -125,7 +125,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const start = req.query.start ?? 0;
       const limit = req.query.limit ?? 50;
-      const result = runSearch(store, req.query.query, start, limit, req.query.tz);
+      const result = await runSearchAsync(store, req.query.query, start, limit, req.query.tz);
       return {
         total: store.count,
         unread: store.unread,
@@ -150,7 +150,9 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const ids = runSearch(store, req.query.query, 0, Number.MAX_SAFE_INTEGER, req.query.tz).page.map((m) => m.id);
+      const ids = (await runSearchAsync(store, req.query.query, 0, Number.MAX_SAFE_INTEGER, req.query.tz)).page.map(
+        (m) => m.id,
+      );
       store.delete(ids);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
