@@ -58,7 +58,7 @@ describe('the pigeonhole npm package', () => {
   it('runs `npx pigeonhole --version`', async () => {
     const { stdout } = await run('npx', ['--no-install', 'pigeonhole', '--version'], { cwd: app });
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-  });
+  }, 60_000);
 
   it('lets a script import startPigeonhole, catch mail and serve the web UI', async () => {
     writeFileSync(
@@ -99,7 +99,7 @@ startPigeonhole().then(async (mail) => {
     );
     const { stdout } = await run(process.execPath, ['check.cjs'], { cwd: app });
     expect(stdout.trim()).toBe('cjs 123456');
-  });
+  }, 60_000);
 
   it('types a TypeScript consumer, shared types included', async () => {
     writeFileSync(
@@ -142,5 +142,5 @@ await mail.stop();
       { cwd: app },
     ).catch((err: { stdout: string }) => ({ stdout: err.stdout, failed: true }));
     expect(result.stdout).toBe('');
-  });
+  }, 180_000);
 });

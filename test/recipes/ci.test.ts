@@ -85,7 +85,8 @@ describe('the CI recipes (docs/ci.md)', () => {
     });
     const server = runCli([], env);
     cleanups.push(() => server.child.kill('SIGTERM'));
-    await until(() => server.stdout().includes('Web UI'));
+    await until(() => server.stdout().includes('Web UI') || server.child.exitCode !== null, 60_000);
+    expect(server.stdout(), server.stderr()).toContain('Web UI');
     expect(server.stdout()).toContain(`0.0.0.0:${smtp}`);
 
     // The image's HEALTHCHECK command, run as the container would run it.

@@ -90,9 +90,9 @@ export async function findSources(paths: string[]): Promise<{ sources: Source[];
 /**
  * Splits an mbox as it streams, so a file of any size loads in constant memory. A message starts at
  * a `From ` line that begins the file or follows a blank line; `>From ` quoting is undone one level
- * (mboxrd, which also reads mboxo files right in all but rare cases). `onBytes` reports progress.
+ * (mboxrd, which also reads mboxo files right in all but rare cases).
  */
-export async function* readMbox(path: string, onBytes: (n: number) => void): AsyncGenerator<FoundMessage> {
+export async function* readMbox(path: string): AsyncGenerator<FoundMessage> {
   let lines: Buffer[] = [];
   let sender: string | undefined;
   let count = 0;
@@ -128,7 +128,6 @@ export async function* readMbox(path: string, onBytes: (n: number) => void): Asy
 
   for await (const chunk of createReadStream(path)) {
     const buf = rest.length ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
-    onBytes((chunk as Buffer).length);
     let from = 0;
     let nl = buf.indexOf(0x0a, from);
     while (nl !== -1) {

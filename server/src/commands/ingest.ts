@@ -26,14 +26,12 @@ function envelopeOf(found: FoundMessage, rcpt: string | undefined): { from: stri
   return { from, to: to.length > 0 ? to : [NOBODY] };
 }
 
-async function* messagesOf(source: Source, onBytes: (n: number) => void): AsyncGenerator<FoundMessage> {
+async function* messagesOf(source: Source): AsyncGenerator<FoundMessage> {
   if (source.kind === 'mbox') {
-    yield* readMbox(source.path, onBytes);
+    yield* readMbox(source.path);
     return;
   }
-  const raw = await readFile(source.path);
-  onBytes(raw.length);
-  yield { raw, label: source.path };
+  yield { raw: await readFile(source.path), label: source.path };
 }
 
 async function ingest(paths: string[], options: IngestOptions): Promise<void> {
@@ -50,8 +48,9 @@ async function ingest(paths: string[], options: IngestOptions): Promise<void> {
   const bar = showBar ? new ProgressBar(total, process.stderr) : null;
   const transport = smtpTransport(options, { maxConnections: connections });
 
-  let bytes = 0;
   let sent = 0;
+  // Progress counts the bytes of messages the server has taken, not of those read ahead.
+  let doneBytes = 0;
   const failed: string[] = [];
   let fatal: unknown = null;
   const inFlight = new Set<Promise<void>>();
@@ -59,7 +58,9 @@ async function ingest(paths: string[], options: IngestOptions): Promise<void> {
     const envelope = envelopeOf(message, options.rcpt);
     const job = transport
       .sendMail({ envelope, raw: message.raw })
-      .then(() => void sent++)
+      .then(() => {
+        sent++;
+      })
       .catch((err: unknown) => {
         // A message the server refuses (552, too large) is reported; a lost connection stops the load.
         if ((err as { responseCode?: number }).responseCode)
@@ -68,15 +69,17 @@ async function ingest(paths: string[], options: IngestOptions): Promise<void> {
       })
       .finally(() => {
         inFlight.delete(job);
-        bar?.update(bytes, sent);
+        doneBytes += message.raw.length;
+        bar?.update(doneBytes, sent);
       });
     inFlight.add(job);
     return job;
   };
 
+  let completed = false;
   try {
     for (const source of found.sources) {
-      for await (const message of messagesOf(source, (n) => (bytes += n))) {
+      for await (const message of messagesOf(source)) {
         if (fatal) break;
         // Keep a few messages per connection in flight; more would only buffer in memory.
         while (inFlight.size >= connections * 4) await Promise.race(inFlight);
@@ -85,9 +88,10 @@ async function ingest(paths: string[], options: IngestOptions): Promise<void> {
       if (fatal) break;
     }
     await Promise.all(inFlight);
+    completed = !fatal;
   } finally {
     transport.close();
-    bar?.finish();
+    bar?.finish(completed);
   }
   if (fatal) throw new CommandError(`${describeSmtpError(fatal, options)} (${sent} messages sent before)`);
   const notes = [
