@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { MessagesListSchema, type MessagesList } from '@pigeonhole/shared/schemas/messages';
 import { parseWaitTimeout, WaitQuerySchema } from '@pigeonhole/shared/schemas/wait';
-import { matcher, SearchSyntaxError } from '../../search/search';
+import { matcher, prepareSearch, SearchSyntaxError } from '../../search/search';
 import type { MessageStore } from '../../store/store';
 import { runSearch } from '../api-context';
 import { apiError } from '../errors';
@@ -48,6 +48,7 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let test: ReturnType<typeof matcher>;
       try {
         test = matcher(query, tz);
+        await prepareSearch(store, query, tz);
       } catch (err) {
         if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
         throw err;
