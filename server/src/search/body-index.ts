@@ -11,6 +11,8 @@ const MAX_WORD = 40;
 const MAX_WORDS_PER_MESSAGE = 4000;
 
 const WORD = /[\p{L}\p{N}]+/gu;
+/** Deleted or queued messages tolerated beyond the live ones before the index is dropped. */
+const REBUILD_SLACK = 1000;
 /** Messages indexed between two yields to the event loop (about 10-20 ms of work). */
 const PREPARE_SLICE = 500;
 
@@ -45,7 +47,18 @@ export class BodyIndex {
       if (event.type === 'added') this.#pending.push(event.message);
       else if (event.type === 'deleted') this.#stale += event.ids.length;
       else if (event.type === 'cleared') this.#reset();
+      // With --max and a steady stream of mail, postings of evicted messages and a queue nobody
+      // drains would keep every message object alive: past this slack the index is dropped and
+      // rebuilt at the next body search.
+      if (this.#stale > this.#live + REBUILD_SLACK || this.#pending.length > store.count + REBUILD_SLACK) {
+        this.#reset();
+      }
     });
+  }
+
+  /** Messages waiting to be indexed (for tests and stats). */
+  get queued(): number {
+    return this.#pending.length;
   }
 
   /**

@@ -88,4 +88,26 @@ describe('body index', () => {
     await preparing;
     expect(subjects('needle')).toEqual(['during', 'bulk 700']);
   });
+
+  it('does not keep evicted messages alive when nobody searches', async () => {
+    const { MessageStore } = await import('../store/store');
+    const { summarize } = await import('../mail/summary');
+    const { search } = await import('./search');
+    const { bodyIndexOf } = await import('./body-index');
+    const store = new MessageStore({ maxMessages: 10, maxBytes: 0 });
+    const add = (body: string): void => {
+      const raw = Buffer.from(`Subject: s\r\n\r\n${'filler '.repeat(60)}${body}\r\n`);
+      const envelope = { mailFrom: 'a@example.test', rcptTo: ['b@example.test'] };
+      const session = { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] };
+      store.add({ raw, envelope, session, created: new Date() }, summarize(raw, envelope, ''));
+    };
+    add('first');
+    expect(search(store, 'first', 0, 10).matched).toBe(1);
+    for (let i = 0; i < 5000; i++) add(`word${i}`);
+    // The queue was dropped on the way (it would hold 5,000 messages, 4,990 of them evicted).
+    expect(bodyIndexOf(store).queued).toBeLessThanOrEqual(1010);
+    // A search rebuilds from the ten messages kept.
+    expect(search(store, 'word4999', 0, 10).matched).toBe(1);
+    expect(bodyIndexOf(store).candidates('word')?.messages.size).toBe(10);
+  });
 });
