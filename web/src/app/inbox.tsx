@@ -1,6 +1,6 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import { Menu, MousePointerClick } from 'lucide-react';
-import { useCallback, useEffect, useRef, useState, type MouseEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { ConfirmDialog } from '../components/dialog';
 import { ChaosPanel } from '../features/chaos/components/chaos-panel';
 import { useChaos } from '../features/chaos/api/get-chaos';
@@ -20,6 +20,7 @@ import { showUnread } from '../lib/favicon-badge';
 import { useTheme } from '../lib/theme';
 import { useDebounced } from '../lib/use-debounced';
 import { useLocalSetting } from '../lib/use-local-setting';
+import { useStableCallback } from '../lib/use-stable-callback';
 import { notifyNewMail } from './notifications';
 import { SettingsBar } from './settings-bar';
 import { useHotkeys } from './use-hotkeys';
@@ -86,11 +87,11 @@ export function Inbox() {
     };
   });
 
-  const setFilter = (filter: Filter) => {
+  const setFilter = useStableCallback((filter: Filter) => {
     setDrawer(false);
     selection.clear();
     navigate({ filter, q: searchText, id: null });
-  };
+  });
 
   /** The messages an action applies to: the selection, else the open message, else the cursor's. */
   const targets = (): MessageSummary[] => {
@@ -125,7 +126,7 @@ export function Inbox() {
     }
   };
 
-  const onRowClick = (index: number, event: MouseEvent) => {
+  const onRowClick = useStableCallback((index: number, event: MouseEvent) => {
     const message = win.at(index);
     if (!message) return;
     if (event.shiftKey) selection.range(index);
@@ -136,12 +137,12 @@ export function Inbox() {
       open(message.ID);
     }
     listEl.current?.focus({ preventScroll: true });
-  };
+  });
 
-  const onToggle = (index: number, event: MouseEvent) => {
+  const onToggle = useStableCallback((index: number, event: MouseEvent) => {
     if (event.shiftKey) selection.range(index);
     else selection.toggle(index);
-  };
+  });
 
   const move = (delta: number, extend: boolean) => {
     if (win.size === 0) return;
@@ -190,7 +191,42 @@ export function Inbox() {
     useCallback(() => document.activeElement === listEl.current, []),
   );
 
+  const setListEl = useCallback((el: HTMLDivElement | null) => {
+    listEl.current = el;
+  }, []);
+  const chaosArmed = chaos.data ? Object.values(chaos.data).some((t) => t && t.Probability > 0) : null;
+  const { mode: themeMode, cycle: cycleTheme } = theme;
+  // Memoised, like the handlers below, so that list updates (every page that loads) re-render
+  // neither the sidebar nor the message view.
+  const footer = useMemo(
+    () => (
+      <SettingsBar
+        theme={{ mode: themeMode, cycle: cycleTheme }}
+        chaosArmed={chaosArmed}
+        onChaos={() => setDialog('chaos')}
+        onHelp={() => setDialog('help')}
+      />
+    ),
+    [themeMode, cycleTheme, chaosArmed],
+  );
+
   const openSummary = route.id ? win.at(win.indexOf(route.id)) : undefined;
+  const closeView = useStableCallback(() => {
+    open(null);
+    listEl.current?.focus();
+  });
+  const deleteOpen = useStableCallback(() => {
+    const summary = openSummary;
+    if (summary) remove([summary]);
+    else if (route.id) {
+      void deleteMessages([route.id]).catch(catchUp);
+      open(null);
+    }
+  });
+  const setOpenRead = useStableCallback((read: boolean) => {
+    if (openSummary) markRead(read, [openSummary]);
+    else if (route.id) void setRead(read, { ids: [route.id] });
+  });
   const filterLabel =
     route.filter.kind === 'mailbox'
       ? route.filter.address
@@ -210,14 +246,7 @@ export function Inbox() {
           total={totals.total}
           unread={totals.unread}
           onFilter={setFilter}
-          footer={
-            <SettingsBar
-              theme={theme}
-              chaosArmed={chaos.data ? Object.values(chaos.data).some((t) => t && t.Probability > 0) : null}
-              onChaos={() => setDialog('chaos')}
-              onHelp={() => setDialog('help')}
-            />
-          }
+          footer={footer}
         />
         <main className="list-pane" aria-label={filterLabel}>
           <div className="list-head">
@@ -251,9 +280,7 @@ export function Inbox() {
             openId={route.id}
             filtered={filtered}
             now={now}
-            listRef={(el) => {
-              listEl.current = el;
-            }}
+            listRef={setListEl}
             onRowClick={onRowClick}
             onToggle={onToggle}
           />
@@ -266,22 +293,9 @@ export function Inbox() {
               read={openSummary?.Read ?? true}
               tab={tab}
               onTab={setTab}
-              onBack={() => {
-                open(null);
-                listEl.current?.focus();
-              }}
-              onDelete={() => {
-                const summary = openSummary;
-                if (summary) remove([summary]);
-                else if (route.id) {
-                  void deleteMessages([route.id]).catch(catchUp);
-                  open(null);
-                }
-              }}
-              onSetRead={(read) => {
-                if (openSummary) markRead(read, [openSummary]);
-                else if (route.id) void setRead(read, { ids: [route.id] });
-              }}
+              onBack={closeView}
+              onDelete={deleteOpen}
+              onSetRead={setOpenRead}
             />
           ) : (
             <div className="empty">

@@ -14,7 +14,7 @@ export interface Totals {
 }
 
 /** Sidebar counts refresh at most this often while mail pours in. */
-const SIDEBAR_REFRESH_MS = 1000;
+const SIDEBAR_REFRESH_MS = 2000;
 /** A filtered view (search, mailbox, tag) reloads this long after the last change it may miss. */
 const FILTERED_RELOAD_MS = 400;
 /** Live events are applied together at most this often: one pass over the rows per batch. */

@@ -1,5 +1,5 @@
 import { AtSign, Inbox, MailWarning, Tag } from 'lucide-react';
-import { useState, type ReactNode } from 'react';
+import { memo, useMemo, useState, type ReactNode } from 'react';
 import { cx } from '../../../lib/class-names';
 import { useMailboxes } from '../api/get-mailboxes';
 import { useTags } from '../api/get-tags';
@@ -36,18 +36,25 @@ function NavItem(props: { active: boolean; icon: ReactNode; label: string; title
 
 /** Shows a filter box once there are more mailboxes than fit at a glance. */
 const FILTER_FROM = 8;
+/**
+ * Renders at most this many mailboxes: a load test can address 100,000 recipients, and a sidebar
+ * of 100,000 buttons takes seconds to render. The filter box finds the others.
+ */
+const MAX_SHOWN = 50;
 
 /**
  * The sidebar: all mail, unread, one inbox per recipient address (with unread counts) and the tags.
  * Names and addresses from mail are rendered as text.
  */
-export function Sidebar({ filter, total, unread, onFilter, footer }: SidebarProps) {
+export const Sidebar = memo(function Sidebar({ filter, total, unread, onFilter, footer }: SidebarProps) {
   const mailboxes = useMailboxes();
   const tags = useTags();
   const [needle, setNeedle] = useState('');
-  const boxes = (mailboxes.data?.mailboxes ?? []).filter(
-    (m) => !needle || m.Address.includes(needle.toLowerCase()) || m.Name.toLowerCase().includes(needle.toLowerCase()),
-  );
+  const matching = useMemo(() => {
+    const lower = needle.toLowerCase();
+    return (mailboxes.data?.mailboxes ?? []).filter((m) => !lower || m.Address.includes(lower) || m.Name.toLowerCase().includes(lower));
+  }, [mailboxes.data, needle]);
+  const boxes = matching.slice(0, MAX_SHOWN);
   return (
     <nav className="sidebar" aria-label="Mailboxes">
       <div className="brand">
@@ -87,6 +94,9 @@ export function Sidebar({ filter, total, unread, onFilter, footer }: SidebarProp
               onClick={() => onFilter({ kind: 'mailbox', address: box.Address })}
             />
           ))}
+          {matching.length > boxes.length ? (
+            <li className="nav-empty">{(matching.length - boxes.length).toLocaleString()} more: filter to find one.</li>
+          ) : null}
           {mailboxes.isSuccess && mailboxes.data.mailboxes.length === 0 ? <li className="nav-empty">Each recipient gets an inbox here.</li> : null}
           {mailboxes.isError ? <li className="nav-empty">Mailboxes are not available.</li> : null}
         </ul>
@@ -110,4 +120,4 @@ export function Sidebar({ filter, total, unread, onFilter, footer }: SidebarProp
       <div className="sidebar__foot">{footer}</div>
     </nav>
   );
-}
+});

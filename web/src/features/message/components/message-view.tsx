@@ -1,6 +1,6 @@
 import { PigeonholeHttpError } from '@pigeonhole/shared/client';
 import { ArrowLeft, Mail, MailOpen, MailX, Send, Trash2 } from 'lucide-react';
-import { useId, useState, type KeyboardEvent } from 'react';
+import { memo, useId, useState, type KeyboardEvent } from 'react';
 import { cx } from '../../../lib/class-names';
 import { useMessage } from '../api/get-message';
 import { useWebUi } from '../api/get-webui';
@@ -40,7 +40,7 @@ interface ViewProps {
 
 /** One message: header block, attachments and the tabs (HTML, Text, Headers, Source, MIME, SMTP). */
 /** Mount with `key={id}` so per-message state (the release dialog) starts fresh. */
-export function MessageView({ id, read, onBack, onDelete, onSetRead, tab, onTab: setTab }: ViewProps) {
+export const MessageView = memo(function MessageView({ id, read, onBack, onDelete, onSetRead, tab, onTab: setTab }: ViewProps) {
   const message = useMessage(id);
   const webui = useWebUi();
   const [releasing, setReleasing] = useState(false);
@@ -150,4 +150,4 @@ export function MessageView({ id, read, onBack, onDelete, onSetRead, tab, onTab:
       {releasing ? <ReleaseDialog message={data} relay={relay?.SMTPServer ?? ''} onClose={() => setReleasing(false)} /> : null}
     </article>
   );
-}
+});

@@ -37,6 +37,8 @@ export function MessageList(props: ListProps) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
+    // React 19 batches the scroll updates itself; a synchronous render per scroll event costs frames.
+    useFlushSync: false,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -89,7 +91,8 @@ export function MessageList(props: ListProps) {
                 active={item.index === activeIndex}
                 open={message ? message.ID === openId : false}
                 now={now}
-                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+                top={item.start}
+                height={ROW_HEIGHT}
                 onClick={props.onRowClick}
                 onToggle={props.onToggle}
               />

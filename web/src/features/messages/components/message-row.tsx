@@ -1,6 +1,6 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import { Check, Paperclip } from 'lucide-react';
-import type { CSSProperties, MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import { cx } from '../../../lib/class-names';
 import { displayName, displayNames, formatExact, formatRelative, formatSize } from '../../../lib/format';
 
@@ -17,16 +17,20 @@ interface RowProps {
   active: boolean;
   open: boolean;
   now: number;
-  style: CSSProperties;
+  /** Offset from the top of the list, px. */
+  top: number;
+  height: number;
   onClick: (index: number, event: MouseEvent) => void;
   onToggle: (index: number, event: MouseEvent) => void;
 }
 
 /**
  * One message in the inbox list: sender, time, subject, recipients and snippet, with unread,
- * attachment and size markers. Every string from mail is rendered as text.
+ * attachment and size markers. Every string from mail is rendered as text. Memoised: when a page
+ * loads or the list scrolls, only rows whose message or state changed render again.
  */
-export function MessageRow({ index, total, message, selected, active, open, now, style, onClick, onToggle }: RowProps) {
+export const MessageRow = memo(function MessageRow({ index, total, message, selected, active, open, now, top, height, onClick, onToggle }: RowProps) {
+  const style = { transform: `translateY(${top}px)`, height };
   if (!message) {
     return (
       <div
@@ -113,4 +117,4 @@ export function MessageRow({ index, total, message, selected, active, open, now,
       </div>
     </div>
   );
-}
+});
