@@ -34,7 +34,7 @@ const HOSTILE_HTML = `<!doctype html><html><head>
 <input autofocus onfocus="top.__pwned='onfocus';alert('onfocus')">
 </body></html>`;
 
-const HOSTILE_NAME = '<img src=x onerror="top.__pwned=\'name\';alert(\'name\')">';
+const HOSTILE_NAME = "<img src=x onerror=\"top.__pwned='name';alert('name')\">";
 
 describe('hostile mail', () => {
   test('script, handlers, javascript: links, meta refresh, a form and SVG script change nothing in the UI', async () => {
@@ -45,7 +45,9 @@ describe('hostile mail', () => {
       subject: `Hostile ${HOSTILE_NAME}`,
       text: `<script>top.__pwned='text part'</script> plain ${HOSTILE_NAME}`,
       html: HOSTILE_HTML,
-      attachments: [{ filename: `<b onmouseover="alert('file')">bold</b>.txt`, content: 'x', contentType: 'text/html' }],
+      attachments: [
+        { filename: `<b onmouseover="alert('file')">bold</b>.txt`, content: 'x', contentType: 'text/html' },
+      ],
     });
     const ui = await openUi(p.httpUrl);
     const { page } = ui;
@@ -67,10 +69,18 @@ describe('hostile mail', () => {
     // Poke at everything that could run: links, the (stripped) form, hovering, focus.
     for (const selector of ['#js-link', '#data-link', 'text', 'details summary']) {
       const target = frame.locator(selector);
-      if ((await target.count()) > 0) await target.first().click({ force: true, timeout: 2000 }).catch(() => undefined);
+      if ((await target.count()) > 0)
+        await target
+          .first()
+          .click({ force: true, timeout: 2000 })
+          .catch(() => undefined);
     }
-    expect(await frame.locator('form, input, button, script, iframe, object, embed, meta[http-equiv="refresh"]').count()).toBe(0);
-    expect(await frame.locator('[onload], [onerror], [onbegin], [ontoggle], [onfocus], a[href^="javascript"]').count()).toBe(0);
+    expect(
+      await frame.locator('form, input, button, script, iframe, object, embed, meta[http-equiv="refresh"]').count(),
+    ).toBe(0);
+    expect(
+      await frame.locator('[onload], [onerror], [onbegin], [ontoggle], [onfocus], a[href^="javascript"]').count(),
+    ).toBe(0);
 
     // Every tab renders the hostile parts as text.
     for (const name of ['Text', 'Headers', 'Source', 'MIME', 'SMTP session', 'HTML']) {
@@ -78,7 +88,9 @@ describe('hostile mail', () => {
       await page.getByRole('tabpanel').waitFor();
     }
     await page.getByRole('tab', { name: 'Text' }).click();
-    await expect.poll(() => page.getByRole('tabpanel').textContent()).toContain("<script>top.__pwned='text part'</script>");
+    await expect
+      .poll(() => page.getByRole('tabpanel').textContent())
+      .toContain("<script>top.__pwned='text part'</script>");
     await page.getByRole('tab', { name: 'HTML' }).click();
     await frame.locator('#visible').waitFor();
     // Give a meta refresh (0 s) and any timer every chance to fire.

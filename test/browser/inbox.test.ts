@@ -76,7 +76,9 @@ describe('inbox', () => {
     await expect.poll(() => panel.locator('tbody tr').count()).toBe(1);
 
     await page.getByRole('tab', { name: 'Source' }).click();
-    await expect.poll(() => panel.getByLabel('Message source').textContent()).toContain('X-Custom-Thing: custom-value-42');
+    await expect
+      .poll(() => panel.getByLabel('Message source').textContent())
+      .toContain('X-Custom-Thing: custom-value-42');
     const eml = page.waitForEvent('download');
     await panel.getByRole('link', { name: 'Download .eml' }).click();
     const download = await eml;
@@ -128,13 +130,21 @@ describe('inbox', () => {
     const mail = transport(p);
     await mail.sendMail({ from: 'a@example.test', to: 'alice@example.test', subject: 'Invoice 1001', text: 'x' });
     await mail.sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'Welcome Bob', text: 'x' });
-    await mail.sendMail({ from: 'a@example.test', to: 'carol@example.test', bcc: 'alice@example.test', subject: 'Hidden copy', text: 'x' });
+    await mail.sendMail({
+      from: 'a@example.test',
+      to: 'carol@example.test',
+      bcc: 'alice@example.test',
+      subject: 'Hidden copy',
+      text: 'x',
+    });
     const ui = await openUi(p.httpUrl);
     const { page } = ui;
     await expect.poll(() => page.getByRole('option').count()).toBe(3);
 
     await page.keyboard.press('/');
-    expect(await page.getByRole('searchbox', { name: 'Search mail' }).evaluate((el) => el.matches(':focus'))).toBe(true);
+    expect(await page.getByRole('searchbox', { name: 'Search mail' }).evaluate((el) => el.matches(':focus'))).toBe(
+      true,
+    );
     // The syntax hint is there while searching.
     await page.getByRole('note').getByText('Search syntax').waitFor();
     await page.keyboard.type('subject:invoice');
@@ -145,7 +155,10 @@ describe('inbox', () => {
     await expect.poll(() => page.getByRole('option').count()).toBe(3);
 
     // alice's mailbox: the To and the Bcc (known from the envelope only).
-    await page.getByRole('navigation', { name: 'Mailboxes' }).getByRole('button', { name: /alice@example\.test/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Mailboxes' })
+      .getByRole('button', { name: /alice@example\.test/ })
+      .click();
     await expect.poll(() => page.getByRole('option').count()).toBe(2);
     await row(page, /Invoice 1001/).waitFor();
     await row(page, /Hidden copy/).waitFor();
@@ -156,7 +169,8 @@ describe('inbox', () => {
   test('delete one, select many with shift-click and delete them, then delete all after confirming', async () => {
     const p = await start();
     const mail = transport(p);
-    for (let i = 1; i <= 5; i++) await mail.sendMail({ from: 'a@example.test', to: 'z@example.test', subject: `Message ${i}`, text: 'x' });
+    for (let i = 1; i <= 5; i++)
+      await mail.sendMail({ from: 'a@example.test', to: 'z@example.test', subject: `Message ${i}`, text: 'x' });
     const ui = await openUi(p.httpUrl);
     const { page } = ui;
     await expect.poll(() => page.getByRole('option').count()).toBe(5);

@@ -10,7 +10,8 @@ beforeAll(expectUiBuilt);
 async function threeMessages() {
   const p = await start();
   const mail = transport(p);
-  for (const n of [1, 2, 3]) await mail.sendMail({ from: 'a@example.test', to: 'k@example.test', subject: `Key ${n}`, text: `body ${n}` });
+  for (const n of [1, 2, 3])
+    await mail.sendMail({ from: 'a@example.test', to: 'k@example.test', subject: `Key ${n}`, text: `body ${n}` });
   return p;
 }
 
@@ -37,7 +38,9 @@ describe('keyboard', () => {
     await expect.poll(() => row(page, /Key 2/).getAttribute('aria-label')).not.toMatch(/^Unread/);
     await page.keyboard.press('r');
     await expect.poll(() => row(page, /Key 2/).getAttribute('aria-label')).toMatch(/^Unread/);
-    await expect.poll(async () => (await p.client.messages()).messages.find((m) => m.Subject === 'Key 2')?.Read).toBe(false);
+    await expect
+      .poll(async () => (await p.client.messages()).messages.find((m) => m.Subject === 'Key 2')?.Read)
+      .toBe(false);
 
     await page.keyboard.press('Delete');
     await expect.poll(() => page.getByRole('option').count()).toBe(2);

@@ -14,9 +14,21 @@ beforeAll(expectUiBuilt);
  */
 async function bulk(p: Awaited<ReturnType<typeof start>>, count: number): Promise<void> {
   const width = String(count).length;
-  const mail = nodemailer.createTransport({ pool: true, maxConnections: 4, maxMessages: Infinity, host: '127.0.0.1', port: p.smtpPort, ignoreTLS: true });
+  const mail = nodemailer.createTransport({
+    pool: true,
+    maxConnections: 4,
+    maxMessages: Infinity,
+    host: '127.0.0.1',
+    port: p.smtpPort,
+    ignoreTLS: true,
+  });
   const send = (n: number) =>
-    mail.sendMail({ from: 'bulk@example.test', to: 'many@example.test', subject: `Bulk ${String(n).padStart(width, '0')}`, text: `message ${n}` });
+    mail.sendMail({
+      from: 'bulk@example.test',
+      to: 'many@example.test',
+      subject: `Bulk ${String(n).padStart(width, '0')}`,
+      text: `message ${n}`,
+    });
   await send(1);
   for (let from = 2; from <= count; from += 100) {
     const batch: Promise<unknown>[] = [];
@@ -55,7 +67,12 @@ describe('live list', () => {
 
     // New mail arrives while reading the middle: the rows on screen stay where they are.
     const top = await list.evaluate((el) => el.scrollTop);
-    await transport(p).sendMail({ from: 'late@example.test', to: 'many@example.test', subject: 'Latecomer', text: 'x' });
+    await transport(p).sendMail({
+      from: 'late@example.test',
+      to: 'many@example.test',
+      subject: 'Latecomer',
+      text: 'x',
+    });
     await page.getByRole('toolbar', { name: 'Messages' }).getByText('2,001', { exact: true }).waitFor();
     await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBe(top + 84);
     expect(await subjectAt(1001)).toBe(middle);
@@ -66,7 +83,12 @@ describe('live list', () => {
 
   test('a lost connection shows the offline banner; after the server is back the list catches up', async () => {
     const first = await start();
-    await transport(first).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'Before the outage', text: 'x' });
+    await transport(first).sendMail({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: 'Before the outage',
+      text: 'x',
+    });
     const ui = await openUi(first.httpUrl);
     const { page } = ui;
     await row(page, /Before the outage/).waitFor();
@@ -78,9 +100,17 @@ describe('live list', () => {
 
     // The same address again, as after a restart: a new, empty store, then mail.
     const second = await start({ listen: `127.0.0.1:${port}` });
-    await transport(second).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'After the outage', text: 'x' });
+    await transport(second).sendMail({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: 'After the outage',
+      text: 'x',
+    });
     // Retry at once if still waiting for the backoff (the button is gone if it reconnected already).
-    await page.getByRole('button', { name: 'Retry now' }).click({ timeout: 1000 }).catch(() => undefined);
+    await page
+      .getByRole('button', { name: 'Retry now' })
+      .click({ timeout: 1000 })
+      .catch(() => undefined);
     await banner.waitFor({ state: 'detached' });
     await row(page, /After the outage/).waitFor();
     await expect.poll(() => page.getByRole('option').count()).toBe(1);

@@ -25,7 +25,12 @@ describe('release and chaos', () => {
   test('Release sends the message through the relay to the addresses given', async () => {
     const target = await start();
     const p = await start({ smtpRelayHost: '127.0.0.1', smtpRelayPort: target.smtpPort });
-    await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'Release me', text: 'the body' });
+    await transport(p).sendMail({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: 'Release me',
+      text: 'the body',
+    });
     const ui = await openUi(p.httpUrl);
     const { page } = ui;
     await row(page, /Release me/).click();

@@ -17,7 +17,14 @@ import { startPigeonhole } from '../../server/dist/index.js';
 import { everydayMail, orderConfirmation, sendAll } from './seed-mail.mjs';
 
 const OUT = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
 
 mkdirSync(OUT, { recursive: true });
 const pigeonhole = await startPigeonhole({ logLevel: 'silent' });
@@ -30,7 +37,11 @@ try {
   await pigeonhole.client.setRead(true, { ids: read });
 
   for (const scheme of ['light', 'dark']) {
-    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      colorScheme: scheme,
+      viewport: { width: 1440, height: 900 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     await page.goto(pigeonhole.httpUrl);
     const order = page.getByRole('option', { name: /order #NW-20931/ });
@@ -55,7 +66,11 @@ try {
     await context.close();
   }
 
-  const phone = await browser.newContext({ colorScheme: 'light', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const phone = await browser.newContext({
+    colorScheme: 'light',
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+  });
   const page = await phone.newPage();
   await page.goto(pigeonhole.httpUrl);
   await page.getByRole('option', { name: /order #NW-20931/ }).waitFor();
@@ -71,7 +86,9 @@ try {
 /** Waits for the images of the page and its frames to load and for the last frame to paint. */
 async function settle(page) {
   for (const frame of page.frames()) {
-    await frame.waitForFunction('Array.from(document.images).every((img) => img.complete)', undefined, { timeout: 10_000 });
+    await frame.waitForFunction('Array.from(document.images).every((img) => img.complete)', undefined, {
+      timeout: 10_000,
+    });
   }
   // A string, evaluated in the page: requestAnimationFrame exists there, not here.
   await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');

@@ -139,7 +139,8 @@ export function orderConfirmation() {
   };
 }
 
-const simple = (html) => `<div style="font-family:Helvetica,Arial,sans-serif;font-size:15px;color:#222;line-height:1.5">${html}</div>`;
+const simple = (html) =>
+  `<div style="font-family:Helvetica,Arial,sans-serif;font-size:15px;color:#222;line-height:1.5">${html}</div>`;
 
 /** The rest of a realistic inbox, oldest first. */
 export function everydayMail() {
@@ -156,13 +157,17 @@ export function everydayMail() {
       to: '"Grace Hopper" <grace@example.test>',
       cc: 'ada@example.test',
       subject: 'ENG-412 was assigned to you: Retry failed webhooks',
-      html: simple('<p><strong>Ada</strong> assigned <a href="https://linear.example/ENG-412">ENG-412</a> to you.</p><p>Webhooks that fail with a 5xx should be retried with exponential backoff, up to 6 attempts.</p>'),
+      html: simple(
+        '<p><strong>Ada</strong> assigned <a href="https://linear.example/ENG-412">ENG-412</a> to you.</p><p>Webhooks that fail with a 5xx should be retried with exponential backoff, up to 6 attempts.</p>',
+      ),
     },
     {
       from: '"Acme" <no-reply@acme.example>',
       to: '"Alan Turing" <alan@example.test>',
       subject: 'Reset your password',
-      html: simple('<p>Hi Alan,</p><p>Someone asked to reset the password of your Acme account. If it was you, use this code:</p><p style="font-size:28px;letter-spacing:6px;font-weight:bold">482 913</p><p>The code expires in 15 minutes.</p>'),
+      html: simple(
+        '<p>Hi Alan,</p><p>Someone asked to reset the password of your Acme account. If it was you, use this code:</p><p style="font-size:28px;letter-spacing:6px;font-weight:bold">482 913</p><p>The code expires in 15 minutes.</p>',
+      ),
       text: 'Hi Alan,\n\nYour password reset code: 482913\nIt expires in 15 minutes.\n',
       headers: { 'X-Tags': 'auth' },
     },
@@ -170,8 +175,16 @@ export function everydayMail() {
       from: '"Stripe" <receipts@stripe.example>',
       to: 'billing@acme.example',
       subject: 'Receipt from Acme Cloud — $249.00',
-      html: simple('<h2 style="margin:0 0 8px">Receipt #1843-2211</h2><p>Amount paid <strong>$249.00</strong> · Team plan, monthly</p>'),
-      attachments: [{ filename: 'receipt-1843-2211.pdf', content: pdf('Receipt 1843-2211: $249.00'), contentType: 'application/pdf' }],
+      html: simple(
+        '<h2 style="margin:0 0 8px">Receipt #1843-2211</h2><p>Amount paid <strong>$249.00</strong> · Team plan, monthly</p>',
+      ),
+      attachments: [
+        {
+          filename: 'receipt-1843-2211.pdf',
+          content: pdf('Receipt 1843-2211: $249.00'),
+          contentType: 'application/pdf',
+        },
+      ],
       headers: { 'X-Tags': 'billing' },
     },
     {
@@ -179,7 +192,9 @@ export function everydayMail() {
       to: '"Katherine Johnson" <katherine@example.test>',
       bcc: 'audit@acme.example',
       subject: 'Welcome to Acme, Katherine',
-      html: simple('<h1 style="font-size:22px">Welcome aboard!</h1><p>Confirm your address to finish setting up your account.</p><p><a href="https://acme.example/confirm?token=7d1f" style="background:#0c8599;color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">Confirm my email</a></p>'),
+      html: simple(
+        '<h1 style="font-size:22px">Welcome aboard!</h1><p>Confirm your address to finish setting up your account.</p><p><a href="https://acme.example/confirm?token=7d1f" style="background:#0c8599;color:#fff;padding:10px 18px;border-radius:6px;text-decoration:none">Confirm my email</a></p>',
+      ),
       text: 'Welcome aboard!\nConfirm your address: https://acme.example/confirm?token=7d1f\n',
       headers: { 'X-Tags': 'signup' },
     },
@@ -194,14 +209,23 @@ export function everydayMail() {
       from: '"Acme Weekly" <digest@acme.example>',
       to: '"Ada Lovelace" <ada@example.test>',
       subject: 'Your weekly summary: 12 new comments, 3 mentions',
-      html: simple('<p>Here is what happened in your projects this week.</p><ul><li>12 new comments</li><li>3 mentions</li><li>2 pull requests waiting for your review</li></ul>'),
+      html: simple(
+        '<p>Here is what happened in your projects this week.</p><ul><li>12 new comments</li><li>3 mentions</li><li>2 pull requests waiting for your review</li></ul>',
+      ),
     },
     {
       from: '"Calendar" <calendar@acme.example>',
       to: ['"Alan Turing" <alan@example.test>', '"Grace Hopper" <grace@example.test>'],
       subject: 'Invitation: Sprint planning @ Tue 10:00',
       text: 'Sprint planning\nTuesday 10:00-11:00 (Europe/London)\nRoom: Babbage\n',
-      attachments: [{ filename: 'invite.ics', content: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Sprint planning\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', contentType: 'text/calendar' }],
+      attachments: [
+        {
+          filename: 'invite.ics',
+          content:
+            'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Sprint planning\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
+          contentType: 'text/calendar',
+        },
+      ],
     },
     {
       from: '"Acme" <no-reply@acme.example>',

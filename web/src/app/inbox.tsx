@@ -1,20 +1,18 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import { Menu, MousePointerClick } from 'lucide-react';
-import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { ConfirmDialog } from '../components/dialog';
-import { ChaosPanel } from '../features/chaos/components/chaos-panel';
 import { useChaos } from '../features/chaos/api/get-chaos';
 import { useLiveEvents } from '../features/events/api/use-live-events';
 import { OfflineBanner } from '../features/events/components/offline-banner';
 import { Sidebar, type Filter } from '../features/mailboxes/components/sidebar';
-import { MessageView, type TabKey } from '../features/message/components/message-view';
+import type { TabKey } from '../features/message/components/message-view';
 import { useWebUi } from '../features/message/api/get-webui';
 import { deleteAll, deleteMessages } from '../features/messages/api/delete-messages';
 import { setRead } from '../features/messages/api/set-read';
 import { ListToolbar } from '../features/messages/components/list-toolbar';
 import { MessageList } from '../features/messages/components/message-list';
 import { SearchBox } from '../features/messages/components/search-box';
-import { ShortcutsDialog } from '../features/shortcuts/components/shortcuts-dialog';
 import { cx } from '../lib/class-names';
 import { showUnread } from '../lib/favicon-badge';
 import { useTheme } from '../lib/theme';
@@ -28,6 +26,17 @@ import { useInboxWindow } from './use-inbox-window';
 import { useNow } from './use-now';
 import { useRoute, viewQuery } from './use-route';
 import { useSelection } from './use-selection';
+
+// Loaded on first use, so the list paints before the message view (DOMPurify, the tabs) is parsed.
+const MessageView = lazy(() =>
+  import('../features/message/components/message-view').then((m) => ({ default: m.MessageView })),
+);
+const ChaosPanel = lazy(() =>
+  import('../features/chaos/components/chaos-panel').then((m) => ({ default: m.ChaosPanel })),
+);
+const ShortcutsDialog = lazy(() =>
+  import('../features/shortcuts/components/shortcuts-dialog').then((m) => ({ default: m.ShortcutsDialog })),
+);
 
 /** Search runs this long after the last keystroke. */
 const SEARCH_DEBOUNCE_MS = 250;
@@ -73,10 +82,7 @@ export function Inbox() {
 
   useEffect(() => showUnread(totals.unread), [totals.unread]);
 
-  const open = useCallback(
-    (id: string | null) => navigate({ ...routeRef.current, id }),
-    [navigate],
-  );
+  const open = useCallback((id: string | null) => navigate({ ...routeRef.current, id }), [navigate]);
 
   // The open message was deleted (here, in another tab, or evicted): close it.
   useEffect(() => {
@@ -174,7 +180,10 @@ export function Inbox() {
       selectAll: selection.all,
       toggleRead: () => {
         const list = targets();
-        markRead(list.some((m) => !m.Read), list);
+        markRead(
+          list.some((m) => !m.Read),
+          list,
+        );
       },
       remove: () => remove(),
       search: () => searchEl.current?.focus(),
@@ -250,7 +259,12 @@ export function Inbox() {
         />
         <main className="list-pane" aria-label={filterLabel}>
           <div className="list-head">
-            <button type="button" className="btn btn--ghost icon-btn menu-btn" aria-label="Show mailboxes" onClick={() => setDrawer(true)}>
+            <button
+              type="button"
+              className="btn btn--ghost icon-btn menu-btn"
+              aria-label="Show mailboxes"
+              onClick={() => setDrawer(true)}
+            >
               <Menu size={18} aria-hidden="true" />
             </button>
             <SearchBox value={searchText} onChange={setSearchText} inputRef={searchEl} />
@@ -287,16 +301,24 @@ export function Inbox() {
         </main>
         <section className="view-pane" aria-label="Message view">
           {route.id ? (
-            <MessageView
-              key={route.id}
-              id={route.id}
-              read={openSummary?.Read ?? true}
-              tab={tab}
-              onTab={setTab}
-              onBack={closeView}
-              onDelete={deleteOpen}
-              onSetRead={setOpenRead}
-            />
+            <Suspense
+              fallback={
+                <div className="view-loading" role="status">
+                  <div className="spinner" aria-hidden="true" /> Loading message…
+                </div>
+              }
+            >
+              <MessageView
+                key={route.id}
+                id={route.id}
+                read={openSummary?.Read ?? true}
+                tab={tab}
+                onTab={setTab}
+                onBack={closeView}
+                onDelete={deleteOpen}
+                onSetRead={setOpenRead}
+              />
+            </Suspense>
           ) : (
             <div className="empty">
               <div className="empty__icon">
@@ -304,14 +326,17 @@ export function Inbox() {
               </div>
               <h2>Select a message</h2>
               <p>
-                Or move with <kbd>j</kbd> <kbd>k</kbd> and open with <kbd>Enter</kbd>. Press <kbd>?</kbd> for every shortcut.
+                Or move with <kbd>j</kbd> <kbd>k</kbd> and open with <kbd>Enter</kbd>. Press <kbd>?</kbd> for every
+                shortcut.
               </p>
             </div>
           )}
         </section>
       </div>
-      {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}
-      {dialog === 'chaos' && chaos.data ? <ChaosPanel triggers={chaos.data} onClose={() => setDialog(null)} /> : null}
+      <Suspense fallback={null}>
+        {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}
+        {dialog === 'chaos' && chaos.data ? <ChaosPanel triggers={chaos.data} onClose={() => setDialog(null)} /> : null}
+      </Suspense>
       {dialog === 'deleteAll' ? (
         <ConfirmDialog
           title={filtered ? 'Delete all matching messages?' : 'Delete all messages?'}

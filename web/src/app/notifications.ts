@@ -37,7 +37,11 @@ export function notifyNewMail(message: MessageSummary): void {
     pending = 0;
     const from = message.From?.Name || message.From?.Address || 'Unknown sender';
     const title = n > 1 ? `${n} new messages` : `New mail from ${from}`;
-    const note = new Notification(title, { body: n > 1 ? `Latest: ${message.Subject}` : message.Subject, tag: 'pigeonhole-new', icon: '/favicon.svg' });
+    const note = new Notification(title, {
+      body: n > 1 ? `Latest: ${message.Subject}` : message.Subject,
+      tag: 'pigeonhole-new',
+      icon: '/favicon.svg',
+    });
     note.onclick = () => {
       window.focus();
       note.close();

@@ -21,7 +21,13 @@ export function SettingsBar({ theme, chaosArmed, onChaos, onHelp }: SettingsProp
   return (
     <div className="settings" role="toolbar" aria-label="Settings">
       {chaosArmed !== null ? (
-        <button type="button" className={cx('btn btn--ghost icon-btn', chaosArmed && 'btn--armed')} aria-label={chaosArmed ? 'Chaos (armed)' : 'Chaos'} title={chaosArmed ? 'Chaos: faults armed' : 'Chaos: make SMTP fail on purpose'} onClick={onChaos}>
+        <button
+          type="button"
+          className={cx('btn btn--ghost icon-btn', chaosArmed && 'btn--armed')}
+          aria-label={chaosArmed ? 'Chaos (armed)' : 'Chaos'}
+          title={chaosArmed ? 'Chaos: faults armed' : 'Chaos: make SMTP fail on purpose'}
+          onClick={onChaos}
+        >
           <Zap size={16} aria-hidden="true" />
         </button>
       ) : null}
@@ -38,10 +44,22 @@ export function SettingsBar({ theme, chaosArmed, onChaos, onHelp }: SettingsProp
       >
         {notify ? <Bell size={16} aria-hidden="true" /> : <BellOff size={16} aria-hidden="true" />}
       </button>
-      <button type="button" className="btn btn--ghost icon-btn" aria-label={THEME_LABEL[theme.mode]} title={`${THEME_LABEL[theme.mode]} (t)`} onClick={theme.cycle}>
+      <button
+        type="button"
+        className="btn btn--ghost icon-btn"
+        aria-label={THEME_LABEL[theme.mode]}
+        title={`${THEME_LABEL[theme.mode]} (t)`}
+        onClick={theme.cycle}
+      >
         <ThemeIcon size={16} aria-hidden="true" />
       </button>
-      <button type="button" className="btn btn--ghost icon-btn" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onHelp}>
+      <button
+        type="button"
+        className="btn btn--ghost icon-btn"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        onClick={onHelp}
+      >
         <Keyboard size={16} aria-hidden="true" />
       </button>
     </div>

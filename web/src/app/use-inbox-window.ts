@@ -31,7 +31,10 @@ interface Batch {
  * applied in one pass. Without a query a `new` message is prepended as it is; a filtered view
  * cannot tell whether new mail matches, so it reloads shortly after (keeping the scroll position).
  */
-export function useInboxWindow(query: string, handlers: { onNew: (m: MessageSummary) => void; onGone: (ids: ReadonlySet<string> | 'all') => void }) {
+export function useInboxWindow(
+  query: string,
+  handlers: { onNew: (m: MessageSummary) => void; onGone: (ids: ReadonlySet<string> | 'all') => void },
+) {
   const queryClient = useQueryClient();
   const [totals, setTotals] = useState<Totals>({ total: 0, unread: 0 });
   const win = useMemo(

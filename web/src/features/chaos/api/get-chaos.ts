@@ -14,7 +14,8 @@ export async function getChaosOrNull(): Promise<ChaosTriggers | null> {
   try {
     return await getChaos();
   } catch (err) {
-    if (err instanceof PigeonholeHttpError && (err.status === 404 || err.status === 405 || err.status === 400)) return null;
+    if (err instanceof PigeonholeHttpError && (err.status === 404 || err.status === 405 || err.status === 400))
+      return null;
     throw err;
   }
 }

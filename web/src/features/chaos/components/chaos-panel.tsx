@@ -20,7 +20,15 @@ type CodeKey = (typeof CODE_TRIGGERS)[number]['key'];
 function Probability({ value, onChange, label }: { value: number; onChange: (v: number) => void; label: string }) {
   return (
     <span className="chaos__prob">
-      <input type="range" min={0} max={100} step={5} value={value} aria-label={`${label} probability`} onChange={(e) => onChange(Number(e.target.value))} />
+      <input
+        type="range"
+        min={0}
+        max={100}
+        step={5}
+        value={value}
+        aria-label={`${label} probability`}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
       <output className="chaos__pct">{value}%</output>
     </span>
   );
@@ -41,9 +49,11 @@ export function ChaosPanel({ triggers, onClose }: { triggers: ChaosTriggers; onC
   const [delay, setDelay] = useState(() => triggers.Delay ?? { Milliseconds: 2000, Probability: 0 });
   const [disconnect, setDisconnect] = useState(() => triggers.Disconnect ?? { Stage: 'data' as const, Probability: 0 });
 
-  const setCode = (key: CodeKey, change: Partial<CodeTrigger>) => setCodes((c) => ({ ...c, [key]: { ...c[key], ...change } }));
+  const setCode = (key: CodeKey, change: Partial<CodeTrigger>) =>
+    setCodes((c) => ({ ...c, [key]: { ...c[key], ...change } }));
   const body: ChaosTriggersBody = { ...codes, Delay: delay, Disconnect: disconnect };
-  const anyOn = Object.values(codes).some((t) => t.Probability > 0) || delay.Probability > 0 || disconnect.Probability > 0;
+  const anyOn =
+    Object.values(codes).some((t) => t.Probability > 0) || delay.Probability > 0 || disconnect.Probability > 0;
 
   return (
     <Dialog
@@ -59,14 +69,20 @@ export function ChaosPanel({ triggers, onClose }: { triggers: ChaosTriggers; onC
           <button type="button" className="btn" onClick={onClose}>
             Close
           </button>
-          <button type="button" className="btn btn--primary" onClick={() => save.mutate(body)} disabled={save.isPending}>
+          <button
+            type="button"
+            className="btn btn--primary"
+            onClick={() => save.mutate(body)}
+            disabled={save.isPending}
+          >
             {save.isPending ? 'Saving…' : 'Apply'}
           </button>
         </>
       }
     >
       <p className="dialog__lead">
-        Make the SMTP server fail on purpose, to test how your app handles errors. {anyOn ? <strong>Faults are armed.</strong> : 'Nothing is armed.'}
+        Make the SMTP server fail on purpose, to test how your app handles errors.{' '}
+        {anyOn ? <strong>Faults are armed.</strong> : 'Nothing is armed.'}
       </p>
       <table className="data-table chaos">
         <thead>
@@ -95,7 +111,11 @@ export function ChaosPanel({ triggers, onClose }: { triggers: ChaosTriggers; onC
                 />
               </td>
               <td>
-                <Probability label={label} value={codes[key].Probability} onChange={(p) => setCode(key, { Probability: p })} />
+                <Probability
+                  label={label}
+                  value={codes[key].Probability}
+                  onChange={(p) => setCode(key, { Probability: p })}
+                />
               </td>
             </tr>
           ))}
@@ -118,7 +138,11 @@ export function ChaosPanel({ triggers, onClose }: { triggers: ChaosTriggers; onC
               ms
             </td>
             <td>
-              <Probability label="Delay" value={delay.Probability} onChange={(p) => setDelay({ ...delay, Probability: p })} />
+              <Probability
+                label="Delay"
+                value={delay.Probability}
+                onChange={(p) => setDelay({ ...delay, Probability: p })}
+              />
             </td>
           </tr>
           <tr>
@@ -131,7 +155,12 @@ export function ChaosPanel({ triggers, onClose }: { triggers: ChaosTriggers; onC
                 className="input chaos__code"
                 aria-label="Disconnect at"
                 value={disconnect.Stage}
-                onChange={(e) => setDisconnect({ ...disconnect, Stage: e.target.value === 'mail' ? 'mail' : e.target.value === 'rcpt' ? 'rcpt' : 'data' })}
+                onChange={(e) =>
+                  setDisconnect({
+                    ...disconnect,
+                    Stage: e.target.value === 'mail' ? 'mail' : e.target.value === 'rcpt' ? 'rcpt' : 'data',
+                  })
+                }
               >
                 <option value="mail">at MAIL</option>
                 <option value="rcpt">at RCPT</option>
@@ -139,7 +168,11 @@ export function ChaosPanel({ triggers, onClose }: { triggers: ChaosTriggers; onC
               </select>
             </td>
             <td>
-              <Probability label="Disconnect" value={disconnect.Probability} onChange={(p) => setDisconnect({ ...disconnect, Probability: p })} />
+              <Probability
+                label="Disconnect"
+                value={disconnect.Probability}
+                onChange={(p) => setDisconnect({ ...disconnect, Probability: p })}
+              />
             </td>
           </tr>
         </tbody>

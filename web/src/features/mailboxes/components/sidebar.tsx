@@ -5,7 +5,8 @@ import { useMailboxes } from '../api/get-mailboxes';
 import { useTags } from '../api/get-tags';
 
 /** What the list shows: everything, unread only, one recipient's mail, or one tag's. */
-export type Filter = { kind: 'all' } | { kind: 'unread' } | { kind: 'mailbox'; address: string } | { kind: 'tag'; tag: string };
+export type Filter =
+  { kind: 'all' } | { kind: 'unread' } | { kind: 'mailbox'; address: string } | { kind: 'tag'; tag: string };
 
 interface SidebarProps {
   filter: Filter;
@@ -16,7 +17,15 @@ interface SidebarProps {
   footer: ReactNode;
 }
 
-function NavItem(props: { active: boolean; icon: ReactNode; label: string; title?: string; count?: number; muted?: boolean; onClick: () => void }) {
+function NavItem(props: {
+  active: boolean;
+  icon: ReactNode;
+  label: string;
+  title?: string;
+  count?: number;
+  muted?: boolean;
+  onClick: () => void;
+}) {
   return (
     <li>
       <button
@@ -28,7 +37,9 @@ function NavItem(props: { active: boolean; icon: ReactNode; label: string; title
       >
         {props.icon}
         <span className="nav-item__label">{props.label}</span>
-        {props.count ? <span className={cx('count', props.muted && 'count--muted')}>{props.count.toLocaleString()}</span> : null}
+        {props.count ? (
+          <span className={cx('count', props.muted && 'count--muted')}>{props.count.toLocaleString()}</span>
+        ) : null}
       </button>
     </li>
   );
@@ -52,7 +63,9 @@ export const Sidebar = memo(function Sidebar({ filter, total, unread, onFilter, 
   const [needle, setNeedle] = useState('');
   const matching = useMemo(() => {
     const lower = needle.toLowerCase();
-    return (mailboxes.data?.mailboxes ?? []).filter((m) => !lower || m.Address.includes(lower) || m.Name.toLowerCase().includes(lower));
+    return (mailboxes.data?.mailboxes ?? []).filter(
+      (m) => !lower || m.Address.includes(lower) || m.Name.toLowerCase().includes(lower),
+    );
   }, [mailboxes.data, needle]);
   const boxes = matching.slice(0, MAX_SHOWN);
   return (
@@ -61,15 +74,35 @@ export const Sidebar = memo(function Sidebar({ filter, total, unread, onFilter, 
         <span className="brand__logo" aria-hidden="true">
           <svg viewBox="0 0 32 32" width="26" height="26">
             <rect x="2" y="5" width="28" height="22" rx="6" fill="currentColor" />
-            <path d="M7 11.5l9 6.5 9-6.5" fill="none" stroke="var(--surface)" strokeWidth="2.6" strokeLinecap="round" strokeLinejoin="round" />
+            <path
+              d="M7 11.5l9 6.5 9-6.5"
+              fill="none"
+              stroke="var(--surface)"
+              strokeWidth="2.6"
+              strokeLinecap="round"
+              strokeLinejoin="round"
+            />
           </svg>
         </span>
         <span className="brand__name">Pigeonhole</span>
       </div>
       <div className="sidebar__scroll">
         <ul className="nav">
-          <NavItem active={filter.kind === 'all'} icon={<Inbox size={16} aria-hidden="true" />} label="All mail" count={total} muted onClick={() => onFilter({ kind: 'all' })} />
-          <NavItem active={filter.kind === 'unread'} icon={<MailWarning size={16} aria-hidden="true" />} label="Unread" count={unread} onClick={() => onFilter({ kind: 'unread' })} />
+          <NavItem
+            active={filter.kind === 'all'}
+            icon={<Inbox size={16} aria-hidden="true" />}
+            label="All mail"
+            count={total}
+            muted
+            onClick={() => onFilter({ kind: 'all' })}
+          />
+          <NavItem
+            active={filter.kind === 'unread'}
+            icon={<MailWarning size={16} aria-hidden="true" />}
+            label="Unread"
+            count={unread}
+            onClick={() => onFilter({ kind: 'unread' })}
+          />
         </ul>
         <h2 className="nav-heading">Mailboxes</h2>
         {(mailboxes.data?.mailboxes.length ?? 0) > FILTER_FROM ? (
@@ -89,7 +122,11 @@ export const Sidebar = memo(function Sidebar({ filter, total, unread, onFilter, 
               active={filter.kind === 'mailbox' && filter.address === box.Address}
               icon={<AtSign size={15} aria-hidden="true" />}
               label={box.Address}
-              title={box.Name ? `${box.Name} <${box.Address}> · ${box.Messages} messages` : `${box.Address} · ${box.Messages} messages`}
+              title={
+                box.Name
+                  ? `${box.Name} <${box.Address}> · ${box.Messages} messages`
+                  : `${box.Address} · ${box.Messages} messages`
+              }
               count={box.Unread}
               onClick={() => onFilter({ kind: 'mailbox', address: box.Address })}
             />
@@ -97,7 +134,9 @@ export const Sidebar = memo(function Sidebar({ filter, total, unread, onFilter, 
           {matching.length > boxes.length ? (
             <li className="nav-empty">{(matching.length - boxes.length).toLocaleString()} more: filter to find one.</li>
           ) : null}
-          {mailboxes.isSuccess && mailboxes.data.mailboxes.length === 0 ? <li className="nav-empty">Each recipient gets an inbox here.</li> : null}
+          {mailboxes.isSuccess && mailboxes.data.mailboxes.length === 0 ? (
+            <li className="nav-empty">Each recipient gets an inbox here.</li>
+          ) : null}
           {mailboxes.isError ? <li className="nav-empty">Mailboxes are not available.</li> : null}
         </ul>
         {tags.data && tags.data.length > 0 ? (

@@ -32,7 +32,15 @@ function Thumb({ id, part }: { id: string; part: Attachment }) {
   const [failed, setFailed] = useState(false);
   const k = kind(part);
   if (k === 'image' && RASTER.test(part.ContentType) && !failed) {
-    return <img className="att__thumb" src={thumbUrl(id, part.PartID)} alt="" loading="lazy" onError={() => setFailed(true)} />;
+    return (
+      <img
+        className="att__thumb"
+        src={thumbUrl(id, part.PartID)}
+        alt=""
+        loading="lazy"
+        onError={() => setFailed(true)}
+      />
+    );
   }
   const Icon = k === 'image' ? ImageIcon : k === 'pdf' ? FileText : File;
   return (
@@ -58,7 +66,12 @@ export function Attachments({ id, parts }: { id: string; parts: Attachment[] }) 
           return (
             <li key={part.PartID} className="att">
               {k === 'image' ? (
-                <button type="button" className="att__preview" aria-label={`Preview ${name}`} onClick={() => setPreview(part)}>
+                <button
+                  type="button"
+                  className="att__preview"
+                  aria-label={`Preview ${name}`}
+                  onClick={() => setPreview(part)}
+                >
                   <Thumb id={id} part={part} />
                 </button>
               ) : (
@@ -74,11 +87,23 @@ export function Attachments({ id, parts }: { id: string; parts: Attachment[] }) 
               </span>
               <span className="att__actions">
                 {k === 'pdf' ? (
-                  <button type="button" className="btn btn--ghost icon-btn" aria-label={`Open ${name}`} title="Open in the browser" onClick={() => void openPdf(id, part)}>
+                  <button
+                    type="button"
+                    className="btn btn--ghost icon-btn"
+                    aria-label={`Open ${name}`}
+                    title="Open in the browser"
+                    onClick={() => void openPdf(id, part)}
+                  >
                     <ExternalLink size={15} aria-hidden="true" />
                   </button>
                 ) : null}
-                <a className="btn btn--ghost icon-btn" href={partUrl(id, part.PartID)} download={name} aria-label={`Download ${name}`} title="Download">
+                <a
+                  className="btn btn--ghost icon-btn"
+                  href={partUrl(id, part.PartID)}
+                  download={name}
+                  aria-label={`Download ${name}`}
+                  title="Download"
+                >
                   <Download size={15} aria-hidden="true" />
                 </a>
               </span>

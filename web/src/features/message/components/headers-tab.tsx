@@ -7,7 +7,8 @@ export function HeadersTab({ id }: { id: string }) {
   const headers = useHeaders(id);
   const [filter, setFilter] = useState('');
   if (headers.isPending) return <p className="tab-empty">Loading headers…</p>;
-  if (headers.isError) return <p className="tab-empty error-text">Could not load the headers: {headers.error.message}</p>;
+  if (headers.isError)
+    return <p className="tab-empty error-text">Could not load the headers: {headers.error.message}</p>;
   const needle = filter.trim().toLowerCase();
   const rows = Object.entries(headers.data)
     .flatMap(([name, values]) => values.map((value, i) => ({ key: `${name}-${i}`, name, value })))

@@ -26,7 +26,11 @@ export function HtmlTab({ message }: { message: Message }) {
   const prepared = useMemo(() => {
     const cidUrls = new Map<string, string>();
     for (const part of [...message.Inline, ...message.Attachments]) {
-      if (part.ContentID) cidUrls.set(part.ContentID.replace(/^<|>$/g, ''), new URL(partUrl(message.ID, part.PartID), window.location.href).href);
+      if (part.ContentID)
+        cidUrls.set(
+          part.ContentID.replace(/^<|>$/g, ''),
+          new URL(partUrl(message.ID, part.PartID), window.location.href).href,
+        );
     }
     return prepareHtml(message.HTML, { cidUrls, blockRemote, origin: window.location.origin });
   }, [message, blockRemote]);
@@ -51,13 +55,19 @@ export function HtmlTab({ message }: { message: Message }) {
           ))}
         </div>
         <label className="switch" title="Keep images and styles from other hosts from loading (tracking pixels)">
-          <input type="checkbox" role="switch" checked={blockRemote} onChange={(event) => setBlockRemote(event.target.checked)} />
+          <input
+            type="checkbox"
+            role="switch"
+            checked={blockRemote}
+            onChange={(event) => setBlockRemote(event.target.checked)}
+          />
           <span className="switch__track" aria-hidden="true" />
           <span>Block remote images</span>
         </label>
         {blockRemote && prepared.remoteCount > 0 ? (
           <span className="html-tab__note">
-            <ImageOff size={14} aria-hidden="true" /> {prepared.remoteCount} remote {prepared.remoteCount === 1 ? 'resource' : 'resources'} blocked
+            <ImageOff size={14} aria-hidden="true" /> {prepared.remoteCount} remote{' '}
+            {prepared.remoteCount === 1 ? 'resource' : 'resources'} blocked
           </span>
         ) : null}
       </div>

@@ -10,7 +10,8 @@ function AddressList({ addresses }: { addresses: readonly Address[] }) {
         <span key={`${address.Address}-${i}`} className="addr" title={formatAddress(address)}>
           {address.Name ? (
             <>
-              <span className="addr__name">{address.Name}</span> <span className="addr__email">&lt;{address.Address}&gt;</span>
+              <span className="addr__name">{address.Name}</span>{' '}
+              <span className="addr__email">&lt;{address.Address}&gt;</span>
             </>
           ) : (
             <span className="addr__name">{address.Address}</span>
@@ -32,7 +33,10 @@ function hue(text: string): number {
 /** Initials of a name or address: "Ada Lovelace" gives "AL", "orders@shop.example" gives "O". */
 function initials(address: Address | null): string {
   const source = address?.Name || address?.Address || '?';
-  const words = source.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  const words = source
+    .replace(/@.*/, '')
+    .split(/[\s._-]+/)
+    .filter(Boolean);
   return ((words[0]?.[0] ?? '?') + (address?.Name ? (words[1]?.[0] ?? '') : '')).toUpperCase();
 }
 
@@ -51,7 +55,11 @@ export function MessageHeader({ message }: { message: Message }) {
     <header className="msg-header">
       <h1 className="msg-header__subject">{message.Subject || '(no subject)'}</h1>
       <div className="msg-header__from">
-        <span className="avatar" aria-hidden="true" style={{ '--hue': hue(message.From?.Address ?? '') } as CSSProperties}>
+        <span
+          className="avatar"
+          aria-hidden="true"
+          style={{ '--hue': hue(message.From?.Address ?? '') } as CSSProperties}
+        >
           {initials(message.From)}
         </span>
         <div className="msg-header__who">

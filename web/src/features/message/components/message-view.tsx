@@ -40,7 +40,15 @@ interface ViewProps {
 
 /** One message: header block, attachments and the tabs (HTML, Text, Headers, Source, MIME, SMTP). */
 /** Mount with `key={id}` so per-message state (the release dialog) starts fresh. */
-export const MessageView = memo(function MessageView({ id, read, onBack, onDelete, onSetRead, tab, onTab: setTab }: ViewProps) {
+export const MessageView = memo(function MessageView({
+  id,
+  read,
+  onBack,
+  onDelete,
+  onSetRead,
+  tab,
+  onTab: setTab,
+}: ViewProps) {
   const message = useMessage(id);
   const webui = useWebUi();
   const [releasing, setReleasing] = useState(false);
@@ -74,7 +82,10 @@ export const MessageView = memo(function MessageView({ id, read, onBack, onDelet
 
   const relay = webui.data?.MessageRelay;
   const canRelease = relay ? relay.Enabled : true;
-  const parts = [...data.Attachments, ...data.Inline.filter((p) => !data.HTML.includes(p.ContentID.replace(/^<|>$/g, '')) || !p.ContentID)];
+  const parts = [
+    ...data.Attachments,
+    ...data.Inline.filter((p) => !data.HTML.includes(p.ContentID.replace(/^<|>$/g, '')) || !p.ContentID),
+  ];
 
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
     const keys = TABS.filter((t) => t.key !== 'html' || hasHtml).map((t) => t.key);
@@ -98,12 +109,22 @@ export const MessageView = memo(function MessageView({ id, read, onBack, onDelet
           <ArrowLeft size={16} aria-hidden="true" />
         </button>
         <span className="view__spacer" />
-        <button type="button" className="btn btn--ghost" onClick={() => onSetRead(!read)} title={read ? 'Mark unread (r)' : 'Mark read (r)'}>
+        <button
+          type="button"
+          className="btn btn--ghost"
+          onClick={() => onSetRead(!read)}
+          title={read ? 'Mark unread (r)' : 'Mark read (r)'}
+        >
           {read ? <Mail size={15} aria-hidden="true" /> : <MailOpen size={15} aria-hidden="true" />}
           <span className="btn__label">{read ? 'Mark unread' : 'Mark read'}</span>
         </button>
         {canRelease ? (
-          <button type="button" className="btn btn--ghost" onClick={() => setReleasing(true)} title="Send it on to real recipients">
+          <button
+            type="button"
+            className="btn btn--ghost"
+            onClick={() => setReleasing(true)}
+            title="Send it on to real recipients"
+          >
             <Send size={15} aria-hidden="true" />
             <span className="btn__label">Release</span>
           </button>
@@ -138,7 +159,12 @@ export const MessageView = memo(function MessageView({ id, read, onBack, onDelet
             );
           })}
         </div>
-        <div id={`${baseId}-panel`} role="tabpanel" aria-labelledby={`${baseId}-tab-${active}`} className={cx('panel', `panel--${active}`)}>
+        <div
+          id={`${baseId}-panel`}
+          role="tabpanel"
+          aria-labelledby={`${baseId}-tab-${active}`}
+          className={cx('panel', `panel--${active}`)}
+        >
           {active === 'html' ? <HtmlTab message={data} /> : null}
           {active === 'text' ? <TextTab text={data.Text} /> : null}
           {active === 'headers' ? <HeadersTab id={data.ID} /> : null}
@@ -147,7 +173,9 @@ export const MessageView = memo(function MessageView({ id, read, onBack, onDelet
           {active === 'session' ? <SessionTab id={data.ID} /> : null}
         </div>
       </div>
-      {releasing ? <ReleaseDialog message={data} relay={relay?.SMTPServer ?? ''} onClose={() => setReleasing(false)} /> : null}
+      {releasing ? (
+        <ReleaseDialog message={data} relay={relay?.SMTPServer ?? ''} onClose={() => setReleasing(false)} />
+      ) : null}
     </article>
   );
 });

@@ -8,7 +8,11 @@ function NodeRow({ node, depth }: { node: MimeNode; depth: number }) {
     <>
       <tr>
         <td className="mime-type" style={{ paddingLeft: 12 + depth * 20 }}>
-          {depth > 0 ? <span className="mime-branch" aria-hidden="true">└ </span> : null}
+          {depth > 0 ? (
+            <span className="mime-branch" aria-hidden="true">
+              └{' '}
+            </span>
+          ) : null}
           <span className="mono">{node.contentType}</span>
           {node.filename ? <span className="mime-file"> {node.filename}</span> : null}
         </td>
@@ -50,7 +54,9 @@ export function MimeTab({ id }: { id: string }) {
           <NodeRow node={tree.root} depth={0} />
         </tbody>
       </table>
-      {tree.truncated ? <p className="tab-empty">The structure is very large; only its first parts are shown.</p> : null}
+      {tree.truncated ? (
+        <p className="tab-empty">The structure is very large; only its first parts are shown.</p>
+      ) : null}
     </div>
   );
 }

@@ -51,7 +51,8 @@ export function ReleaseDialog({ message, relay, onClose }: { message: Message; r
       }
     >
       <p className="dialog__lead">
-        Sends this message as it was received to real recipients{relay ? ` through ${relay}` : ' through the configured relay'}.
+        Sends this message as it was received to real recipients
+        {relay ? ` through ${relay}` : ' through the configured relay'}.
       </p>
       <label className="field" htmlFor={inputId}>
         <span className="field__label">Recipients</span>
@@ -73,7 +74,11 @@ export function ReleaseDialog({ message, relay, onClose }: { message: Message; r
       ) : null}
       {error ? (
         <p className="notice notice--error" role="alert">
-          {unavailable ? 'Release is not available: start Pigeonhole with an SMTP relay (--smtp-relay-host).' : error instanceof PigeonholeHttpError ? error.body || error.message : error.message}
+          {unavailable
+            ? 'Release is not available: start Pigeonhole with an SMTP relay (--smtp-relay-host).'
+            : error instanceof PigeonholeHttpError
+              ? error.body || error.message
+              : error.message}
         </p>
       ) : null}
     </Dialog>

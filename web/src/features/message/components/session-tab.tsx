@@ -19,7 +19,9 @@ export function SessionTab({ id }: { id: string }) {
     const missing = session.error instanceof PigeonholeHttpError && session.error.status === 404;
     return (
       <p className={missing ? 'tab-empty' : 'tab-empty error-text'}>
-        {missing ? 'No SMTP session was recorded for this message (it was not received over SMTP).' : `Could not load the session: ${session.error.message}`}
+        {missing
+          ? 'No SMTP session was recorded for this message (it was not received over SMTP).'
+          : `Could not load the session: ${session.error.message}`}
       </p>
     );
   }

@@ -8,7 +8,11 @@ const MAX_SHOWN = 2 * 1024 * 1024;
 
 /** A file name for the `.eml` download, from the subject: safe on every file system. */
 export function emlName(subject: string, id: string): string {
-  const base = subject.replace(/[^\p{L}\p{N} ._-]+/gu, '').trim().replace(/\s+/g, '-').slice(0, 80);
+  const base = subject
+    .replace(/[^\p{L}\p{N} ._-]+/gu, '')
+    .trim()
+    .replace(/\s+/g, '-')
+    .slice(0, 80);
   return `${base || id}.eml`;
 }
 
@@ -33,7 +37,9 @@ export function SourceTab({ id, subject }: { id: string; subject: string }) {
       {raw.data ? (
         <pre className="code-block" aria-label="Message source">
           {text}
-          {raw.data.length > MAX_SHOWN ? `\n\n… ${formatSize(raw.data.length - MAX_SHOWN)} more: download the .eml to see it all.` : ''}
+          {raw.data.length > MAX_SHOWN
+            ? `\n\n… ${formatSize(raw.data.length - MAX_SHOWN)} more: download the .eml to see it all.`
+            : ''}
         </pre>
       ) : null}
     </div>

@@ -42,14 +42,17 @@ JVBERi0=
   });
 
   test('a boundary that never closes still yields its parts, and a bare-LF message parses', () => {
-    const raw = new TextEncoder().encode('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b\nContent-Type: text/html\n\ny');
+    const raw = new TextEncoder().encode(
+      'Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nx\n--b\nContent-Type: text/html\n\ny',
+    );
     const { root } = mimeTree(raw);
     expect(root.children.map((c) => c.contentType)).toEqual(['text/plain', 'text/html']);
   });
 
   test('hostile depth and part counts are cut, not followed', () => {
     let body = 'leaf';
-    for (let i = 0; i < 200; i++) body = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--\r\n`;
+    for (let i = 0; i < 200; i++)
+      body = `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n${body}\r\n--b${i}--\r\n`;
     expect(mimeTree(new TextEncoder().encode(body)).truncated).toBe(true);
     const many = ['Content-Type: multipart/mixed; boundary=z', ''];
     for (let i = 0; i < 5000; i++) many.push('--z', 'Content-Type: text/plain', '', 'x');

@@ -119,7 +119,11 @@ function parseParams(value: string): [string, Record<string, string>] {
   for (const piece of rest) {
     const eq = piece.indexOf('=');
     if (eq < 0) continue;
-    const key = piece.slice(0, eq).trim().toLowerCase().replace(/\*\d*\*?$/, '');
+    const key = piece
+      .slice(0, eq)
+      .trim()
+      .toLowerCase()
+      .replace(/\*\d*\*?$/, '');
     let val = piece.slice(eq + 1).trim();
     if (val.startsWith('"') && val.endsWith('"') && val.length >= 2) val = val.slice(1, -1);
     if (!(key in params)) params[key] = val.replace(/^utf-8''/i, '');

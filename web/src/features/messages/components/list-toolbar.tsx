@@ -20,20 +20,44 @@ export function ListToolbar(props: ToolbarProps) {
   if (selectedCount > 0) {
     return (
       <div className="list-toolbar list-toolbar--selection" role="toolbar" aria-label="Selected messages">
-        <button type="button" className="btn btn--ghost icon-btn" aria-label="Clear selection" title="Clear selection (Esc)" onClick={props.onClearSelection}>
+        <button
+          type="button"
+          className="btn btn--ghost icon-btn"
+          aria-label="Clear selection"
+          title="Clear selection (Esc)"
+          onClick={props.onClearSelection}
+        >
           <X size={16} aria-hidden="true" />
         </button>
         <span className="list-toolbar__label" aria-live="polite">
           {selectedCount.toLocaleString()} selected
         </span>
         <span className="list-toolbar__spacer" />
-        <button type="button" className="btn btn--ghost icon-btn" aria-label="Mark read" title="Mark read" onClick={() => props.onMarkRead(true)}>
+        <button
+          type="button"
+          className="btn btn--ghost icon-btn"
+          aria-label="Mark read"
+          title="Mark read"
+          onClick={() => props.onMarkRead(true)}
+        >
           <MailOpen size={16} aria-hidden="true" />
         </button>
-        <button type="button" className="btn btn--ghost icon-btn" aria-label="Mark unread" title="Mark unread" onClick={() => props.onMarkRead(false)}>
+        <button
+          type="button"
+          className="btn btn--ghost icon-btn"
+          aria-label="Mark unread"
+          title="Mark unread"
+          onClick={() => props.onMarkRead(false)}
+        >
           <Mail size={16} aria-hidden="true" />
         </button>
-        <button type="button" className="btn btn--ghost icon-btn btn--danger-text" aria-label="Delete selected" title="Delete (Del)" onClick={props.onDelete}>
+        <button
+          type="button"
+          className="btn btn--ghost icon-btn btn--danger-text"
+          aria-label="Delete selected"
+          title="Delete (Del)"
+          onClick={props.onDelete}
+        >
           <Trash2 size={16} aria-hidden="true" />
         </button>
       </div>
@@ -42,11 +66,19 @@ export function ListToolbar(props: ToolbarProps) {
   return (
     <div className="list-toolbar" role="toolbar" aria-label="Messages">
       <span className="list-toolbar__label" aria-live="polite">
-        <strong>{matching.toLocaleString()}</strong> {filtered ? (matching === 1 ? 'match' : 'matches') : matching === 1 ? 'message' : 'messages'}
+        <strong>{matching.toLocaleString()}</strong>{' '}
+        {filtered ? (matching === 1 ? 'match' : 'matches') : matching === 1 ? 'message' : 'messages'}
         {unread > 0 ? <span className="list-toolbar__unread"> · {unread.toLocaleString()} unread</span> : null}
       </span>
       <span className="list-toolbar__spacer" />
-      <button type="button" className="btn btn--ghost icon-btn" aria-label="Mark all read" title="Mark all read" disabled={unread === 0} onClick={props.onMarkAllRead}>
+      <button
+        type="button"
+        className="btn btn--ghost icon-btn"
+        aria-label="Mark all read"
+        title="Mark all read"
+        disabled={unread === 0}
+        onClick={props.onMarkAllRead}
+      >
         <CheckCheck size={16} aria-hidden="true" />
       </button>
       <button

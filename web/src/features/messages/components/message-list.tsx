@@ -116,8 +116,8 @@ export function MessageList(props: ListProps) {
             </div>
             <h2>No mail yet</h2>
             <p>
-              Point your app&apos;s SMTP settings at Pigeonhole (<code>127.0.0.1:1025</code> by default). Every
-              message shows up here the moment it arrives.
+              Point your app&apos;s SMTP settings at Pigeonhole (<code>127.0.0.1:1025</code> by default). Every message
+              shows up here the moment it arrives.
             </p>
           </div>
         )

@@ -29,7 +29,19 @@ interface RowProps {
  * attachment and size markers. Every string from mail is rendered as text. Memoised: when a page
  * loads or the list scrolls, only rows whose message or state changed render again.
  */
-export const MessageRow = memo(function MessageRow({ index, total, message, selected, active, open, now, top, height, onClick, onToggle }: RowProps) {
+export const MessageRow = memo(function MessageRow({
+  index,
+  total,
+  message,
+  selected,
+  active,
+  open,
+  now,
+  top,
+  height,
+  onClick,
+  onToggle,
+}: RowProps) {
   const style = { transform: `translateY(${top}px)`, height };
   if (!message) {
     return (
@@ -62,7 +74,13 @@ export const MessageRow = memo(function MessageRow({ index, total, message, sele
       aria-setsize={total}
       aria-label={`${unread ? 'Unread. ' : ''}${displayName(message.From) || 'Unknown sender'}: ${subject}`}
       data-id={message.ID}
-      className={cx('row', unread && 'row--unread', selected && 'row--selected', active && 'row--active', open && 'row--open')}
+      className={cx(
+        'row',
+        unread && 'row--unread',
+        selected && 'row--selected',
+        active && 'row--active',
+        open && 'row--open',
+      )}
       style={style}
       onClick={(event) => onClick(index, event)}
     >
@@ -89,7 +107,10 @@ export const MessageRow = memo(function MessageRow({ index, total, message, sele
           <span className={cx('row__subject', !message.Subject && 'row__subject--empty')}>{subject}</span>
           <span className="row__meta">
             {message.Attachments > 0 ? (
-              <span className="row__attach" title={`${message.Attachments} attachment${message.Attachments > 1 ? 's' : ''}`}>
+              <span
+                className="row__attach"
+                title={`${message.Attachments} attachment${message.Attachments > 1 ? 's' : ''}`}
+              >
                 <Paperclip size={13} aria-hidden="true" />
                 {message.Attachments > 1 ? message.Attachments : null}
                 <span className="visually-hidden"> attachments</span>

@@ -31,7 +31,11 @@ function server(store: MessageSummary[]) {
   const answer = async (snapshot = store) => {
     const next = pending.shift();
     if (!next) throw new Error('no request pending');
-    next.resolve({ matching: snapshot.length, unread: snapshot.filter((m) => !m.Read).length, messages: snapshot.slice(next.start, next.start + next.limit) });
+    next.resolve({
+      matching: snapshot.length,
+      unread: snapshot.filter((m) => !m.Read).length,
+      messages: snapshot.slice(next.start, next.start + next.limit),
+    });
     await Promise.resolve();
     await Promise.resolve();
   };

@@ -27,7 +27,11 @@ export function ShortcutsDialog({ onClose }: { onClose: () => void }) {
               <td>
                 {keys.map((key, i) => (
                   <span key={key}>
-                    {i > 0 ? <span className="shortcuts__plus">{keys[0] === 'Shift' || keys[0] === 'Ctrl' ? ' + ' : ' or '}</span> : null}
+                    {i > 0 ? (
+                      <span className="shortcuts__plus">
+                        {keys[0] === 'Shift' || keys[0] === 'Ctrl' ? ' + ' : ' or '}
+                      </span>
+                    ) : null}
                     <kbd>{key}</kbd>
                   </span>
                 ))}
