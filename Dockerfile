@@ -22,7 +22,8 @@ WORKDIR /app
 COPY --from=build /out/pigeonhole-*.tgz /tmp/
 RUN npm install --omit=dev --no-audit --no-fund --global /tmp/pigeonhole-*.tgz && rm /tmp/pigeonhole-*.tgz
 USER node
-EXPOSE 1025 8025
+# 1110 is POP3, served only when PIGEONHOLE_POP3 is set (e.g. 0.0.0.0:1110).
+EXPOSE 1025 8025 1110
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8025/readyz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["pigeonhole"]

@@ -38,7 +38,7 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliPro
 }
 
 /** Waits until `check` passes or the time is up. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -17,6 +17,7 @@ export async function serve(options: PigeonholeOptions): Promise<void> {
     process.stdout.write(
       `Pigeonhole ${packageJson.version} is catching mail\n` +
         `  SMTP    ${smtp}${pigeonhole.config.smtpRequireTls ? ' (implicit TLS)' : pigeonhole.config.smtpStarttls ? ' (STARTTLS offered)' : ''}\n` +
+        (pigeonhole.pop3Port === null ? '' : `  POP3    ${pigeonhole.config.pop3?.host}:${pigeonhole.pop3Port}\n`) +
         `  Web UI  ${pigeonhole.httpUrl}\n` +
         `  API     ${pigeonhole.httpUrl}/api/v1/messages\n`,
     );
