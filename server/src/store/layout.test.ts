@@ -69,6 +69,7 @@ describe('MessageStore compact layout', () => {
       ...Array.from({ length: 300 }, (_, i) => mailLike(i, 4096 + (i % 7))),
       randomBytes(3000), // incompressible: stays plain, still exact
       mailLike(1, 200 * 1024), // large: a buffer of its own
+      mailLike(2, 40 * 1024), // over the own-buffer threshold too
       Buffer.alloc(0),
     ];
     const ids = raws.map((raw, i) => store.add(incoming(raw, i), fields(i, raw.length)).id);

@@ -6,7 +6,7 @@ import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
  * another into 256 KiB slabs; a full slab is compressed in one piece with Brotli, so messages share
  * one compression window: bench mail of 4 KiB shrinks about 3 x this way, against 2.1 x compressed
  * one by one (measured, test/bench). Reading a message from a compressed slab decompresses the slab
- * (about 1 ms) into a small cache of recent slabs. Messages of 64 KiB and more keep a Buffer of their
+ * (about 1 ms) into a small cache of recent slabs. Messages of 32 KiB and more keep a Buffer of their
  * own: they gain little from a shared window and a 10 MB message should not pass through a slab.
  *
  * Compression costs about 40 µs of CPU per 4 KiB message, a quarter of what smtp-server itself spends
@@ -17,8 +17,12 @@ import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
 
 /** Target size of one slab. */
 const SLAB_BYTES = 256 * 1024;
-/** Messages at least this large get a Buffer of their own. */
-const OWN_BUFFER_BYTES = 64 * 1024;
+/**
+ * Messages at least this large get a Buffer of their own and stay uncompressed: mostly attachments in
+ * base64, which Brotli shrinks by a quarter at most; copied into slabs and compressed, 64 KiB
+ * messages cost about 2.5 x the sink's CPU per message in the bench.
+ */
+const OWN_BUFFER_BYTES = 32 * 1024;
 /** Decompressed slabs kept for reads that follow one another (a page of messages, a search scan). */
 const CACHED_SLABS = 4;
 /** Plain bytes in full slabs allowed to wait for a quiet moment before compression runs anyway. */

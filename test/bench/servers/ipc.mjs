@@ -26,6 +26,8 @@ export function serve({ ready, count, bytes, clear }) {
         heapTotal: m.heapTotal,
         newSpace: v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
         cpuMicros: cpu.user + cpu.system,
+        cpuUser: cpu.user,
+        cpuSystem: cpu.system,
         count: count(),
         bytes: bytes(),
       };
