@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { MessageParser } from '../mail/parse';
-import { prepareSearch, search, SearchSyntaxError } from '../search/search';
+import type { MessagesList } from '@pigeonhole/shared/schemas/messages';
+import { prepareSearch, search, SearchSyntaxError, type SearchResult } from '../search/search';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
 import { apiError } from './errors';
@@ -99,4 +100,21 @@ export function resolveMessage(store: MessageStore, id: string, query?: string, 
   }
   if (!message) throw apiError('MESSAGE_NOT_FOUND');
   return message;
+}
+
+/**
+ * Mailpit's `MessagesSummary` answer, shared by the list, search and wait routes: store-wide counts,
+ * then the counts of what matched and the page itself. A plain list matches everything.
+ */
+export function messagesList(store: MessageStore, result: SearchResult, start: number): MessagesList {
+  return {
+    total: store.count,
+    unread: store.unread,
+    count: result.page.length,
+    messages_count: result.matched,
+    messages_unread: result.unread,
+    start,
+    tags: store.tags,
+    messages: result.page.map((m) => m.summary),
+  };
 }

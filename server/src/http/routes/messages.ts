@@ -10,7 +10,7 @@ import {
   SearchQuerySchema,
   SetReadBodySchema,
 } from '@pigeonhole/shared/schemas/messages';
-import { runSearchAsync } from '../api-context';
+import { messagesList, runSearchAsync } from '../api-context';
 import { searchAll, SearchSyntaxError } from '../../search/search';
 import { apiError } from '../errors';
 
@@ -42,17 +42,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const start = req.query.start ?? 0;
       const limit = req.query.limit ?? 50;
-      const messages = store.page(start, limit).map((m) => m.summary);
-      return {
-        total: store.count,
-        unread: store.unread,
-        count: messages.length,
-        messages_count: store.count,
-        messages_unread: store.unread,
-        start,
-        tags: store.tags,
-        messages,
-      };
+      return messagesList(store, { page: store.page(start, limit), matched: store.count, unread: store.unread }, start);
     },
   );
 
@@ -125,17 +115,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const start = req.query.start ?? 0;
       const limit = req.query.limit ?? 50;
-      const result = await runSearchAsync(store, req.query.query, start, limit, req.query.tz);
-      return {
-        total: store.count,
-        unread: store.unread,
-        count: result.page.length,
-        messages_count: result.matched,
-        messages_unread: result.unread,
-        start,
-        tags: store.tags,
-        messages: result.page.map((m) => m.summary),
-      };
+      return messagesList(store, await runSearchAsync(store, req.query.query, start, limit, req.query.tz), start);
     },
   );
 

@@ -4,21 +4,11 @@ import { MessagesListSchema, type MessagesList } from '@pigeonhole/shared/schema
 import { parseWaitTimeout, WaitQuerySchema } from '@pigeonhole/shared/schemas/wait';
 import { matcher, prepareSearch, SearchSyntaxError } from '../../search/search';
 import type { MessageStore } from '../../store/store';
-import { runSearch } from '../api-context';
+import { messagesList, runSearch } from '../api-context';
 import { apiError } from '../errors';
 
 function listOf(store: MessageStore, query: string, limit: number, tz: string | undefined): MessagesList {
-  const result = runSearch(store, query, 0, limit, tz);
-  return {
-    total: store.count,
-    unread: store.unread,
-    count: result.page.length,
-    messages_count: result.matched,
-    messages_unread: result.unread,
-    start: 0,
-    tags: store.tags,
-    messages: result.page.map((m) => m.summary),
-  };
+  return messagesList(store, runSearch(store, query, 0, limit, tz), 0);
 }
 
 /**
