@@ -101,6 +101,21 @@ describe('POP3 server limits', () => {
     expect(chunks.at(-1)).toBe('+OK 21 octets\r\nSubject: hi\r\n\r\nbody\r\n.\r\n');
   });
 
+  it('answers -ERR to RETR and TOP of a message the web UI deleted mid-session', async () => {
+    const { port, store } = await pop3();
+    const socket = net.connect(port, '127.0.0.1');
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.write('USER u\r\nPASS p\r\n');
+    while ((text.match(/\+OK/g) ?? []).length < 3) await once(socket, 'data');
+    store.clear();
+    socket.write('RETR 1\r\nTOP 1 0\r\nQUIT\r\n');
+    await once(socket, 'close');
+    expect(text).toContain('-ERR message 1 was deleted by another client\r\n');
+    expect(text).not.toContain('octets');
+    expect(text).not.toContain('top of message follows');
+  });
+
   it('ignores commands pipelined after QUIT', async () => {
     const { port, store } = await pop3();
     const text = await transcript(port, 'USER u\r\nPASS p\r\nDELE 1\r\nQUIT\r\nRSET\r\nNOOP\r\n');

@@ -145,7 +145,8 @@ export class Pop3Session {
           this.#numbered().map(([n, e]) => `${n} ${e.message.id}`),
         );
       case 'RETR':
-        return this.#one(args[0], (_, entry) => {
+        return this.#one(args[0], (n, entry) => {
+          if (this.#goneElsewhere(n, entry)) return;
           this.#ok(`${entry.size} octets`);
           this.#io.write(wireOf(entry));
           this.#io.write('.\r\n');
@@ -156,7 +157,8 @@ export class Pop3Session {
         const lines = Number(args[1]);
         if (args.length !== 2 || !/^\d{1,9}$/.test(args[1] ?? ''))
           return this.#bad('TOP needs a message and a line count');
-        return this.#one(args[0], (_, entry) => {
+        return this.#one(args[0], (n, entry) => {
+          if (this.#goneElsewhere(n, entry)) return;
           this.#ok('top of message follows');
           this.#io.write(top(wireOf(entry), lines));
           this.#io.write('.\r\n');
@@ -238,6 +240,16 @@ export class Pop3Session {
     if (!entry) return this.#err(`no message ${n}`);
     if (entry.deleted) return this.#err(`message ${n} already deleted`);
     then(n, entry);
+  }
+
+  /**
+   * RFC 1939 locks the maildrop for a session, but here the web UI and the API can delete a message
+   * mid-session; its bytes are gone then, so RETR and TOP say so instead of sending an empty body.
+   */
+  #goneElsewhere(n: number, entry: MaildropEntry): boolean {
+    if (this.#options.store.get(entry.message.id)) return false;
+    this.#err(`message ${n} was deleted by another client`);
+    return true;
   }
 
   #ok(text: string): void {
