@@ -64,6 +64,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** An attachment or inline part of a message, parsed on demand (cached), or a 404. */
+  async function partOf(id: string, partId: string) {
+    const part = findPart(await parser.parse(resolveMessage(store, id)), partId);
+    if (!part) throw apiError('PART_NOT_FOUND');
+    return part;
+  }
+
   app.get(
     Routes.messagePart,
     {
@@ -74,9 +81,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id);
-      const part = findPart(await parser.parse(message), req.params.partId);
-      if (!part) throw apiError('PART_NOT_FOUND');
+      const part = await partOf(req.params.id, req.params.partId);
       // Types a browser could run as a page (HTML, SVG, XML) always download, whatever the mail says.
       const inline = inlineSafe(part.ContentType);
       return reply
@@ -97,9 +102,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id);
-      const part = findPart(await parser.parse(message), req.params.partId);
-      if (!part) throw apiError('PART_NOT_FOUND');
+      const part = await partOf(req.params.id, req.params.partId);
       const jpeg = await thumbnail(part.content, part.ContentType);
       return reply.type('image/jpeg').header('Cache-Control', 'private, max-age=3600').send(jpeg);
     },
