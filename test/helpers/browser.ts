@@ -21,6 +21,9 @@ const contexts = new Set<BrowserContext>();
 
 /** One Chromium per test file (launching costs a second), closed after the file. */
 export function browser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`browser tests need Debian's Chromium at ${CHROMIUM}: sudo apt-get install chromium`);
+  }
   shared ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   return shared;
 }
