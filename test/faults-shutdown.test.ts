@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import net from 'node:net';
 import type { Pigeonhole } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
 import { RawSmtp, SmtpClosedError } from './fixtures/raw-smtp';
@@ -138,4 +140,26 @@ describe('shutdown during ingest', () => {
     // After exit nothing listens any more.
     await expect(RawSmtp.connect(smtpPort)).rejects.toThrow();
   }, 60_000);
+});
+
+describe('shutdown with WebSocket clients', () => {
+  it('stop() does not wait for a client that never answers the close frame', async () => {
+    const p = await start();
+    const { host, port } = new URL(p.httpUrl);
+    // A raw WebSocket client: it upgrades, then never reads or answers anything (a frozen tab).
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.write(
+      `GET /api/events HTTP/1.1\r\nHost: ${host}\r\nOrigin: ${p.httpUrl}\r\nUpgrade: websocket\r\n` +
+        'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const [head] = (await once(socket, 'data')) as [Buffer];
+    expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
+    // ws waits 30 s for the answer to its close frame; stop() cuts the client off long before that.
+    const outcome = await Promise.race([
+      p.stop().then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting')),
+    ]);
+    socket.destroy();
+    expect(outcome).toBe('stopped');
+  });
 });

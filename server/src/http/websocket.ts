@@ -1,8 +1,32 @@
 import websocket from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** Frames from clients are ignored; a large one is a misbehaving client and is refused by ws. */
 const MAX_CLIENT_FRAME = 16 * 1024;
+
+/**
+ * How long a WebSocket client gets to answer our close frame at shutdown. ws itself waits 30 s for
+ * the answer, and the HTTP server cannot close before every upgraded socket has: a browser tab that
+ * is slow to answer held `stop()` for 30 s.
+ */
+const CLOSE_GRACE_MS = 500;
+
+/**
+ * At shutdown, say goodbye (1001, going away) to every client, then cut off those that have not
+ * answered after a short grace.
+ */
+function closeClients(this: FastifyInstance, done: () => void): void {
+  const wss = this.websocketServer;
+  for (const client of wss.clients) client.close(1001, 'server closing');
+  const force = setTimeout(() => {
+    for (const client of wss.clients) client.terminate();
+  }, CLOSE_GRACE_MS);
+  wss.close(() => {
+    clearTimeout(force);
+    done();
+  });
+}
 
 /**
  * @fastify/websocket at the root, registered before any hook that may refuse an upgrade (Origin,
@@ -11,7 +35,7 @@ const MAX_CLIENT_FRAME = 16 * 1024;
  */
 export const websocketPlugin = fp(
   async (app) => {
-    await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME } });
+    await app.register(websocket, { options: { maxPayload: MAX_CLIENT_FRAME }, preClose: closeClients });
   },
   { name: 'pigeonhole-websocket' },
 );
