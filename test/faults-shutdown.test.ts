@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
 import type { Pigeonhole } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
@@ -142,7 +143,7 @@ describe('shutdown during ingest', () => {
   }, 60_000);
 });
 
-describe('shutdown with WebSocket clients', () => {
+describe('shutdown with HTTP and WebSocket clients', () => {
   it('stop() does not wait for a client that never answers the close frame', async () => {
     const p = await start();
     const { host, port } = new URL(p.httpUrl);
@@ -162,4 +163,53 @@ describe('shutdown with WebSocket clients', () => {
     socket.destroy();
     expect(outcome).toBe('stopped');
   });
+
+  /** Resolves 'stopped' if stop() finishes within 10 s (the keep-alive timeout it once waited for is 72 s). */
+  const stopsPromptly = (p: Pigeonhole) =>
+    Promise.race([
+      p.stop().then(() => 'stopped'),
+      new Promise((resolve) => setTimeout(resolve, 10_000, 'still waiting')),
+    ]);
+
+  it('a long-poll in flight is answered 503 with Connection: close, and stop() does not wait for it', async () => {
+    const p = await start();
+    const agent = new http.Agent({ keepAlive: true });
+    const answer = new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+      http
+        .get(`${p.httpUrl}/api/v1/wait?query=subject:never&timeout=60s`, { agent }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+        })
+        .on('error', reject);
+    });
+    // The request is under way on a keep-alive connection when the stop begins.
+    await until(async () => (await connections(p)) === 1);
+    expect(await stopsPromptly(p)).toBe('stopped');
+    expect(await answer).toEqual({ status: 503, connection: 'close', body: 'Pigeonhole is shutting down' });
+    agent.destroy();
+  });
+
+  it('a request still uploading its body when the stop begins is cut off after a short drain', async () => {
+    const p = await start();
+    const { port } = new URL(p.httpUrl);
+    const socket = net.connect(Number(port), '127.0.0.1');
+    await once(socket, 'connect');
+    // Half of a /send body, and then nothing more: a stalled upload.
+    socket.write(
+      'POST /api/v1/send HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 1000\r\n\r\n{"From": {"Email": "a@example.test"},',
+    );
+    await until(async () => (await connections(p)) === 1);
+    const closed = once(socket.resume(), 'close');
+    expect(await stopsPromptly(p)).toBe('stopped');
+    await closed;
+  });
 });
+
+/** The HTTP server's open connections. */
+function connections(p: Pigeonhole): Promise<number> {
+  return new Promise((resolve, reject) =>
+    p.app.server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
+  );
+}

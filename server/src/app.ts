@@ -24,6 +24,7 @@ import { authPlugin } from './http/plugins/auth';
 import { bodyLimitsPlugin } from './http/plugins/body-limits';
 import { httpsOptions } from './http/plugins/https';
 import { securityHeadersPlugin } from './http/plugins/security-headers';
+import { shutdownPlugin } from './http/plugins/shutdown';
 import { websocketOriginPlugin } from './http/plugins/websocket-origin';
 import { healthRoutes } from './http/routes/health';
 import { messagesRoutes } from './http/routes/messages';
@@ -93,6 +94,7 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
       .send(status >= 500 ? 'Internal server error' : (err as Error).message);
   });
 
+  await app.register(shutdownPlugin);
   await app.register(websocketPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(websocketOriginPlugin);

@@ -14,6 +14,7 @@ export const ApiErrors = {
   SEND_REFUSED: { status: 400, message: 'Cannot send this message' },
   // Ours: /api/v1/wait answers 408 when the messages did not arrive in time.
   WAIT_TIMEOUT: { status: 408, message: 'No matching message arrived in time' },
+  SHUTTING_DOWN: { status: 503, message: 'Pigeonhole is shutting down' },
   // --ui-auth: the answer carries `WWW-Authenticate: Basic` so that browsers ask for credentials.
   UNAUTHORIZED: { status: 401, message: 'Authentication required' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },

@@ -45,6 +45,7 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const now = listOf(store, query, limit, tz);
       if (now.messages_count >= count) return now;
+      if (app.closing.aborted) throw apiError('SHUTTING_DOWN');
 
       return new Promise<MessagesList>((resolve, reject) => {
         let matched = now.messages_count;
@@ -56,6 +57,7 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           clearTimeout(timer);
           unsubscribe();
           reply.raw.off('close', onClose);
+          app.closing.removeEventListener('abort', onShutdown);
           settle();
         };
         const check = (): void => {
@@ -87,6 +89,9 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // The client went away: stop listening (nothing can be answered any more).
         const onClose = (): void => finish(() => reject(apiError('WAIT_TIMEOUT', 'client closed the connection')));
         reply.raw.on('close', onClose);
+        // Pigeonhole is stopping: answer now rather than hold the shutdown until the timeout.
+        const onShutdown = (): void => finish(() => reject(apiError('SHUTTING_DOWN')));
+        app.closing.addEventListener('abort', onShutdown);
       });
     },
   );
