@@ -1,5 +1,11 @@
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type RawServerDefault,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
@@ -14,7 +20,7 @@ import { infoRoutes } from './http/routes/info';
 import { mailboxesRoutes } from './http/routes/mailboxes';
 import { mailhogRoutes } from './http/routes/mailhog';
 import { messageRoutes } from './http/routes/message';
-import { openapiPlugin } from './http/routes/openapi';
+import { openapiDocument, openapiPlugin } from './http/routes/openapi';
 import { sendRoutes } from './http/routes/send';
 import { tagsRoutes } from './http/routes/tags';
 import { viewRoutes } from './http/routes/view';
@@ -67,8 +73,13 @@ const BODY_LIMIT = 64 * 1024 * 1024;
 /**
  * Builds the fastify app: routes, error handler, static UI. Never listens; the entry point does, and
  * tests call `app.inject()`.
+ *
+ * With `describe`, builds the same routes under @fastify/swagger instead, for the OpenAPI document:
+ * the served app builds such a twin the first time the document is asked for (see openapi.ts), so
+ * that swagger and its YAML and schema-resolver dependencies (5 MB resident) are never loaded by a
+ * run that does not read the document.
  */
-export async function buildApp(context: AppContext, logger: Logger): Promise<App> {
+export async function buildApp(context: AppContext, logger: Logger, describe?: FastifyPluginAsync): Promise<App> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: !context.config.verbose }),
@@ -77,6 +88,7 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
     ...httpsOptions(context.config),
   })
     .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setSerializerCompiler(() => (data) => JSON.stringify(data))
     .withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('pigeonhole', context);
@@ -104,7 +116,8 @@ export async function buildApp(context: AppContext, logger: Logger): Promise<App
   await app.register(apiServicesPlugin);
   await app.register(bodyKeyCasePlugin);
   await app.register(jsonBodyPlugin);
-  await app.register(openapiPlugin);
+  if (describe) await app.register(describe);
+  else await app.register(openapiPlugin, { document: () => openapiDocument(context, logger) });
   await app.register(healthRoutes);
   await app.register(messagesRoutes);
   await app.register(messageRoutes);

@@ -1,5 +1,4 @@
 import type { SendBody } from '@pigeonhole/shared/schemas/send';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 
 /** A message built from Mailpit's send body, with the envelope it is stored under. */
@@ -83,6 +82,8 @@ export async function compose(body: SendBody): Promise<Composed> {
     attachments,
   };
   if (body.HTML) options.html = body.HTML;
+  // Loaded on first use: most runs never call /send.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const raw = await new MailComposer(options).compile().build();
   return { raw, mailFrom: from, rcptTo };
 }

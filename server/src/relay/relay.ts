@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { RelayConfig } from '../config';
 import type { StoredMessage } from '../store/types';
@@ -44,7 +44,8 @@ export class Relay {
   readonly #config: RelayConfig;
   readonly #hostname: string;
   readonly #log: Logger;
-  readonly #transport: Transporter;
+  /** Made on the first send: nodemailer is loaded only when something is relayed. */
+  #transport: Promise<Transporter> | null = null;
   /** Names this process in the Received headers it writes. */
   readonly #instance = randomBytes(4).toString('hex');
 
@@ -52,7 +53,12 @@ export class Relay {
     this.#config = config;
     this.#hostname = hostname;
     this.#log = logger.child({ component: 'relay' });
-    this.#transport = nodemailer.createTransport({
+  }
+
+  async #createTransport(): Promise<Transporter> {
+    const { default: nodemailer } = await import('nodemailer');
+    const config = this.#config;
+    return nodemailer.createTransport({
       host: config.host,
       port: config.port,
       secure: config.tls,
@@ -60,7 +66,7 @@ export class Relay {
       // Without --smtp-relay-starttls the connection stays plain, as Mailpit's relay does by default:
       // upgrading on a whim would fail against test servers with self-signed certificates.
       ignoreTLS: !config.starttls && !config.tls,
-      name: hostname,
+      name: this.#hostname,
       ...(config.username ? { auth: { user: config.username, pass: config.password } } : {}),
       tls: { rejectUnauthorized: !config.insecureTls },
       ...TIMEOUTS,
@@ -104,7 +110,8 @@ export class Relay {
       message.raw,
     ]);
     try {
-      const info = await this.#transport.sendMail({ envelope: { from, to }, raw });
+      this.#transport ??= this.#createTransport();
+      const info = await (await this.#transport).sendMail({ envelope: { from, to }, raw });
       const accepted = (info.accepted ?? []).map((a: string | { address: string }) =>
         typeof a === 'string' ? a : a.address,
       );
@@ -120,6 +127,7 @@ export class Relay {
 
   /** Closes the transport. */
   close(): void {
-    this.#transport.close();
+    void this.#transport?.then((transport) => transport.close(), () => undefined);
+    this.#transport = null;
   }
 }

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Routes } from '@pigeonhole/shared/routes';
-import bcrypt from 'bcryptjs';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Credential } from '../../config';
@@ -59,7 +58,7 @@ export class BasicAuthChecker {
       const sameName = timingSafeEqual(user.username, name);
       if (user.plain) ok = timingSafeEqual(user.plain, pass) && sameName ? true : ok;
       // A hash bcryptjs cannot read ($2x$, say) is a refusal, never a 500.
-      else if (sameName && user.hash) ok = (await bcrypt.compare(password, user.hash).catch(() => false)) || ok;
+      else if (sameName && user.hash) ok = (await compareHash(password, user.hash)) || ok;
     }
     if (!ok) return null;
     if (this.#verified.size >= VERIFIED_CACHE) this.#verified.delete(this.#verified.keys().next().value!);
@@ -99,4 +98,10 @@ export function clientAuthHeaders(credentials: Credential[] | null): Record<stri
   const user = credentials?.find((c) => !BCRYPT_HASH.test(c.password));
   if (!user) return {};
   return { authorization: `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}` };
+}
+
+/** bcryptjs, loaded the first time a hash is checked (only `--ui-auth` files with hashes need it). */
+async function compareHash(password: string, hash: string): Promise<boolean> {
+  const { default: bcrypt } = await import('bcryptjs');
+  return bcrypt.compare(password, hash).catch(() => false);
 }
