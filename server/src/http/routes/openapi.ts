@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Logger } from 'pino';
 import { Routes } from '@pigeonhole/shared/routes';
-import type { AppContext } from '../../app';
+import type { App, AppContext } from '../../app';
 import { VERSION } from './info';
 
 /**
@@ -25,8 +25,12 @@ export const openapiPlugin = fp<{ document: () => Promise<unknown> }>(
 );
 
 /** Builds the app's routes under @fastify/swagger, without listening, and returns the document. */
-export async function openapiDocument(context: AppContext, logger: Logger): Promise<unknown> {
-  const [{ default: swagger }, { buildApp }] = await Promise.all([import('@fastify/swagger'), import('../../app')]);
+export async function openapiDocument(
+  context: AppContext,
+  logger: Logger,
+  buildApp: (context: AppContext, logger: Logger, describe: FastifyPluginAsync) => Promise<App>,
+): Promise<unknown> {
+  const { default: swagger } = await import('@fastify/swagger');
   const describe: FastifyPluginAsync = fp(async (twin) => {
     await twin.register(swagger, {
       openapi: {
