@@ -1,6 +1,5 @@
 import type { Address } from '@pigeonhole/shared/schemas/common';
-import libmime from 'libmime';
-import { decode as decodeCharset } from 'libmime/lib/charset';
+import { decodeCharset, mime } from './libmime-lazy';
 import { decode as decodeQp } from 'libqp';
 import addressparser from 'nodemailer/lib/addressparser';
 import type { SummaryFields } from '../store/store';
@@ -53,7 +52,7 @@ function decodeWords(value: string): string {
   const plain = plainWords(value);
   if (plain !== undefined) return plain;
   try {
-    return libmime.decodeWords(value).replace(/\s+/g, ' ').trim();
+    return mime().decodeWords(value).replace(/\s+/g, ' ').trim();
   } catch {
     return value;
   }
@@ -205,7 +204,7 @@ function parseValue(value: string): { value: string; params: Record<string, stri
   const simple = simpleHeaderValue(value);
   if (simple) return simple;
   try {
-    const parsed = libmime.parseHeaderValue(value);
+    const parsed = mime().parseHeaderValue(value);
     return { value: parsed.value, params: parsed.params as Record<string, string | undefined> };
   } catch {
     return { value, params: {} };
