@@ -1,5 +1,5 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { flat, internAddress, internString } from './intern';
+import { flat, internAddress, internAddressList, internString, internStringList } from './intern';
 import type { RawRef, RawSlabs } from './raw-slabs';
 import { packTranscript, unpackTranscript, type PackedTranscript } from './transcript-pack';
 import type { Envelope, IncomingMessage, SessionInfo, StoredMessage } from './types';
@@ -47,7 +47,7 @@ export class StoredEntry implements StoredMessage {
     this.ref = slabs.add(incoming.raw);
     this.envelope = {
       mailFrom: internString(incoming.envelope.mailFrom),
-      rcptTo: incoming.envelope.rcptTo.map(internString),
+      rcptTo: internStringList(incoming.envelope.rcptTo),
     };
     this.#session = packSession(incoming.session);
     this.summary = {
@@ -55,14 +55,14 @@ export class StoredEntry implements StoredMessage {
       MessageID: flat(fields.MessageID),
       Read: false,
       From: fields.From ? internAddress(fields.From) : null,
-      To: fields.To.map(internAddress),
-      Cc: fields.Cc.map(internAddress),
-      Bcc: fields.Bcc.map(internAddress),
-      ReplyTo: fields.ReplyTo.map(internAddress),
+      To: internAddressList(fields.To),
+      Cc: internAddressList(fields.Cc),
+      Bcc: internAddressList(fields.Bcc),
+      ReplyTo: internAddressList(fields.ReplyTo),
       Subject: flat(fields.Subject),
       Created: incoming.created.toISOString(),
       Username: internString(fields.Username),
-      Tags: fields.Tags.map(internString),
+      Tags: internStringList(fields.Tags),
       Size: fields.Size,
       Attachments: fields.Attachments,
       Snippet: flat(fields.Snippet),

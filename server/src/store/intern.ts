@@ -48,3 +48,28 @@ export function internAddress(address: Address): Address {
 export function internString(value: string): string {
   return value.length === 0 ? '' : stringInterner.get(value, () => flat(value));
 }
+
+const listInterner = new Interner<readonly unknown[]>();
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/**
+ * One shared, frozen array for each list of values that repeats across messages (the To of a
+ * newsletter, the RCPT TO of a test's recipient): an array costs 56 bytes or more, and a message has
+ * six of them. `key` names an item. Shared arrays are never mutated; a tag change replaces the array.
+ */
+function internList<T>(items: T[], key: (item: T) => string, intern: (item: T) => T): T[] {
+  if (items.length === 0) return EMPTY as never[];
+  const shared = items.map(intern);
+  const listKey = shared.map(key).join('\u0001');
+  return listInterner.get(listKey, () => Object.freeze(shared)) as T[];
+}
+
+/** A shared array of shared addresses. */
+export function internAddressList(list: Address[]): Address[] {
+  return internList(list, (a) => `@${a.Name}\u0000${a.Address}`, internAddress);
+}
+
+/** A shared array of shared strings. */
+export function internStringList(list: string[]): string[] {
+  return internList(list, (s) => `$${s}`, internString);
+}
