@@ -7,6 +7,13 @@ import type { SummaryFields } from './store';
 
 type PackedSession = Omit<SessionInfo, 'transcript'> & { transcript: PackedTranscript };
 
+/**
+ * A transcript's own lines (this message's MAIL FROM to the final dot, about 250 bytes) kept in the
+ * slabs beside the raw messages, compressed with them: as a string on the heap they were the largest
+ * thing a message kept after its snippet, and they are read only when someone opens the session tab.
+ */
+const OWN_LINES_IN_SLAB = 64;
+
 const tlsInterned = new Map<string, { protocol: string; cipher: string }>();
 
 function packSession(session: SessionInfo): PackedSession {
@@ -39,6 +46,8 @@ export class StoredEntry implements StoredMessage {
   ref: RawRef | null;
   readonly #slabs: RawSlabs;
   readonly #session: PackedSession;
+  /** Where the transcript's own lines are when they were moved into the slabs. */
+  #ownLines: RawRef | null = null;
 
   constructor(id: string, seq: number, incoming: IncomingMessage, fields: SummaryFields, slabs: RawSlabs) {
     this.id = id;
@@ -50,6 +59,11 @@ export class StoredEntry implements StoredMessage {
       rcptTo: internStringList(incoming.envelope.rcptTo),
     };
     this.#session = packSession(incoming.session);
+    const transcript = this.#session.transcript;
+    if ('own' in transcript && transcript.own.length >= OWN_LINES_IN_SLAB && !('own' in this.ref)) {
+      this.#ownLines = slabs.add(Buffer.from(transcript.own, 'utf8'));
+      this.#session.transcript = { base: transcript.base, prefix: transcript.prefix, own: '' };
+    }
     this.summary = {
       ID: id,
       MessageID: flat(fields.MessageID),
@@ -83,6 +97,18 @@ export class StoredEntry implements StoredMessage {
 
   /** The session facts and the transcript of the conversation that delivered this message. */
   get session(): SessionInfo {
-    return { ...this.#session, transcript: unpackTranscript(this.#session.transcript) };
+    let transcript = this.#session.transcript;
+    if (this.#ownLines && 'own' in transcript) {
+      transcript = { ...transcript, own: this.#slabs.get(this.#ownLines).toString('utf8') };
+    }
+    return { ...this.#session, transcript: unpackTranscript(transcript) };
+  }
+
+  /** Gives the message's bytes back to the slabs (it is being deleted). */
+  release(): void {
+    if (this.ref) this.#slabs.release(this.ref);
+    if (this.#ownLines) this.#slabs.release(this.#ownLines);
+    this.ref = null;
+    this.#ownLines = null;
   }
 }

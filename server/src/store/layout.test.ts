@@ -94,6 +94,14 @@ describe('MessageStore compact layout', () => {
     expect(a.summary.From).toBe(b.summary.From);
   });
 
+  it('keeps the transcript line for line once its lines live in a compressed slab', async () => {
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    const messages = Array.from({ length: 200 }, (_, n) => store.add(incoming(mailLike(n, 3000), n), fields(n, 3000)));
+    await store.settled();
+    expect(messages[7]!.session.transcript).toEqual([...prefix, ...transaction(7)]);
+    expect(messages[199]!.session.transcript).toEqual([...prefix, ...transaction(199)]);
+  });
+
   it('keeps a transcript whose lines hold a line feed as it is', () => {
     const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
     const odd = incoming(Buffer.from('x'));

@@ -200,8 +200,7 @@ export class MessageStore {
   #forget(message: StoredEntry): void {
     this.#byId.delete(message.id);
     this.#bytes -= message.rawLength;
-    if (message.ref) this.#raw.release(message.ref);
-    message.ref = null;
+    message.release();
     if (!message.summary.Read) this.#unread--;
     this.#countTags(message.summary.Tags, -1);
   }
