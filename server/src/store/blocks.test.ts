@@ -32,4 +32,19 @@ describe('BlockAllocator', () => {
     const huge = blocks.allocate(BLOCK_BYTES + 1);
     expect(huge.bytes.length).toBe(BLOCK_BYTES + 1);
   });
+
+  it('with recycle, hands a freed range out again until the spare ranges are released', () => {
+    const blocks = new BlockAllocator({ recycle: true });
+    const first = blocks.allocate(4096);
+    blocks.allocate(4096);
+    blocks.free(first);
+    expect(blocks.spareBytes).toBe(4096);
+    const again = blocks.allocate(4096);
+    expect(again.bytes.byteOffset).toBe(first.bytes.byteOffset);
+    expect(again.block).toBe(first.block);
+    blocks.free(again);
+    blocks.releaseSpare();
+    expect(blocks.spareBytes).toBe(0);
+    expect(blocks.allocate(4096).bytes.byteOffset).toBe(8192);
+  });
 });

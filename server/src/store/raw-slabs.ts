@@ -39,6 +39,12 @@ const QUIET_MS = 200;
  * held up to 33 MiB of plain slabs already compressed.
  */
 const OPEN_IDLE_MS = 1000;
+/**
+ * How long plain slabs freed by compression are kept for reuse after the last one was: while mail
+ * keeps coming, new slabs are written into pages already in memory; once it stops, the memory goes
+ * back to the system (as V8 shrinks its own heap after about 20 s of quiet).
+ */
+const SPARE_IDLE_MS = 10_000;
 /** Brotli quality 1: 30 µs of a pool thread per 4 KiB message, ratio within 10 % of quality 5. */
 const BROTLI_OPTIONS = { chunkSize: SLAB_BYTES, params: { [constants.BROTLI_PARAM_QUALITY]: 1 } };
 
@@ -69,7 +75,8 @@ export class RawSlabs {
   /** Messages added so far; the idle check of the open slab compares it between ticks. */
   #adds = 0;
   #openIdleTimer: NodeJS.Timeout | null = null;
-  readonly #plainBlocks = new BlockAllocator();
+  readonly #plainBlocks = new BlockAllocator({ recycle: true });
+  #spareTimer: NodeJS.Timeout | null = null;
   readonly #packedBlocks = new BlockAllocator();
   readonly #cache = new Map<Slab, Buffer>();
   /** Full slabs waiting for compression, oldest first. */
@@ -261,9 +268,25 @@ export class RawSlabs {
   }
 
   #freePlain(slab: Slab): void {
-    if (slab.plainRange) this.#plainBlocks.free(slab.plainRange);
+    if (slab.plainRange) {
+      this.#plainBlocks.free(slab.plainRange);
+      this.#releaseSpareLater();
+    }
     slab.plainRange = null;
     slab.plain = null;
+  }
+
+  /** Releases the spare plain slabs once {@link SPARE_IDLE_MS} passed without another freed. */
+  #releaseSpareLater(): void {
+    if (this.#spareTimer) {
+      this.#spareTimer.refresh();
+      return;
+    }
+    this.#spareTimer = setTimeout(() => {
+      this.#spareTimer = null;
+      this.#plainBlocks.releaseSpare();
+    }, SPARE_IDLE_MS);
+    this.#spareTimer.unref();
   }
 
   #drop(slab: Slab): void {
