@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Attachment as MailparserAttachment } from 'mailparser';
 import type { StoredMessage } from '../store/types';
+import { decodeLargePart, elideLargeParts, measureLargePart, type LargePart } from './large-parts';
 
 /** One attachment or inline part, decoded, with the fields Mailpit lists. */
 export interface ParsedPart {
@@ -13,7 +14,15 @@ export interface ParsedPart {
   Checksums: { MD5: string; SHA1: string; SHA256: string };
   /** `attachment` or `inline` (what the Content-Disposition said, `attachment` when absent). */
   disposition: string;
-  content: Buffer;
+  /** The decoded bytes; null for a large part, decoded on request (see {@link partContent}). */
+  content: Buffer | null;
+  /** A large part's base64 body in the raw message. */
+  encoded?: Buffer;
+}
+
+/** The decoded bytes of a part. */
+export function partContent(part: ParsedPart): Buffer {
+  return part.content ?? decodeLargePart(part.encoded ?? Buffer.alloc(0));
 }
 
 /** What a full MIME parse gives: the bodies and every part, decoded. */
@@ -52,19 +61,32 @@ function checksums(content: Buffer): ParsedPart['Checksums'] {
   };
 }
 
-function toPart(a: MailparserAttachment, fallbackId: string): ParsedPart {
+function toPart(a: MailparserAttachment, fallbackId: string, large: LargePart | undefined): ParsedPart {
   const contentId = (a.contentId ?? '').replace(/^<|>$/g, '');
-  return {
+  const part = {
     PartID: a.partId ?? fallbackId,
     // Mailpit shows the Content-ID where a part has no file name.
     FileName: a.filename ?? contentId,
     ContentType: a.contentType,
     ContentID: contentId,
-    Size: a.content.length,
-    Checksums: checksums(a.content),
     disposition: (a.contentDisposition ?? 'attachment').toLowerCase(),
-    content: a.content,
   };
+  if (!large) return { ...part, Size: a.content.length, Checksums: checksums(a.content), content: a.content };
+  const measured = measureLargePart(large.encoded);
+  return {
+    ...part,
+    Size: measured.size,
+    Checksums: { MD5: measured.md5, SHA1: measured.sha1, SHA256: measured.sha256 },
+    content: null,
+    encoded: large.encoded,
+  };
+}
+
+/** The large part a mailparser attachment stands for: its content is that part's marker. */
+function largePartOf(a: MailparserAttachment, large: LargePart[]): LargePart | undefined {
+  if (large.length === 0 || a.content.length > 64) return undefined;
+  const text = a.content.toString('latin1');
+  return large.find((part) => part.marker === text);
 }
 
 /**
@@ -84,7 +106,9 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
   // (iconv-lite, html-to-text, linkify-it) are about 25 MB of resident memory that a Pigeonhole
   // which only catches mail never needs (measured by test/bench).
   const { simpleParser } = await import('mailparser');
-  const mail = await simpleParser(raw, {
+  const elided = elideLargeParts(raw);
+  const large = elided?.parts ?? [];
+  const mail = await simpleParser(elided?.skeleton ?? raw, {
     keepCidLinks: true,
     skipImageLinks: true,
     skipTextLinks: true,
@@ -95,7 +119,7 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
   const attachments: ParsedPart[] = [];
   const inline: ParsedPart[] = [];
   mail.attachments.forEach((a, i) => {
-    const part = toPart(a, String(i + 1));
+    const part = toPart(a, String(i + 1), largePartOf(a, large));
     if (isInline(a)) inline.push(part);
     else if (a.filename || a.contentId || a.contentDisposition === 'attachment' || !a.contentType.startsWith('text/'))
       attachments.push(part);
@@ -103,7 +127,7 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
   const text = mail.text ?? '';
   const html = typeof mail.html === 'string' ? mail.html : '';
   const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;
-  const partBytes = [...attachments, ...inline].reduce((n, p) => n + p.content.length, 0);
+  const partBytes = [...attachments, ...inline].reduce((n, p) => n + (p.content?.length ?? 0), 0);
   return { text, html, date, attachments, inline, bytes: partBytes + (text.length + html.length) * 2 + 512 };
 }
 

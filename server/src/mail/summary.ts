@@ -199,7 +199,7 @@ function collapseSpace(text: string, need: number): string {
   return out;
 }
 
-function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
+export function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
   if (!value) return { value: '', params: {} };
   const simple = simpleHeaderValue(value);
   if (simple) return simple;
@@ -212,7 +212,7 @@ function parseValue(value: string): { value: string; params: Record<string, stri
 }
 
 /** Yields [start, end) of each body part between `--boundary` lines. */
-function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
+export function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
   const delimiter = Buffer.from(`--${boundary}`);
   let partStart = -1;
   let at = raw.indexOf(delimiter, start);

@@ -127,7 +127,10 @@ export class Relay {
 
   /** Closes the transport. */
   close(): void {
-    void this.#transport?.then((transport) => transport.close(), () => undefined);
+    void this.#transport?.then(
+      (transport) => transport.close(),
+      () => undefined,
+    );
     this.#transport = null;
   }
 }

@@ -6,6 +6,7 @@ import { chaosGate, type ChaosGateIo } from '../chaos/gate';
 import type { Config } from '../config';
 import type { IncomingMessage, SessionInfo } from '../store/types';
 import { authenticate, SmtpError } from './auth';
+import { MessageCollector } from './collect';
 import { selfSignedCertificate } from './tls';
 import { TranscriptRecorder } from './transcript';
 
@@ -121,13 +122,10 @@ export async function startSmtp(
     },
 
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      const chunks: Buffer[] = [];
-      let length = 0;
+      const collected = new MessageCollector(announcedSize(session));
       stream.on('data', (chunk: Buffer) => {
         // Past the limit keep reading (the client is still sending) but stop keeping.
-        if (stream.sizeExceeded) return;
-        chunks.push(chunk);
-        length += chunk.length;
+        if (!stream.sizeExceeded) collected.push(chunk);
       });
       stream.on('error', (err: Error) => {
         log.info({ cid: session.id, err: err.message }, 'message dropped: client left during DATA');
@@ -144,7 +142,7 @@ export async function startSmtp(
           'data',
           { recipients },
           chaosIo(session, callback, () => {
-            const raw = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+            const raw = collected.finish();
             try {
               const id = deliver({
                 raw,
@@ -205,4 +203,11 @@ function formatLog(args: unknown[]): string {
   const [format, ...rest] = args;
   let i = 0;
   return String(format ?? '').replace(/%[sdj]/g, () => String(rest[i++] ?? ''));
+}
+
+/** The SIZE a client announced in MAIL FROM (RFC 1870), 0 when none. smtp-server checked the limit. */
+function announcedSize(session: SMTPServerSession): number {
+  const args = session.envelope.mailFrom ? session.envelope.mailFrom.args : false;
+  const size = args ? Number(args.SIZE) : 0;
+  return Number.isSafeInteger(size) && size > 0 ? size : 0;
 }

@@ -83,25 +83,39 @@ export async function ingestSection({ rows, quick, log, ingestCases }) {
   }
 }
 
+/** Sends one message and resolves with its ID (from the 250 reply). */
+async function sendOne(child, message) {
+  let id = '';
+  const result = await sendLoad({
+    port: child.smtpPort,
+    connections: 1,
+    count: 1,
+    message: () => message,
+    onAccepted: (_m, reply) => {
+      id = /queued as (\S+)/.exec(reply.text)?.[1] ?? '';
+    },
+  });
+  return { id, result };
+}
+
 /**
  * One 10 MB message: time to 250 and resident-memory growth while stored and viewed, each server in
  * a fresh process (one that took load before has freed memory to reuse, which would hide growth).
+ * Pigeonhole is measured twice: cold, and warm, after one small message was opened first. The first
+ * message anyone opens loads the MIME parser (mailparser, iconv-lite, html-to-text: about 11 MB
+ * resident, whatever the message's size), so only the warm figure is the message's own cost.
  */
 async function largeMessage({ rows, log }) {
   const large = makeLargeMessage(10 * 1024 * 1024);
   const size = large.raw.length;
-  const measure = async (child) => {
+  const measure = async (child, warm = false) => {
+    if (warm) {
+      const { id } = await sendOne(child, makeMessage(1, 4096));
+      await getJson(`${child.httpUrl}/api/v1/message/${id}`);
+      await child.clear();
+    }
     const before = await child.stats(true);
-    let id = '';
-    const result = await sendLoad({
-      port: child.smtpPort,
-      connections: 1,
-      count: 1,
-      message: () => large,
-      onAccepted: (_m, reply) => {
-        id = /queued as (\S+)/.exec(reply.text)?.[1] ?? '';
-      },
-    });
+    const { id, result } = await sendOne(child, large);
     const stored = await child.stats(false);
     const storedGc = await child.stats(true);
     let viewed = storedGc;
@@ -120,16 +134,17 @@ async function largeMessage({ rows, log }) {
       growthAfterGc: Math.max(storedGc.rss, viewedGc.rss) - before.rss,
     };
   };
-  const fresh = async (name) => {
+  const fresh = async (name, warm) => {
     const child = await startChild(name);
     try {
-      return await measure(child);
+      return await measure(child, warm);
     } finally {
       await child.stop();
     }
   };
   const s = await fresh('sink');
-  const p = await fresh('pigeonhole');
+  const cold = await fresh('pigeonhole');
+  const p = await fresh('pigeonhole', true);
   log(`10 MB: sink ${s.seconds.toFixed(2)} s, pigeonhole ${p.seconds.toFixed(2)} s, growth ${mib(p.growth)} MiB`);
   rows.push({
     section: 'ingest',
@@ -142,12 +157,12 @@ async function largeMessage({ rows, log }) {
   });
   rows.push({
     section: 'memory',
-    metric: 'one 10 MB message, RSS growth stored + viewed: held after GC / peak (MiB)',
-    pigeonhole: `${mib(p.growthAfterGc)} / ${mib(p.growth)}`,
+    metric: 'one 10 MB message, RSS growth stored + viewed: held after GC / peak (MiB); cold in brackets',
+    pigeonhole: `${mib(p.growthAfterGc)} / ${mib(p.growth)} (${mib(cold.growthAfterGc)} / ${mib(cold.growth)})`,
     baseline: `${mib(s.growthAfterGc)} / ${mib(s.growth)}`,
-    ratio: round(p.growthAfterGc / size),
-    target: `held < 3 x size (${mib(3 * size)})`,
-    met: p.accepted && p.growthAfterGc < 3 * size,
-    detail: { size, peakRatio: round(p.growth / size) },
+    ratio: round(p.growth / size),
+    target: `< 3 x size (${mib(3 * size)})`,
+    met: p.accepted && p.growth < 3 * size,
+    detail: { size, heldRatio: round(p.growthAfterGc / size), cold },
   });
 }

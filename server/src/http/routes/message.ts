@@ -4,6 +4,7 @@ import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole
 import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
 import { inlineSafe, safeContentDisposition } from '../../mail/content-disposition';
 import { findPart, headersOf, toMessage } from '../../mail/message';
+import { partContent } from '../../mail/parse';
 import { thumbnail } from '../../mail/thumbnail';
 import { resolveMessage } from '../api-context';
 import { apiError } from '../errors';
@@ -88,7 +89,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .type(inline ? part.ContentType : 'application/octet-stream')
         .header('Content-Disposition', safeContentDisposition(inline ? 'inline' : 'attachment', part.FileName))
         .header('X-Content-Type-Options', 'nosniff')
-        .send(part.content);
+        .send(partContent(part));
     },
   );
 
@@ -103,7 +104,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const part = await partOf(req.params.id, req.params.partId);
-      const jpeg = await thumbnail(part.content, part.ContentType);
+      const jpeg = await thumbnail(partContent(part), part.ContentType);
       return reply.type('image/jpeg').header('Cache-Control', 'private, max-age=3600').send(jpeg);
     },
   );
