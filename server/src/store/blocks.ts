@@ -76,6 +76,15 @@ export class BlockAllocator {
     this.#release(allocation);
   }
 
+  /**
+   * Gives a range back without keeping it for reuse: for memory someone may still be reading (a view
+   * handed out, a compression under way), which must not be written again. Its block stays mapped
+   * for as long as such a view keeps it alive.
+   */
+  discard(allocation: Allocation): void {
+    this.#release(allocation);
+  }
+
   /** Bytes in ranges kept for reuse. */
   get spareBytes(): number {
     return this.#spare.reduce((n, a) => n + a.bytes.length, 0);

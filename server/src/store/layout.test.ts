@@ -102,6 +102,20 @@ describe('MessageStore compact layout', () => {
     expect(messages[199]!.session.transcript).toEqual([...prefix, ...transaction(199)]);
   });
 
+  it('never reuses memory of which a view was handed out, when new mail comes after compression or clear', async () => {
+    for (const clearFirst of [false, true]) {
+      const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+      const first = Array.from({ length: 300 }, (_, n) => store.add(incoming(mailLike(n, 3000), n), fields(n, 3000)));
+      const view = first[5]!.raw;
+      const copy = Buffer.from(view);
+      if (clearFirst) store.clear();
+      else await store.settled();
+      // Enough new mail to take every freed slab again.
+      for (let n = 1000; n < 1300; n++) store.add(incoming(mailLike(n, 3000), n), fields(n, 3000));
+      expect(view.equals(copy)).toBe(true);
+    }
+  });
+
   it('keeps a transcript whose lines hold a line feed as it is', () => {
     const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
     const odd = incoming(Buffer.from('x'));

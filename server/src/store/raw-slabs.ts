@@ -59,6 +59,8 @@ class Slab {
   /** Messages in this slab not yet released. */
   live = 0;
   sealed = false;
+  /** A view of the plain bytes was handed out: they must not be reused once freed. */
+  lent = false;
 
   constructor(range: Allocation) {
     this.plainRange = range;
@@ -85,6 +87,8 @@ export class RawSlabs {
   #quietTimer: NodeJS.Timeout | null = null;
   /** The compression running now, if any: one at a time, so it never takes both cores. */
   #running: Promise<void> | null = null;
+  /** The slab whose plain bytes zlib is reading now. */
+  #compressing: Slab | null = null;
   #compressed = 0;
   /** Bumped by clear(), so that a compression finishing afterwards changes nothing. */
   #generation = 0;
@@ -132,6 +136,7 @@ export class RawSlabs {
   get(ref: RawRef): Buffer {
     if ('own' in ref) return ref.own;
     const { slab, offset, length } = ref;
+    if (slab.plain) slab.lent = true;
     const plain = slab.plain ?? this.#inflate(slab);
     return plain.subarray(offset, offset + length);
   }
@@ -151,6 +156,8 @@ export class RawSlabs {
   clear(): void {
     this.#generation++;
     this.#stopWatchingOpenSlab();
+    // Their plain memory can take the next mail (those lent out or being compressed excepted).
+    for (const slab of this.#open ? [this.#open, ...this.#backlog] : this.#backlog) this.#freePlain(slab);
     this.#open = null;
     this.#backlog = [];
     this.#backlogBytes = 0;
@@ -233,8 +240,10 @@ export class RawSlabs {
     }
     const input = slab.plain.subarray(0, slab.used);
     const generation = this.#generation;
+    this.#compressing = slab;
     this.#running = new Promise<void>((resolve) => {
       brotliCompress(input, BROTLI_OPTIONS, (err, packed) => {
+        this.#compressing = null;
         const current = generation === this.#generation && slab.live > 0 && slab.plain;
         // Kept plain when compression fails or gains little; either way the bytes stay exact.
         if (!err && current && packed.length < slab.used * 0.9) {
@@ -269,8 +278,11 @@ export class RawSlabs {
 
   #freePlain(slab: Slab): void {
     if (slab.plainRange) {
-      this.#plainBlocks.free(slab.plainRange);
-      this.#releaseSpareLater();
+      if (slab.lent || slab === this.#compressing) this.#plainBlocks.discard(slab.plainRange);
+      else {
+        this.#plainBlocks.free(slab.plainRange);
+        this.#releaseSpareLater();
+      }
     }
     slab.plainRange = null;
     slab.plain = null;
