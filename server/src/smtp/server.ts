@@ -7,6 +7,7 @@ import type { Config } from '../config';
 import type { IncomingMessage, SessionInfo } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';
+import { corkReplies } from './cork';
 import { selfSignedCertificate } from './tls';
 import { TranscriptRecorder } from './transcript';
 
@@ -169,6 +170,8 @@ export async function startSmtp(
   });
 
   server.on('error', (err) => log.warn({ err: err.message }, 'SMTP connection error'));
+  // Before smtp-server's own handler, so that even the first reply is sent through it.
+  server.server.prependListener('connection', corkReplies);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
