@@ -170,6 +170,10 @@ export async function startSmtp(
   });
 
   server.on('error', (err) => log.warn({ err: err.message }, 'SMTP connection error'));
+  // smtp-server wraps the logger it is given in nodemailer's, which copies each entry's fields into
+  // a new object: about 3 % of the CPU per message, for seven log calls. Ours takes the calls as
+  // they come; the fields it reads (tnx, cid) are smtp-server's own.
+  (server as unknown as { logger: typeof smtpLogger }).logger = smtpLogger;
   // Before smtp-server's own handler, so that even the first reply is sent through it.
   server.server.prependListener('connection', corkReplies);
 

@@ -31,11 +31,12 @@ export class TranscriptRecorder {
     if (direction === 'client' && /^MAIL\b/i.test(text)) {
       if (conversation.prefixEnd === -1) conversation.prefixEnd = lines.length;
       // Lines of earlier transactions are no longer needed: drop them.
-      lines.splice(conversation.prefixEnd);
+      lines.length = conversation.prefixEnd;
       conversation.txnStart = lines.length;
     }
     if (lines.length >= MAX_LINES) lines.splice(conversation.txnStart + 1, 1);
-    for (const line of text.split('\r\n')) lines.push({ at, direction, line: escapeControls(line) });
+    if (!text.includes('\r\n')) lines.push({ at, direction, line: escapeControls(text) });
+    else for (const line of text.split('\r\n')) lines.push({ at, direction, line: escapeControls(line) });
   }
 
   /** The transcript of the current transaction on this connection, with the DATA body elided. */
@@ -59,7 +60,11 @@ export class TranscriptRecorder {
  * could plant `\r250 forged` in a MAIL FROM line. Escaped, a transcript line stays one line wherever it
  * is shown (terminal, text view, HTML).
  */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/;
+
 function escapeControls(line: string): string {
+  if (!CONTROL.test(line)) return line;
   // eslint-disable-next-line no-control-regex
   return line.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, (c) =>
     c === '\r' ? '\\r' : c === '\n' ? '\\n' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
