@@ -16,11 +16,11 @@ export class MessageCollector {
   /** The buffer of the announced size, once taken; `#length` bytes of it are filled. */
   #direct: Buffer | null = null;
 
-  /** `announced` is the SIZE the client gave, 0 if none (checked against the limit by smtp-server). */
-  constructor(readonly announced: number) {}
+  readonly #announced: number;
 
-  get length(): number {
-    return this.#length;
+  /** `announced` is the SIZE the client gave, 0 if none (checked against the limit by smtp-server). */
+  constructor(announced: number) {
+    this.#announced = announced;
   }
 
   push(chunk: Buffer): void {
@@ -37,7 +37,7 @@ export class MessageCollector {
     }
     this.#chunks.push(chunk);
     this.#length += chunk.length;
-    if (this.#length >= DIRECT_AFTER && this.announced > this.#length && !direct) this.#goDirect();
+    if (this.#length >= DIRECT_AFTER && this.#announced > this.#length && !direct) this.#goDirect();
   }
 
   /** The message's bytes. */
@@ -51,7 +51,7 @@ export class MessageCollector {
   }
 
   #goDirect(): void {
-    const direct = Buffer.allocUnsafeSlow(this.announced);
+    const direct = Buffer.allocUnsafeSlow(this.#announced);
     let at = 0;
     for (const chunk of this.#chunks) {
       chunk.copy(direct, at);
