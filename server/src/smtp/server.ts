@@ -53,8 +53,12 @@ export async function startSmtp(
     info(meta: { cid?: string }, ...args: unknown[]): void {
       if (config.verbose) log.debug({ cid: meta.cid }, formatLog(args));
     },
-    error(meta: { cid?: string }, ...args: unknown[]): void {
-      log.warn({ cid: meta.cid }, formatLog(args));
+    error(meta: { cid?: string; err?: NodeJS.ErrnoException }, ...args: unknown[]): void {
+      // A client that drops its connection is no fault of ours, and after STARTTLS smtp-server hears
+      // it twice (the TLS socket and the one beneath): a debug line, not two warnings.
+      const quiet = meta.err?.code === 'ECONNRESET' || meta.err?.code === 'EPIPE';
+      if (!quiet) log.warn({ cid: meta.cid }, formatLog(args));
+      else if (config.verbose) log.debug({ cid: meta.cid }, formatLog(args));
     },
     warn(meta: { cid?: string }, ...args: unknown[]): void {
       log.warn({ cid: meta.cid }, formatLog(args));
