@@ -98,8 +98,8 @@ export async function buildApp(context: AppContext, logger: Logger, describe?: F
     routerOptions: { maxParamLength: 500 },
     ...httpsOptions(context.config),
     // Set here rather than with setValidatorCompiler(), so that fastify never loads its defaults:
-    // ajv (211 files) and fast-json-stringify. TypeBox validates (http/validator.ts); responses are written with
-    // JSON.stringify, which writes a list page of 50 in well under a millisecond.
+    // ajv (211 files) and fast-json-stringify. TypeBox validates (http/validator.ts); responses are
+    // written with JSON.stringify, which writes a list page of 50 in well under a millisecond.
     schemaController: { compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
-import { boundaries, parseValue } from './summary';
+import { first, parseHeaders, splitHeader } from './headers';
+import { walkMime } from './summary';
 
 /**
  * Large attachments are decoded by us, on demand, rather than by mailparser. Parsing a 10 MB message
@@ -14,8 +14,6 @@ import { boundaries, parseValue } from './summary';
 
 /** Base64 bodies at least this long are left out of the mailparser parse. */
 export const LARGE_PART_BYTES = 256 * 1024;
-const MAX_PARTS = 1000;
-const MAX_DEPTH = 20;
 /** Base64 text decoded per step: small enough that its strings stay in the young generation. */
 const STEP = 48 * 1024;
 
@@ -25,30 +23,21 @@ export interface LargePart {
   marker: string;
 }
 
-/** The raw message with large parts replaced by markers, and those parts; null when there are none. */
-export function elideLargeParts(raw: Buffer): { skeleton: Buffer; parts: LargePart[] } | null {
+/**
+ * The raw message with large parts replaced by markers, and those parts; null when there are none.
+ * At most `maxParts` parts are looked at: as many as mailparser is allowed to build nodes for.
+ */
+export function elideLargeParts(raw: Buffer, maxParts: number): { skeleton: Buffer; parts: LargePart[] } | null {
   const ranges: [number, number][] = [];
-  let parts = 0;
-  const visit = (headers: HeaderMap, start: number, end: number, depth: number): void => {
-    if (++parts > MAX_PARTS || depth > MAX_DEPTH) return;
-    const type = parseValue(first(headers, 'content-type') || 'text/plain');
-    const mime = type.value.toLowerCase();
-    if (mime.startsWith('multipart/')) {
-      if (!type.params.boundary) return;
-      for (const [partStart, partEnd] of boundaries(raw, type.params.boundary, start, end)) {
-        const split = splitHeader(raw, partStart, partEnd);
-        visit(parseHeaders(raw.toString('utf8', partStart, split.headerEnd)), split.bodyStart, partEnd, depth + 1);
-      }
-      return;
-    }
+  const split = splitHeader(raw);
+  const headers = parseHeaders(raw.toString('utf8', 0, split.headerEnd));
+  walkMime(raw, headers, split.bodyStart, maxParts, ({ headers, mime, start, end }) => {
     // Text may be a body mailparser must read, and a message/rfc822 holds parts of its own.
-    if (mime.startsWith('text/') || mime.startsWith('message/')) return;
+    if (mime.startsWith('multipart/') || mime.startsWith('text/') || mime.startsWith('message/')) return;
     if (end - start < LARGE_PART_BYTES) return;
     if (first(headers, 'content-transfer-encoding').trim().toLowerCase() !== 'base64') return;
     ranges.push([start, end]);
-  };
-  const split = splitHeader(raw);
-  visit(parseHeaders(raw.toString('utf8', 0, split.headerEnd)), split.bodyStart, raw.length, 0);
+  });
   if (ranges.length === 0) return null;
 
   // A marker no message can forge: random for each parse.

@@ -106,7 +106,7 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
   // (iconv-lite, html-to-text, linkify-it) are about 25 MB of resident memory that a Pigeonhole
   // which only catches mail never needs (measured by test/bench).
   const { simpleParser } = await import('mailparser');
-  const elided = elideLargeParts(raw);
+  const elided = elideLargeParts(raw, MAX_CHILD_NODES);
   const large = elided?.parts ?? [];
   const mail = await simpleParser(elided?.skeleton ?? raw, {
     keepCidLinks: true,

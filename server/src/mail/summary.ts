@@ -19,8 +19,7 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
   const cc = addresses(headers, 'cc');
   const bcc = envelopeBcc(addresses(headers, 'bcc'), envelope.rcptTo, [...to, ...cc]);
   const from = addresses(headers, 'from')[0] ?? (envelope.mailFrom ? { Name: '', Address: envelope.mailFrom } : null);
-  const walk = new PartWalk(raw);
-  walk.visit(headers, bodyStart, raw.length, 0);
+  const walk = new PartWalk(raw, headers, bodyStart);
   return {
     MessageID: first(headers, 'message-id').replace(/^<|>$/g, ''),
     From: from,
@@ -43,8 +42,7 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
  */
 export function bodyText(raw: Buffer, sourceBytes: number): string {
   const { headerEnd, bodyStart } = splitHeader(raw);
-  const walk = new PartWalk(raw);
-  walk.visit(parseHeaders(raw.toString('utf8', 0, headerEnd)), bodyStart, raw.length, 0);
+  const walk = new PartWalk(raw, parseHeaders(raw.toString('utf8', 0, headerEnd)), bodyStart);
   return walk.text(sourceBytes);
 }
 
@@ -117,9 +115,49 @@ const SNIPPET_LENGTH = 250;
 /** Bytes of a text part decoded for the snippet: enough for 250 characters after markup is gone. */
 const SNIPPET_SOURCE = 16 * 1024;
 const SNIPPET_FIRST_TRY = 2 * 1024;
-/** Parts and nesting visited per message; a hostile tree of 100,000 parts costs no more than this. */
+/** Parts visited per message for the summary; a hostile tree of 100,000 parts costs no more. */
 const MAX_PARTS = 500;
+/** Nesting followed by any walk. */
 const MAX_DEPTH = 20;
+
+/** A part of a MIME tree other than a multipart with a boundary. */
+export interface MimeLeaf {
+  headers: HeaderMap;
+  /** The Content-Type's value, lower-cased (`text/plain` when there is none). */
+  mime: string;
+  params: Record<string, string | undefined>;
+  /** The body's range in the raw bytes. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Walks the MIME tree below a header block without a full parse, depth first, calling `leaf` for each
+ * part that is not a multipart with a boundary: at most `maxParts` parts, {@link MAX_DEPTH} deep.
+ */
+export function walkMime(
+  raw: Buffer,
+  headers: HeaderMap,
+  start: number,
+  maxParts: number,
+  leaf: (part: MimeLeaf) => void,
+): void {
+  let parts = 0;
+  const visit = (headers: HeaderMap, start: number, end: number, depth: number): void => {
+    if (++parts > maxParts || depth > MAX_DEPTH) return;
+    const type = parseValue(first(headers, 'content-type') || 'text/plain');
+    const mime = type.value.toLowerCase();
+    if (mime.startsWith('multipart/') && type.params.boundary) {
+      for (const [partStart, partEnd] of boundaries(raw, type.params.boundary, start, end)) {
+        const split = splitHeader(raw, partStart, partEnd);
+        visit(parseHeaders(raw.toString('utf8', partStart, split.headerEnd)), split.bodyStart, partEnd, depth + 1);
+      }
+      return;
+    }
+    leaf({ headers, mime, params: type.params, start, end });
+  };
+  visit(headers, start, raw.length, 0);
+}
 
 interface TextPart {
   html: boolean;
@@ -131,26 +169,21 @@ interface TextPart {
 /** A bounded walk of the MIME tree that counts attachments and finds the text for the snippet. */
 class PartWalk {
   attachments = 0;
-  #parts = 0;
   #text: TextPart | null = null;
   #html: TextPart | null = null;
 
-  constructor(readonly raw: Buffer) {}
+  /** Walks the tree below `headers`, whose body starts at `start`. */
+  constructor(
+    readonly raw: Buffer,
+    headers: HeaderMap,
+    start: number,
+  ) {
+    walkMime(raw, headers, start, MAX_PARTS, (part) => this.#leaf(part));
+  }
 
-  visit(headers: HeaderMap, start: number, end: number, depth: number): void {
-    if (++this.#parts > MAX_PARTS || depth > MAX_DEPTH) return;
-    const type = parseValue(first(headers, 'content-type') || 'text/plain');
-    const mime = type.value.toLowerCase();
-    if (mime.startsWith('multipart/') && type.params.boundary) {
-      for (const [partStart, partEnd] of boundaries(this.raw, type.params.boundary, start, end)) {
-        const split = splitHeader(this.raw, partStart, partEnd);
-        const partHeaders = parseHeaders(this.raw.toString('utf8', partStart, split.headerEnd));
-        this.visit(partHeaders, split.bodyStart, partEnd, depth + 1);
-      }
-      return;
-    }
+  #leaf({ headers, mime, params, start, end }: MimeLeaf): void {
     const disposition = parseValue(first(headers, 'content-disposition'));
-    const named = Boolean(disposition.params.filename ?? type.params.name);
+    const named = Boolean(disposition.params.filename ?? params.name);
     const dispositionType = disposition.value.toLowerCase();
     if (dispositionType === 'attachment' || (named && dispositionType !== 'inline' && !mime.startsWith('text/'))) {
       this.attachments++;
@@ -199,7 +232,7 @@ function collapseSpace(text: string, need: number): string {
   return out;
 }
 
-export function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
+function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
   if (!value) return { value: '', params: {} };
   const simple = simpleHeaderValue(value);
   if (simple) return simple;
@@ -212,7 +245,7 @@ export function parseValue(value: string): { value: string; params: Record<strin
 }
 
 /** Yields [start, end) of each body part between `--boundary` lines. */
-export function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
+function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
   const delimiter = Buffer.from(`--${boundary}`);
   let partStart = -1;
   let at = raw.indexOf(delimiter, start);

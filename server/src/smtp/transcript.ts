@@ -35,8 +35,7 @@ export class TranscriptRecorder {
       conversation.txnStart = lines.length;
     }
     if (lines.length >= MAX_LINES) lines.splice(conversation.txnStart + 1, 1);
-    if (!text.includes('\r\n')) lines.push({ at, direction, line: escapeControls(text) });
-    else for (const line of text.split('\r\n')) lines.push({ at, direction, line: escapeControls(line) });
+    for (const line of text.split('\r\n')) lines.push({ at, direction, line: escapeControls(line) });
   }
 
   /** The transcript of the current transaction on this connection, with the DATA body elided. */
