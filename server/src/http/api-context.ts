@@ -44,7 +44,9 @@ export const apiServicesPlugin = fp(
         case 'added':
           known++;
           runtime.accepted++;
-          runtime.acceptedBytes += event.message.raw.length;
+          // Neither raw.length (reading the bytes pins their slab: RawSlabs.get) nor the summary's
+          // Size (reading the summary makes it now, not after the burst: MessageStore.add).
+          runtime.acceptedBytes += event.message.rawLength;
           break;
         case 'deleted':
           known -= event.ids.length;
@@ -61,6 +63,12 @@ export const apiServicesPlugin = fp(
       }
     });
     app.decorate('api', { parser, runtime });
+    // Summaries deferred during a burst of mail (MessageStore.add) are made before an API request
+    // reads them: lists, searches, counts of tags and mailboxes see every message. Nothing waits
+    // when none is pending.
+    app.addHook('preHandler', async (req) => {
+      if (req.url.startsWith('/api/')) await store.summaries();
+    });
     app.addHook('onClose', async () => unsubscribe());
   },
   { name: 'pigeonhole-api-services' },

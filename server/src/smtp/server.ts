@@ -4,7 +4,8 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import type { ChaosEngine } from '../chaos/engine';
 import { chaosGate, type ChaosGateIo } from '../chaos/gate';
 import type { Config } from '../config';
-import type { IncomingMessage, SessionInfo } from '../store/types';
+import type { PackedTranscript } from '../store/transcript-pack';
+import type { IncomingMessage, IncomingSession } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';
 import { corkReplies } from './cork';
@@ -197,7 +198,7 @@ export async function startSmtp(
   };
 }
 
-function sessionInfo(session: SMTPServerSession, transcript: SessionInfo['transcript']): SessionInfo {
+function sessionInfo(session: SMTPServerSession, transcript: PackedTranscript): IncomingSession {
   const tlsOptions = session.tlsOptions;
   const user = session.user as SessionUser | undefined;
   return {

@@ -112,8 +112,24 @@ export class RawSlabs {
       this.#held += own.length;
       return { own };
     }
+    const slab = this.#slabFor(raw.length);
+    raw.copy(slab.plain!, slab.used);
+    return this.#taken(slab, raw.length);
+  }
+
+  /** Writes a short text (under {@link OWN_BUFFER_BYTES} as UTF-8) in as UTF-8 bytes. */
+  addText(text: string): RawRef {
+    const length = Buffer.byteLength(text, 'utf8');
+    if (length >= OWN_BUFFER_BYTES) return this.add(Buffer.from(text, 'utf8'));
+    const slab = this.#slabFor(length);
+    slab.plain!.write(text, slab.used, length, 'utf8');
+    return this.#taken(slab, length);
+  }
+
+  /** The open slab, with room for `length` more bytes. */
+  #slabFor(length: number): Slab {
     let slab = this.#open;
-    if (!slab || slab.used + raw.length > SLAB_BYTES) {
+    if (!slab || slab.used + length > SLAB_BYTES) {
       if (slab) this.#seal(slab);
       slab = new Slab(this.#plainBlocks.allocate(SLAB_BYTES));
       this.#held += SLAB_BYTES;
@@ -121,9 +137,13 @@ export class RawSlabs {
       this.#watchOpenSlab();
     }
     this.#adds++;
-    raw.copy(slab.plain!, slab.used);
-    const ref = { slab, offset: slab.used, length: raw.length };
-    slab.used += raw.length;
+    return slab;
+  }
+
+  /** Counts `length` bytes just written at the open slab's end as one message's. */
+  #taken(slab: Slab, length: number): RawRef {
+    const ref = { slab, offset: slab.used, length };
+    slab.used += length;
     slab.live++;
     return ref;
   }
@@ -139,6 +159,16 @@ export class RawSlabs {
     if (slab.plain) slab.lent = true;
     const plain = slab.plain ?? this.#inflate(slab);
     return plain.subarray(offset, offset + length);
+  }
+
+  /**
+   * The bytes as {@link get} gives them, for a reader that is done with them before it returns (and
+   * keeps no view): the slab stays free to be reused once compressed.
+   */
+  peek(ref: RawRef): Buffer {
+    if ('own' in ref) return ref.own;
+    const plain = ref.slab.plain ?? this.#inflate(ref.slab);
+    return plain.subarray(ref.offset, ref.offset + ref.length);
   }
 
   /** Releases a message; a slab whose messages are all released is dropped. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageStore, type SummaryFields } from './store';
-import type { IncomingMessage, StoreEvent } from './types';
+import type { Envelope, IncomingMessage, StoreEvent } from './types';
 
 function incoming(size = 10): IncomingMessage {
   return {
@@ -87,5 +87,76 @@ describe('MessageStore', () => {
     expect(store.unread).toBe(1);
     store.clear();
     expect([store.count, store.unread, store.bytes, store.tags.length]).toEqual([0, 0, 0, 0]);
+  });
+
+  describe('with the summary deferred', () => {
+    /** Makes summaries from a `Subject|tag,tag` body, counting the calls. */
+    function counting() {
+      const calls: string[] = [];
+      const summarizer = (raw: Buffer, _envelope: Envelope, username: string): SummaryFields => {
+        const [subject = '', tags = ''] = raw.toString().split('|');
+        calls.push(subject);
+        return { ...fields(subject, tags ? tags.split(',') : []), Username: username, Size: raw.length };
+      };
+      return { calls, summarizer };
+    }
+    const mail = (text: string): IncomingMessage => ({ ...incoming(), raw: Buffer.from(text) });
+
+    it('makes a summary once, on first read, with what the store knew at add', () => {
+      const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+      const { calls, summarizer } = counting();
+      const created = new Date(1_700_000_000_123);
+      const m = store.add({ ...mail('hello|t1'), created }, summarizer);
+      expect(calls).toEqual([]);
+      expect(m.summary).toMatchObject({ ID: m.id, Subject: 'hello', Tags: ['t1'], Size: 8, Read: false });
+      expect(m.summary.Created).toBe('2023-11-14T22:13:20.123Z');
+      expect(m.summary).toBe(m.summary);
+      expect(calls).toEqual(['hello']);
+      expect(store.tags).toEqual(['t1']);
+    });
+
+    it('makes the pending summaries when SMTP is quiet, and on demand before that', async () => {
+      const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+      const { calls, summarizer } = counting();
+      for (let i = 0; i < 600; i++) store.add(mail(`m${i}|t${i % 3}`), summarizer);
+      expect(calls).toHaveLength(0);
+      await store.summaries();
+      expect(calls).toHaveLength(600);
+      expect(store.tags).toEqual(['t0', 't1', 't2']);
+
+      store.add(mail('later|late'), summarizer);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(calls.at(-1)).toBe('later');
+      expect(store.tags).toContain('late');
+    });
+
+    it('keeps unread counts and tags right for messages deleted or evicted unsummarized', async () => {
+      const store = new MessageStore({ maxMessages: 2, maxBytes: 0 });
+      const { calls, summarizer } = counting();
+      const a = store.add(mail('a|x'), summarizer);
+      store.add(mail('b|y'), summarizer);
+      store.add(mail('c|z'), summarizer);
+      expect(store.get(a.id)).toBeUndefined();
+      expect(store.unread).toBe(2);
+      const [c] = store.page(0, 1);
+      store.delete([c!.id]);
+      expect(store.unread).toBe(1);
+      await store.summaries();
+      expect(calls).toEqual(['b']);
+      expect(store.tags).toEqual(['y']);
+      store.setRead([store.latest()!.id], true);
+      expect(store.unread).toBe(0);
+    });
+
+    it('drops pending summaries on clear', async () => {
+      const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+      const { calls, summarizer } = counting();
+      store.add(mail('a'), summarizer);
+      store.clear();
+      await store.summaries();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(calls).toEqual([]);
+      expect(store.count).toBe(0);
+    });
   });
 });

@@ -1,5 +1,5 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { StoredEntry } from './entry';
+import { StoredEntry, type Summarizer } from './entry';
 import { newId } from './id';
 import { RawSlabs } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage } from './types';
@@ -14,6 +14,11 @@ export interface StoreLimits {
 }
 
 type Listener = (event: StoreEvent) => void;
+
+/** How long no message must have arrived before deferred summaries are made. */
+const SUMMARY_QUIET_MS = 100;
+/** Summaries made between two yields to the event loop (about 10 ms of work). */
+const SUMMARY_SLICE = 256;
 
 /**
  * The in-memory message store. Keeps messages in arrival order in one array (oldest first) plus an
@@ -34,6 +39,13 @@ export class MessageStore {
   /** Tag name to the number of messages carrying it. */
   readonly #tags = new Map<string, number>();
   readonly #listeners = new Set<Listener>();
+  /** Messages stored with their summary deferred, oldest first (some may be summarized or gone since). */
+  #unsummarized: StoredEntry[] = [];
+  #unsummarizedHead = 0;
+  #adds = 0;
+  #summaryTimer: NodeJS.Timeout | null = null;
+  #summarizing: Promise<void> | null = null;
+  readonly #onSummary = (entry: StoredEntry): void => this.#countTags(entry.summary.Tags, 1);
 
   constructor(limits: StoreLimits) {
     this.#limits = limits;
@@ -48,8 +60,26 @@ export class MessageStore {
    * Resolves once the raw bytes of every message so far are in their compact form. Compression
    * otherwise waits for a quiet moment of SMTP (see RawSlabs); tests and the bench call this.
    */
-  settled(): Promise<void> {
-    return this.#raw.settled(true);
+  async settled(): Promise<void> {
+    await this.summaries();
+    await this.#raw.settled(true);
+  }
+
+  /**
+   * Resolves once every message has its summary, making the deferred ones a slice at a time between
+   * turns of the event loop. Whatever reads the summaries of many messages (search, mailboxes, tags)
+   * awaits this first, so that a search right after a load test does not stall SMTP for seconds.
+   */
+  summaries(): Promise<void> {
+    if (this.#unsummarized.length === 0) return Promise.resolve();
+    this.#summarizing ??= (async () => {
+      try {
+        while (this.#summarizeSlice()) await new Promise<void>((resolve) => setImmediate(resolve));
+      } finally {
+        this.#summarizing = null;
+      }
+    })();
+    return this.#summarizing;
   }
 
   /** Messages stored. */
@@ -67,7 +97,7 @@ export class MessageStore {
     return this.#bytes;
   }
 
-  /** Every tag in use, sorted. */
+  /** Every tag in use, sorted (of summarized messages: await {@link summaries} first for all). */
   get tags(): string[] {
     return [...this.#tags.keys()].sort((a, b) => a.localeCompare(b));
   }
@@ -78,15 +108,22 @@ export class MessageStore {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stores a message, evicting the oldest beyond the limits, and emits `added` (and `deleted`). */
-  add(incoming: IncomingMessage, fields: SummaryFields): StoredMessage {
+  /**
+   * Stores a message, evicting the oldest beyond the limits, and emits `added` (and `deleted`).
+   *
+   * Given a {@link Summarizer} rather than the fields, the summary is deferred: made on first read
+   * (a listener of `added` that reads it gets it at once), or once SMTP has been quiet for a moment.
+   * During a load test with nobody watching, that keeps a third of Pigeonhole's CPU per message off
+   * the SMTP path (test/bench); the work is the same, done after the burst.
+   */
+  add(incoming: IncomingMessage, fields: SummaryFields | Summarizer): StoredMessage {
     const id = newId();
-    const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#raw);
+    const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#raw, this.#onSummary);
     this.#order.push(message);
     this.#byId.set(id, message);
     this.#bytes += message.rawLength;
     this.#unread++;
-    this.#countTags(message.summary.Tags, 1);
+    if (!message.summarized) this.#deferSummary(message);
     const evicted = this.#evict();
     this.#emit({ type: 'added', message });
     if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted });
@@ -139,6 +176,8 @@ export class MessageStore {
   /** Deletes every message and emits `cleared`. */
   clear(): void {
     this.#byId.clear();
+    this.#unsummarized = [];
+    this.#unsummarizedHead = 0;
     this.#raw.clear();
     this.#order = [];
     this.#head = 0;
@@ -201,8 +240,46 @@ export class MessageStore {
     this.#byId.delete(message.id);
     this.#bytes -= message.rawLength;
     message.release();
-    if (!message.summary.Read) this.#unread--;
-    this.#countTags(message.summary.Tags, -1);
+    if (!message.read) this.#unread--;
+    if (message.summarized) this.#countTags(message.summary.Tags, -1);
+  }
+
+  #deferSummary(message: StoredEntry): void {
+    this.#unsummarized.push(message);
+    this.#adds++;
+    if (this.#summaryTimer) {
+      this.#summaryTimer.refresh();
+      return;
+    }
+    this.#summaryTimer = setTimeout(() => this.#summarizeWhenQuiet(this.#adds), SUMMARY_QUIET_MS);
+    this.#summaryTimer.unref();
+  }
+
+  /** Makes deferred summaries a slice at a time while no message arrives; mail arriving waits it out. */
+  #summarizeWhenQuiet(adds: number): void {
+    this.#summaryTimer = null;
+    if (this.#adds !== adds) {
+      this.#summaryTimer = setTimeout(() => this.#summarizeWhenQuiet(this.#adds), SUMMARY_QUIET_MS);
+      this.#summaryTimer.unref();
+      return;
+    }
+    if (this.#summarizeSlice()) setImmediate(() => this.#summarizeWhenQuiet(adds));
+  }
+
+  /** Makes up to a slice of deferred summaries; whether any remain. */
+  #summarizeSlice(): boolean {
+    const queue = this.#unsummarized;
+    const end = Math.min(queue.length, this.#unsummarizedHead + SUMMARY_SLICE);
+    for (let i = this.#unsummarizedHead; i < end; i++) {
+      const message = queue[i]!;
+      // Deleted ones are skipped: their bytes are gone, and nobody lists them.
+      if (!message.summarized && message.ref) void message.summary;
+    }
+    this.#unsummarizedHead = end;
+    if (end < queue.length) return true;
+    this.#unsummarized = [];
+    this.#unsummarizedHead = 0;
+    return false;
   }
 
   #countTags(tags: readonly string[], delta: 1 | -1): void {

@@ -1,4 +1,5 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import type { PackedTranscript } from './transcript-pack';
 
 /** One line of the SMTP conversation that delivered a message. */
 export interface TranscriptLine {
@@ -24,11 +25,14 @@ export interface SessionInfo {
   transcript: TranscriptLine[];
 }
 
+/** Session facts as the ingest path hands them over: the SMTP recorder gives the transcript packed. */
+export type IncomingSession = Omit<SessionInfo, 'transcript'> & { transcript: TranscriptLine[] | PackedTranscript };
+
 /** What the ingest path hands to the store. */
 export interface IncomingMessage {
   raw: Buffer;
   envelope: Envelope;
-  session: SessionInfo;
+  session: IncomingSession;
   /** When the message was received. */
   created: Date;
 }
@@ -39,6 +43,8 @@ export interface StoredMessage {
   /** Insertion order, unique and increasing. */
   readonly seq: number;
   readonly raw: Buffer;
+  /** Length of the raw bytes, without reading them. */
+  readonly rawLength: number;
   readonly envelope: Envelope;
   readonly session: SessionInfo;
   /** Mutable fields: `Read` and `Tags`; change them through the store so events fire. */

@@ -32,6 +32,8 @@ export async function startChild(name, { args = [], execArgv = ['--expose-gc'] }
     /** Resident memory (after GC when `gc`), CPU microseconds, messages and bytes held. */
     stats: (gc = true) => call('stats', { gc }),
     clear: () => call('clear'),
+    /** Waits for work the server deferred past the load (Pigeonhole's summaries). */
+    settle: () => call('settle'),
     snapshot: (path) => call('snapshot', { path }),
     async stop() {
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -1,8 +1,12 @@
+import { createRequire } from 'node:module';
 import { startChild } from '../lib/child.mjs';
 import { makeLargeMessage, makeMessage } from '../lib/messages.mjs';
 import { sendLoad } from '../lib/smtp-load.mjs';
 import { median, mib, round } from '../lib/stats.mjs';
 import { getJson, getBytes } from '../lib/http.mjs';
+
+// ws is a dependency of the test workspace.
+const WebSocket = createRequire(new URL('../../package.json', import.meta.url))('ws');
 
 const KIB = 1024;
 
@@ -12,15 +16,43 @@ function pool(size, n = 512) {
   return (i) => messages[i % n];
 }
 
-async function run(child, { connections, count, message }) {
+/**
+ * One round: the rate is SMTP's (first connection to last 250). CPU per message is read once the
+ * server has finished what it deferred past the burst (Pigeonhole's summaries), so it counts all the
+ * work a message costs. `watched`: a WebSocket client follows /api/events meanwhile, as an open inbox
+ * in a browser does.
+ */
+async function run(child, { connections, count, message, watched = false }) {
+  const watcher = watched && child.httpUrl ? await watch(child) : null;
   const before = await child.stats(false);
   const result = await sendLoad({ port: child.smtpPort, connections, count, message });
+  await child.settle();
   const after = await child.stats(false);
+  const seen = watcher ? await watcher.close() : 0;
   await child.clear();
   if (result.refused > 0 || result.accepted !== count) {
     throw new Error(`${child.name}: ${result.accepted} of ${count} accepted, ${result.refused} refused`);
   }
+  if (watcher && seen < count) throw new Error(`${child.name}: ${seen} of ${count} new events seen`);
   return { rate: result.rate, cpuPerMessage: (after.cpuMicros - before.cpuMicros) / count };
+}
+
+/** A WebSocket client of /api/events counting `new` events; close() resolves with the count. */
+async function watch(child) {
+  const ws = new WebSocket(`${child.httpUrl.replace(/^http/, 'ws')}/api/events`, { origin: child.httpUrl });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  let seen = 0;
+  ws.on('message', (data) => {
+    if (JSON.parse(data.toString()).Type === 'new') seen++;
+  });
+  return {
+    async close() {
+      // The last events may still be in flight.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      ws.close();
+      return seen;
+    },
+  };
 }
 
 /**
@@ -36,6 +68,14 @@ export async function ingestSection({ rows, quick, log, ingestCases }) {
       { key: '1k', label: '1 KiB', size: KIB, connections: 16, count: Math.round(16000 * scale) },
       { key: '4k', label: '4 KiB', size: 4 * KIB, connections: 16, count: Math.round(16000 * scale), target: 0.8 },
       { key: '4k1', label: '4 KiB', size: 4 * KIB, connections: 1, count: Math.round(4000 * scale) },
+      {
+        key: '4kw',
+        label: '4 KiB, inbox open',
+        size: 4 * KIB,
+        connections: 16,
+        count: Math.round(16000 * scale),
+        watched: true,
+      },
       { key: '64k', label: '64 KiB', size: 64 * KIB, connections: 16, count: Math.round(1600 * scale) },
     ].filter((c) => !ingestCases || ingestCases.includes(c.key));
     const rounds = quick ? 1 : 3;

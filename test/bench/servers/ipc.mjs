@@ -2,10 +2,10 @@ import v8 from 'node:v8';
 
 /**
  * The child side of the bench's IPC: announces `ready`, then answers `stats` (resident memory after a
- * full GC when the child runs with --expose-gc, CPU time, messages held), `clear`, `snapshot` and
- * `exit`.
+ * full GC when the child runs with --expose-gc, CPU time, messages held), `clear`, `settle` (finish
+ * work deferred past a burst of mail), `snapshot` and `exit`.
  */
-export function serve({ ready, count, bytes, clear }) {
+export function serve({ ready, count, bytes, clear, settle = async () => {} }) {
   process.on('message', async (request) => {
     const { id, type } = request;
     let result = null;
@@ -33,6 +33,8 @@ export function serve({ ready, count, bytes, clear }) {
       };
     } else if (type === 'clear') {
       clear();
+    } else if (type === 'settle') {
+      await settle();
     } else if (type === 'snapshot') {
       result = v8.writeHeapSnapshot(request.path);
     } else if (type === 'exit') {
