@@ -1,99 +1,122 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { flat, internAddress, internAddressList, internString, internStringList } from './intern';
-import type { RawRef, RawSlabs } from './raw-slabs';
+import { flat, internAddress, internAddressList, internEnvelope, internString, internStringList } from './intern';
+import { RawSlabs, type RawRef } from './raw-slabs';
 import { packTranscript, unpackTranscript, type PackedTranscript } from './transcript-pack';
-import type { Envelope, IncomingMessage, IncomingSession, SessionInfo, StoredMessage } from './types';
+import type { Envelope, IncomingMessage, IncomingSession, SessionInfo, StoredMessage, TranscriptLine } from './types';
 import type { SummaryFields } from './store';
 
-type PackedSession = Omit<SessionInfo, 'transcript'> & { transcript: PackedTranscript };
-
 /**
- * A transcript's own lines (this message's MAIL FROM to the final dot, about 250 bytes) kept in the
- * slabs beside the raw messages, compressed with them: as a string on the heap they were the largest
- * thing a message kept after its snippet, and they are read only when someone opens the session tab.
+ * The session facts a message keeps, shared by every message of one SMTP connection: the client, its
+ * HELO, TLS and login, and the transcript lines before the first MAIL FROM. A message's own lines
+ * (its MAIL FROM to the final dot, about 250 bytes) are kept in the slabs right after its bytes, and
+ * compressed with them: they are read only when someone opens the session tab.
  */
-const OWN_LINES_IN_SLAB = 64;
+type SharedSession = Omit<SessionInfo, 'transcript'> &
+  ({ base: number; prefix: string } | { lines: TranscriptLine[] });
 
 const tlsInterned = new Map<string, { protocol: string; cipher: string }>();
 
-function packSession(session: IncomingSession): PackedSession {
-  let tls = session.tls;
-  if (tls) {
-    const key = `${tls.protocol} ${tls.cipher}`;
-    tls = tlsInterned.get(key) ?? tlsInterned.set(key, { ...tls }).get(key)!;
+/** The latest shared session per connection key; a connection's messages find the same object. */
+let sessions = new Map<string, SharedSession>();
+const MAX_SESSIONS = 1000;
+
+/** The shared session facts for these, and the text of the message's own transcript lines. */
+function shareSession(session: IncomingSession): { shared: SharedSession; own: string } {
+  const packed: PackedTranscript = Array.isArray(session.transcript)
+    ? packTranscript(session.transcript)
+    : session.transcript;
+  const { clientAddress, helo, secure, username } = session;
+  const tls = session.tls;
+  if ('lines' in packed) {
+    // A transcript whose lines hold line feeds (not from our recorder): kept whole, not shared.
+    return { shared: { clientAddress, helo, secure, tls, username, lines: packed.lines }, own: '' };
   }
-  return {
-    clientAddress: internString(session.clientAddress),
-    helo: internString(session.helo),
-    secure: session.secure,
-    tls,
-    username: internString(session.username),
-    transcript: Array.isArray(session.transcript) ? packTranscript(session.transcript) : session.transcript,
+  const key = `${packed.base} ${clientAddress} ${secure} ${tls?.cipher ?? ''} ${helo}\u0000${username}`;
+  const known = sessions.get(key);
+  if (known && 'prefix' in known && known.prefix === packed.prefix) return { shared: known, own: packed.own };
+  if (sessions.size >= MAX_SESSIONS) sessions = new Map();
+  const shared: SharedSession = {
+    clientAddress: internString(clientAddress),
+    helo: internString(helo),
+    secure,
+    tls: tls ? internTls(tls) : null,
+    username: internString(username),
+    base: packed.base,
+    prefix: packed.prefix,
   };
+  sessions.set(key, shared);
+  return { shared, own: packed.own };
+}
+
+function internTls(tls: { protocol: string; cipher: string }): { protocol: string; cipher: string } {
+  const key = `${tls.protocol} ${tls.cipher}`;
+  return tlsInterned.get(key) ?? tlsInterned.set(key, { ...tls }).get(key)!;
 }
 
 /** Computes a message's summary fields from its bytes; run once, at the latest on first read. */
 export type Summarizer = (raw: Buffer, envelope: Envelope, username: string) => SummaryFields;
 
+/** What every entry of a store shares: its slabs, and whom to tell when a summary is made. */
+export interface EntryContext {
+  readonly slabs: RawSlabs;
+  /** Told once when an entry's summary is made (the store counts tags). */
+  onSummary(entry: StoredEntry): void;
+}
+
+/** What a deferred summary needs beyond the bytes; dropped once it is made. */
+interface PendingSummary {
+  summarizer: Summarizer;
+  /** When the message arrived, ms since the epoch. */
+  created: number;
+}
+
 /**
- * One stored message in its compact form: raw bytes in the store's slabs, the transcript packed,
- * repeated strings and addresses shared. `raw` and `session` are read on demand and give the exact
- * bytes and the full session facts, so readers see the plain {@link StoredMessage} shape.
+ * One stored message in its compact form: raw bytes in the store's slabs, session facts shared per
+ * connection, repeated strings, addresses and envelopes shared. `raw` and `session` are read on demand
+ * and give the exact bytes and the full session facts, so readers see the plain {@link StoredMessage}
+ * shape. Every field counts: 100,000 messages keep 100,000 of these.
  *
- * The summary may be computed later than the message is stored: see {@link MessageStore.add}. Until
- * then the entry keeps what the summary needs beyond the bytes (the summarizer and the time received).
+ * The summary may be made later than the message is stored: see {@link MessageStore.add}.
  */
 export class StoredEntry implements StoredMessage {
   readonly id: string;
   readonly seq: number;
   readonly envelope: Envelope;
-  /** Where the raw bytes are; `null` once the message is deleted. */
+  /** Where the raw bytes and the transcript's own lines are; `null` once the message is deleted. */
   ref: RawRef | null;
-  readonly #slabs: RawSlabs;
-  readonly #session: PackedSession;
-  /** Where the transcript's own lines are when they were moved into the slabs. */
-  #ownLines: RawRef | null = null;
+  readonly #context: EntryContext;
+  readonly #session: SharedSession;
   #summary: MessageSummary | null = null;
-  /** Until the summary is made: how, and when the message arrived (ms since the epoch). */
-  #summarizer: Summarizer | null = null;
-  #created = 0;
-  /** Told once when the summary is made (the store counts tags). */
-  readonly #onSummary: (entry: StoredEntry) => void;
+  #pending: PendingSummary | null = null;
 
   constructor(
     id: string,
     seq: number,
     incoming: IncomingMessage,
     fields: SummaryFields | Summarizer,
-    slabs: RawSlabs,
-    onSummary: (entry: StoredEntry) => void,
+    context: EntryContext,
   ) {
     this.id = id;
     this.seq = seq;
-    this.#slabs = slabs;
-    this.#onSummary = onSummary;
-    this.ref = slabs.add(incoming.raw);
-    this.envelope = {
-      mailFrom: internString(incoming.envelope.mailFrom),
-      rcptTo: internStringList(incoming.envelope.rcptTo),
-    };
-    this.#session = packSession(incoming.session);
-    const transcript = this.#session.transcript;
-    if ('own' in transcript && transcript.own.length >= OWN_LINES_IN_SLAB && !('own' in this.ref)) {
-      this.#ownLines = slabs.addText(transcript.own);
-      this.#session.transcript = { base: transcript.base, prefix: transcript.prefix, own: '' };
-    }
+    this.#context = context;
+    const { shared, own } = shareSession(incoming.session);
+    this.#session = shared;
+    this.ref = context.slabs.add(incoming.raw, own);
+    this.envelope = internEnvelope(incoming.envelope);
     if (typeof fields === 'function') {
-      this.#summarizer = fields;
-      this.#created = incoming.created.getTime();
+      this.#pending = { summarizer: fields, created: incoming.created.getTime() };
     } else {
       this.#build(fields, incoming.created.getTime());
     }
   }
 
-  /** The list summary; computed from the bytes on first read when the store deferred it. */
+  /** The list summary; made from the bytes on first read when the store deferred it. */
   get summary(): MessageSummary {
-    return this.#summary ?? this.#summarize();
+    if (this.#summary) return this.#summary;
+    const { summarizer, created } = this.#pending!;
+    // Read in place, not through `raw`: a view handed out would keep the slab from being reused.
+    const raw = this.ref ? this.#context.slabs.peek(this.ref) : Buffer.alloc(0);
+    return this.#build(summarizer(raw, this.envelope, this.#session.username), created);
   }
 
   /** Whether the summary exists yet (reading {@link summary} makes it). */
@@ -106,16 +129,8 @@ export class StoredEntry implements StoredMessage {
     return this.#summary !== null && this.#summary.Read;
   }
 
-  #summarize(): MessageSummary {
-    const summarizer = this.#summarizer!;
-    // Read in place, not through `raw`: a view handed out would keep the slab from being reused.
-    const raw = this.ref ? this.#slabs.peek(this.ref) : Buffer.alloc(0);
-    return this.#build(summarizer(raw, this.envelope, this.#session.username), this.#created);
-  }
-
   #build(fields: SummaryFields, created: number): MessageSummary {
-    this.#summarizer = null;
-    this.#created = 0;
+    this.#pending = null;
     const summary: MessageSummary = {
       ID: this.id,
       MessageID: flat(fields.MessageID),
@@ -134,36 +149,32 @@ export class StoredEntry implements StoredMessage {
       Snippet: flat(fields.Snippet),
     };
     this.#summary = summary;
-    this.#onSummary(this);
+    this.#context.onSummary(this);
     return summary;
   }
 
   /** The exact bytes received (after dot-unstuffing). Empty once the message is deleted. */
   get raw(): Buffer {
-    return this.ref ? this.#slabs.get(this.ref) : Buffer.alloc(0);
+    return this.ref ? this.#context.slabs.get(this.ref) : Buffer.alloc(0);
   }
 
   /** Length of the raw bytes, without reading them. */
   get rawLength(): number {
-    const ref = this.ref;
-    if (!ref) return 0;
-    return 'own' in ref ? ref.own.length : ref.length;
+    return this.ref ? RawSlabs.lengthOf(this.ref) : 0;
   }
 
   /** The session facts and the transcript of the conversation that delivered this message. */
   get session(): SessionInfo {
-    let transcript = this.#session.transcript;
-    if (this.#ownLines && 'own' in transcript) {
-      transcript = { ...transcript, own: this.#slabs.get(this.#ownLines).toString('utf8') };
-    }
-    return { ...this.#session, transcript: unpackTranscript(transcript) };
+    const { clientAddress, helo, secure, tls, username } = this.#session;
+    const facts = { clientAddress, helo, secure, tls, username };
+    if ('lines' in this.#session) return { ...facts, transcript: this.#session.lines };
+    const own = this.ref ? this.#context.slabs.text(this.ref) : '';
+    return { ...facts, transcript: unpackTranscript({ base: this.#session.base, prefix: this.#session.prefix, own }) };
   }
 
   /** Gives the message's bytes back to the slabs (it is being deleted). */
   release(): void {
-    if (this.ref) this.#slabs.release(this.ref);
-    if (this.#ownLines) this.#slabs.release(this.#ownLines);
+    if (this.ref) this.#context.slabs.release(this.ref);
     this.ref = null;
-    this.#ownLines = null;
   }
 }

@@ -1,4 +1,4 @@
-import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
+import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { BlockAllocator, type Allocation } from './blocks';
 
 /**
@@ -12,8 +12,11 @@ import { BlockAllocator, type Allocation } from './blocks';
  *
  * Compression costs about 40 µs of CPU per 4 KiB message, a quarter of what smtp-server itself spends
  * on one, and the machines this runs on during a load test are busy. So full slabs wait until SMTP
- * has been quiet for a moment and are then compressed one at a time in zlib's thread pool; only when
- * more than {@link MAX_PLAIN_BACKLOG} bytes wait does compression run during the load.
+ * has been quiet for a moment and are then compressed one per turn of the event loop (about 3 ms
+ * each). Only when more than {@link MAX_PLAIN_BACKLOG} bytes wait does compression run during the
+ * load, then in zlib's thread pool, off the thread that serves SMTP. Quiet compression stays on the
+ * main thread on purpose: each pool thread that ran Brotli kept a malloc arena of 1 to 3 MiB of
+ * freed encoder memory resident for good, about 6 MiB in all after 10,000 bench messages.
  *
  * Slabs and their compressed copies are carved from large blocks ({@link BlockAllocator}), so that
  * what the store frees is returned to the system rather than left as holes in the C heap.
@@ -68,8 +71,29 @@ class Slab {
   }
 }
 
-/** Where a message's bytes are: a slab and a range in its plain bytes, or a Buffer of its own. */
-export type RawRef = { slab: Slab; offset: number; length: number } | { own: Buffer };
+/**
+ * Where a message's bytes are in a slab, followed there by the UTF-8 bytes of a short text kept with
+ * them (the transcript's own lines). A class, so that every reference has one compact shape.
+ */
+class SlabRef {
+  constructor(
+    readonly slab: Slab,
+    readonly offset: number,
+    readonly length: number,
+    readonly textLength: number,
+  ) {}
+}
+
+/** A message's bytes in a Buffer of their own, and the text kept with them. */
+class OwnRef {
+  constructor(
+    readonly own: Buffer,
+    readonly text: string,
+  ) {}
+}
+
+/** Where a message's bytes (and the text kept with them) are. */
+export type RawRef = SlabRef | OwnRef;
 
 /** The raw bytes of every stored message, compactly. */
 export class RawSlabs {
@@ -104,26 +128,39 @@ export class RawSlabs {
     return this.#compressed;
   }
 
-  /** Copies a message in and returns where it is. */
-  add(raw: Buffer): RawRef {
-    if (raw.length >= OWN_BUFFER_BYTES) {
+  /**
+   * Copies a message in, with a text to keep beside it (read back with {@link text}), and returns
+   * where they are.
+   */
+  add(raw: Buffer, text = ''): RawRef {
+    const textLength = text ? Buffer.byteLength(text, 'utf8') : 0;
+    if (raw.length >= OWN_BUFFER_BYTES || raw.length + textLength > SLAB_BYTES) {
       // A view into a larger buffer (a socket read, a concatenation) would keep all of it alive.
       const own = raw.byteOffset === 0 && raw.buffer.byteLength === raw.length ? raw : Buffer.from(raw);
       this.#held += own.length;
-      return { own };
+      return new OwnRef(own, text);
     }
-    const slab = this.#slabFor(raw.length);
-    raw.copy(slab.plain!, slab.used);
-    return this.#taken(slab, raw.length);
+    const slab = this.#slabFor(raw.length + textLength);
+    const plain = slab.plain!;
+    const offset = slab.used;
+    raw.copy(plain, offset);
+    if (textLength > 0) plain.write(text, offset + raw.length, textLength, 'utf8');
+    slab.used += raw.length + textLength;
+    slab.live++;
+    return new SlabRef(slab, offset, raw.length, textLength);
   }
 
-  /** Writes a short text (under {@link OWN_BUFFER_BYTES} as UTF-8) in as UTF-8 bytes. */
-  addText(text: string): RawRef {
-    const length = Buffer.byteLength(text, 'utf8');
-    if (length >= OWN_BUFFER_BYTES) return this.add(Buffer.from(text, 'utf8'));
-    const slab = this.#slabFor(length);
-    slab.plain!.write(text, slab.used, length, 'utf8');
-    return this.#taken(slab, length);
+  /** The text kept with a message. */
+  text(ref: RawRef): string {
+    if (ref instanceof OwnRef) return ref.text;
+    if (ref.textLength === 0) return '';
+    const start = ref.offset + ref.length;
+    return (ref.slab.plain ?? this.#inflate(ref.slab)).toString('utf8', start, start + ref.textLength);
+  }
+
+  /** Length of a message's bytes. */
+  static lengthOf(ref: RawRef): number {
+    return ref instanceof OwnRef ? ref.own.length : ref.length;
   }
 
   /** The open slab, with room for `length` more bytes. */
@@ -140,21 +177,13 @@ export class RawSlabs {
     return slab;
   }
 
-  /** Counts `length` bytes just written at the open slab's end as one message's. */
-  #taken(slab: Slab, length: number): RawRef {
-    const ref = { slab, offset: slab.used, length };
-    slab.used += length;
-    slab.live++;
-    return ref;
-  }
-
   /**
    * The exact bytes of a message, as a view into its (decompressed) slab: a copy per read cost 20 µs,
    * which a search over 100,000 messages pays 100,000 times. Readers must not write into it, and
    * whoever keeps it for long should copy it, or it keeps its 256 KiB slab alive.
    */
   get(ref: RawRef): Buffer {
-    if ('own' in ref) return ref.own;
+    if (ref instanceof OwnRef) return ref.own;
     const { slab, offset, length } = ref;
     if (slab.plain) slab.lent = true;
     const plain = slab.plain ?? this.#inflate(slab);
@@ -166,14 +195,14 @@ export class RawSlabs {
    * keeps no view): the slab stays free to be reused once compressed.
    */
   peek(ref: RawRef): Buffer {
-    if ('own' in ref) return ref.own;
+    if (ref instanceof OwnRef) return ref.own;
     const plain = ref.slab.plain ?? this.#inflate(ref.slab);
     return plain.subarray(ref.offset, ref.offset + ref.length);
   }
 
   /** Releases a message; a slab whose messages are all released is dropped. */
   release(ref: RawRef): void {
-    if ('own' in ref) {
+    if (ref instanceof OwnRef) {
       this.#held -= ref.own.length;
       return;
     }
@@ -206,8 +235,11 @@ export class RawSlabs {
       this.#seal(this.#open);
       this.#open = null;
     }
-    this.#compressBacklog();
-    while (this.#running) await this.#running;
+    for (;;) {
+      this.#compressBacklog(true);
+      if (!this.#running) return;
+      await this.#running;
+    }
   }
 
   /** Seals and compresses the open slab once no message arrived for {@link OPEN_IDLE_MS}. */
@@ -258,21 +290,27 @@ export class RawSlabs {
     }
   }
 
-  /** Starts compressing the backlog, one slab after another, unless that is already under way. */
-  #compressBacklog(): void {
+  /**
+   * Compresses the backlog one slab after another, unless that is already under way: on this thread
+   * while SMTP is quiet (or when `now`), in the pool when the backlog is over its bound during a load.
+   */
+  #compressBacklog(now = false): void {
     if (this.#running) return;
+    const urgent = this.#backlogBytes > MAX_PLAIN_BACKLOG;
+    // A slab filled within QUIET_MS: mail is flowing, and the quiet timer comes back here.
+    if (!now && !urgent && this.#quietTimer) return;
     const slab = this.#backlog.shift();
     if (!slab) return;
     this.#backlogBytes -= slab.used;
     if (slab.live === 0 || !slab.plain) {
-      this.#compressBacklog();
+      this.#compressBacklog(now);
       return;
     }
     const input = slab.plain.subarray(0, slab.used);
     const generation = this.#generation;
     this.#compressing = slab;
     this.#running = new Promise<void>((resolve) => {
-      brotliCompress(input, BROTLI_OPTIONS, (err, packed) => {
+      const done = (err: Error | null, packed: Buffer): void => {
         this.#compressing = null;
         const current = generation === this.#generation && slab.live > 0 && slab.plain;
         // Kept plain when compression fails or gains little; either way the bytes stay exact.
@@ -287,6 +325,20 @@ export class RawSlabs {
         this.#running = null;
         resolve();
         this.#compressBacklog();
+      };
+      if (urgent) {
+        brotliCompress(input, BROTLI_OPTIONS, done);
+        return;
+      }
+      setImmediate(() => {
+        let packed: Buffer = Buffer.alloc(0);
+        let failure: Error | null = null;
+        try {
+          packed = brotliCompressSync(input, BROTLI_OPTIONS);
+        } catch (err) {
+          failure = err as Error;
+        }
+        done(failure, packed);
       });
     });
   }

@@ -1,5 +1,5 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { StoredEntry, type Summarizer } from './entry';
+import { StoredEntry, type EntryContext, type Summarizer } from './entry';
 import { newId } from './id';
 import { RawSlabs } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage } from './types';
@@ -45,7 +45,10 @@ export class MessageStore {
   #adds = 0;
   #summaryTimer: NodeJS.Timeout | null = null;
   #summarizing: Promise<void> | null = null;
-  readonly #onSummary = (entry: StoredEntry): void => this.#countTags(entry.summary.Tags, 1);
+  readonly #entries: EntryContext = {
+    slabs: this.#raw,
+    onSummary: (entry) => this.#countTags(entry.summary.Tags, 1),
+  };
 
   constructor(limits: StoreLimits) {
     this.#limits = limits;
@@ -118,7 +121,7 @@ export class MessageStore {
    */
   add(incoming: IncomingMessage, fields: SummaryFields | Summarizer): StoredMessage {
     const id = newId();
-    const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#raw, this.#onSummary);
+    const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#entries);
     this.#order.push(message);
     this.#byId.set(id, message);
     this.#bytes += message.rawLength;
