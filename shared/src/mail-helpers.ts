@@ -9,12 +9,21 @@ export interface MailContent {
   Text?: string;
 }
 
-// Only links written with a scheme (https://, mailto:); bare words like "example.com" in prose are
-// not links a test wants to follow.
-const linkify = new LinkifyIt({}, { fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
+let linkifier: LinkifyIt | undefined;
+
+/**
+ * Made on first use: constructing LinkifyIt compiles regular expressions of about 40 KB of source
+ * each, and every process that imports the package (a Pigeonhole started in-process by a test) paid
+ * for them at startup, used or not.
+ */
+function linkify(): LinkifyIt {
+  // Only links written with a scheme (https://, mailto:); bare words like "example.com" in prose
+  // are not links a test wants to follow.
+  return (linkifier ??= new LinkifyIt({}, { fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false }));
+}
 
 function linksInText(text: string): string[] {
-  return (linkify.match(text) ?? []).map((m) => m.url);
+  return (linkify().match(text) ?? []).map((m) => m.url);
 }
 
 /** Elements whose text is not shown to the reader. */
@@ -103,7 +112,7 @@ function candidates(text: string, options: CodeOptions): { value: string; index:
 function bestIn(text: string, options: CodeOptions): string | undefined {
   // Numbers inside links (tracking IDs, tokens) are not the code the reader is asked to type.
   let cleaned = text;
-  for (const m of linkify.match(text) ?? []) cleaned = cleaned.replace(m.raw, ' '.repeat(m.raw.length));
+  for (const m of linkify().match(text) ?? []) cleaned = cleaned.replace(m.raw, ' '.repeat(m.raw.length));
   const found = candidates(cleaned, options);
   if (found.length <= 1) return found[0]?.value;
   const keywords = [...cleaned.matchAll(KEYWORD)].map((k) => k.index + k[0].length);

@@ -11,8 +11,7 @@ import type { SummaryFields } from './store';
  * (its MAIL FROM to the final dot, about 250 bytes) are kept in the slabs right after its bytes, and
  * compressed with them: they are read only when someone opens the session tab.
  */
-type SharedSession = Omit<SessionInfo, 'transcript'> &
-  ({ base: number; prefix: string } | { lines: TranscriptLine[] });
+type SharedSession = Omit<SessionInfo, 'transcript'> & ({ base: number; prefix: string } | { lines: TranscriptLine[] });
 
 const tlsInterned = new Map<string, { protocol: string; cipher: string }>();
 
