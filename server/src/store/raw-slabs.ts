@@ -1,4 +1,4 @@
-import { brotliCompress, brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
 import { BlockAllocator, type Allocation } from './blocks';
 
 /**
@@ -12,11 +12,8 @@ import { BlockAllocator, type Allocation } from './blocks';
  *
  * Compression costs about 40 µs of CPU per 4 KiB message, a quarter of what smtp-server itself spends
  * on one, and the machines this runs on during a load test are busy. So full slabs wait until SMTP
- * has been quiet for a moment and are then compressed one per turn of the event loop (about 3 ms
- * each). Only when more than {@link MAX_PLAIN_BACKLOG} bytes wait does compression run during the
- * load, then in zlib's thread pool, off the thread that serves SMTP. Quiet compression stays on the
- * main thread on purpose: each pool thread that ran Brotli kept a malloc arena of 1 to 3 MiB of
- * freed encoder memory resident for good, about 6 MiB in all after 10,000 bench messages.
+ * has been quiet for a moment and are then compressed one at a time in zlib's thread pool; only when
+ * more than {@link MAX_PLAIN_BACKLOG} bytes wait does compression run during the load.
  *
  * Slabs and their compressed copies are carved from large blocks ({@link BlockAllocator}), so that
  * what the store frees is returned to the system rather than left as holes in the C heap.
@@ -49,7 +46,7 @@ const OPEN_IDLE_MS = 1000;
  */
 const SPARE_IDLE_MS = 10_000;
 /**
- * Brotli quality 1: 30 µs per 4 KiB message, ratio within 10 % of quality 5. A window of 256 KiB (a
+ * Brotli quality 1: 30 µs of a pool thread per 4 KiB message, ratio within 10 % of quality 5. A window of 256 KiB (a
  * slab) rather than the default 4 MiB: the same ratio on slabs, a smaller ring buffer for the encoder.
  */
 const BROTLI_OPTIONS = {
@@ -245,11 +242,8 @@ export class RawSlabs {
       this.#seal(this.#open);
       this.#open = null;
     }
-    for (;;) {
-      this.#compressBacklog(true);
-      if (!this.#running) return;
-      await this.#running;
-    }
+    this.#compressBacklog();
+    while (this.#running) await this.#running;
   }
 
   /** Seals and compresses the open slab once no message arrived for {@link OPEN_IDLE_MS}. */
@@ -300,27 +294,21 @@ export class RawSlabs {
     }
   }
 
-  /**
-   * Compresses the backlog one slab after another, unless that is already under way: on this thread
-   * while SMTP is quiet (or when `now`), in the pool when the backlog is over its bound during a load.
-   */
-  #compressBacklog(now = false): void {
+  /** Starts compressing the backlog, one slab after another, unless that is already under way. */
+  #compressBacklog(): void {
     if (this.#running) return;
-    const urgent = this.#backlogBytes > MAX_PLAIN_BACKLOG;
-    // A slab filled within QUIET_MS: mail is flowing, and the quiet timer comes back here.
-    if (!now && !urgent && this.#quietTimer) return;
     const slab = this.#backlog.shift();
     if (!slab) return;
     this.#backlogBytes -= slab.used;
     if (slab.live === 0 || !slab.plain) {
-      this.#compressBacklog(now);
+      this.#compressBacklog();
       return;
     }
     const input = slab.plain.subarray(0, slab.used);
     const generation = this.#generation;
     this.#compressing = slab;
     this.#running = new Promise<void>((resolve) => {
-      const done = (err: Error | null, packed: Buffer): void => {
+      brotliCompress(input, BROTLI_OPTIONS, (err, packed) => {
         this.#compressing = null;
         const current = generation === this.#generation && slab.live > 0 && slab.plain;
         // Kept plain when compression fails or gains little; either way the bytes stay exact.
@@ -335,20 +323,6 @@ export class RawSlabs {
         this.#running = null;
         resolve();
         this.#compressBacklog();
-      };
-      if (urgent) {
-        brotliCompress(input, BROTLI_OPTIONS, done);
-        return;
-      }
-      setImmediate(() => {
-        let packed: Buffer = Buffer.alloc(0);
-        let failure: Error | null = null;
-        try {
-          packed = brotliCompressSync(input, BROTLI_OPTIONS);
-        } catch (err) {
-          failure = err as Error;
-        }
-        done(failure, packed);
       });
     });
   }
