@@ -148,6 +148,16 @@ describe('MessageStore', () => {
       expect(store.unread).toBe(0);
     });
 
+    it('does not keep evicted messages queued under a load that never pauses', () => {
+      const store = new MessageStore({ maxMessages: 10, maxBytes: 0 });
+      const { calls, summarizer } = counting();
+      for (let i = 0; i < 5000; i++) store.add(mail(`m${i}`), summarizer);
+      expect(store.count).toBe(10);
+      // Compacted as it grew: the live messages plus the slack at most.
+      expect(store.queuedSummaries).toBeLessThanOrEqual(10 + 1024);
+      expect(calls).toEqual([]);
+    });
+
     it('drops pending summaries on clear', async () => {
       const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
       const { calls, summarizer } = counting();

@@ -19,6 +19,8 @@ type Listener = (event: StoreEvent) => void;
 const SUMMARY_QUIET_MS = 100;
 /** Summaries made between two yields to the event loop (about 10 ms of work). */
 const SUMMARY_SLICE = 256;
+/** Queued messages beyond those stored before the queue drops the evicted ones. */
+const SUMMARY_QUEUE_SLACK = 1024;
 
 /**
  * The in-memory message store. Keeps messages in arrival order in one array (oldest first) plus an
@@ -83,6 +85,11 @@ export class MessageStore {
       }
     })();
     return this.#summarizing;
+  }
+
+  /** Messages queued for a deferred summary, some perhaps deleted since (for tests). */
+  get queuedSummaries(): number {
+    return this.#unsummarized.length - this.#unsummarizedHead;
   }
 
   /** Messages stored. */
@@ -250,6 +257,14 @@ export class MessageStore {
   #deferSummary(message: StoredEntry): void {
     this.#unsummarized.push(message);
     this.#adds++;
+    // Under a load that never pauses, with eviction (--max), the queue would keep every message
+    // ever received: past the live count plus a margin, the gone and the summarized leave it.
+    if (this.#unsummarized.length - this.#unsummarizedHead > this.count + SUMMARY_QUEUE_SLACK) {
+      this.#unsummarized = this.#unsummarized
+        .slice(this.#unsummarizedHead)
+        .filter((entry) => entry.ref !== null && !entry.summarized);
+      this.#unsummarizedHead = 0;
+    }
     if (this.#summaryTimer) {
       this.#summaryTimer.refresh();
       return;
