@@ -3,7 +3,7 @@
  * (the machines are shared and noisy; ratios are what count). Prints one table and writes it as JSON.
  *
  *   node test/bench/run.mjs [--out bench-results.json] [--only ingest,memory,api,events,ui] [--quick]
- *                           [--ingest-cases 1k,4k,4k1,64k,10m]
+ *                           [--ingest-cases 1k,4k,4k1,4kw,64k,10m]
  *
  * Needs `npm run build` first (the bench runs the built server, as users do).
  */

@@ -37,7 +37,7 @@ export interface IncomingMessage {
   created: Date;
 }
 
-/** One stored message. Raw bytes are the truth; the summary is computed once at ingest. */
+/** One stored message. Raw bytes are the truth; the summary is made once, after a burst of mail at the latest. */
 export interface StoredMessage {
   readonly id: string;
   /** Insertion order, unique and increasing. */
