@@ -113,10 +113,13 @@ function extension(id: string, value: Buffer, critical = false): Buffer {
   return seq(oid(id), ...(critical ? [tlv(0x01, Buffer.from([0xff]))] : []), tlv(0x04, value));
 }
 
-/** 16 random bytes, the top bit clear so the INTEGER stays positive and as long. */
+/**
+ * 16 random bytes, the first between 0x40 and 0x7f: with the top bit set the INTEGER would need a
+ * zero byte in front, and a zero first byte is padding DER forbids (OpenSSL refused 1 in 128 keys).
+ */
 function serialNumber(): Buffer {
   const bytes = randomBytes(16);
-  bytes[0]! &= 0x7f;
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
   return bytes;
 }
 
