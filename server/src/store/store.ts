@@ -265,23 +265,25 @@ export class MessageStore {
         .filter((entry) => entry.ref !== null && !entry.summarized);
       this.#unsummarizedHead = 0;
     }
+    // Each message pushes the quiet moment back.
     if (this.#summaryTimer) {
       this.#summaryTimer.refresh();
       return;
     }
-    this.#summaryTimer = setTimeout(() => this.#summarizeWhenQuiet(this.#adds), SUMMARY_QUIET_MS);
+    this.#summaryTimer = setTimeout(() => {
+      this.#summaryTimer = null;
+      this.#summarizeWhileQuiet(this.#adds);
+    }, SUMMARY_QUIET_MS);
     this.#summaryTimer.unref();
   }
 
-  /** Makes deferred summaries a slice at a time while no message arrives; mail arriving waits it out. */
-  #summarizeWhenQuiet(adds: number): void {
-    this.#summaryTimer = null;
-    if (this.#adds !== adds) {
-      this.#summaryTimer = setTimeout(() => this.#summarizeWhenQuiet(this.#adds), SUMMARY_QUIET_MS);
-      this.#summaryTimer.unref();
-      return;
-    }
-    if (this.#summarizeSlice()) setImmediate(() => this.#summarizeWhenQuiet(adds));
+  /**
+   * Makes deferred summaries a slice at a time while no message arrives. A message arriving stops
+   * it; the timer that message set resumes it at the next quiet moment.
+   */
+  #summarizeWhileQuiet(adds: number): void {
+    if (this.#adds !== adds) return;
+    if (this.#summarizeSlice()) setImmediate(() => this.#summarizeWhileQuiet(adds));
   }
 
   /** Makes up to a slice of deferred summaries; whether any remain. */
