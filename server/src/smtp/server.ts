@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import type { ChaosEngine } from '../chaos/engine';
-import { chaosGate, type ChaosGateIo } from '../chaos/gate';
+import type { ChaosEngine, ChaosStep } from '../chaos/engine';
+import { chaosGate } from '../chaos/gate';
 import type { Config } from '../config';
 import type { PackedTranscript } from '../store/transcript-pack';
 import type { IncomingMessage, IncomingSession } from '../store/types';
@@ -70,17 +70,29 @@ export async function startSmtp(
     },
   };
 
-  // Chaos (--enable-chaos): how a decision of server/src/chaos is carried out on this connection.
-  const chaosIo = (
+  /**
+   * Runs an SMTP step through chaos (--enable-chaos): `proceed` at once when chaos is off, the
+   * default, without building the gate's input or closures; otherwise as server/src/chaos decides,
+   * carried out on this connection.
+   */
+  const throughChaos = (
+    step: ChaosStep,
+    input: () => { address?: string; recipients?: readonly string[] },
     session: SMTPServerSession,
     callback: (err?: Error | null) => void,
     proceed: () => void = () => callback(),
-  ): ChaosGateIo => ({
-    reply: (err) => callback(err),
-    disconnect: () => [...server.connections].find((c) => c.id === session.id)?._socket.destroy(),
-    proceed,
-    log: (event) => log.info({ cid: session.id, ...event }, 'chaos'),
-  });
+  ): void => {
+    if (!chaos) {
+      proceed();
+      return;
+    }
+    chaosGate(chaos, step, input(), {
+      reply: (err) => callback(err),
+      disconnect: () => [...server.connections].find((c) => c.id === session.id)?._socket.destroy(),
+      proceed,
+      log: (event) => log.info({ cid: session.id, ...event }, 'chaos'),
+    });
+  };
 
   const server = new SMTPServer({
     name: config.smtpHostname,
@@ -104,30 +116,28 @@ export async function startSmtp(
     logger: smtpLogger,
 
     onAuth(auth, session, callback) {
-      chaosGate(
-        chaos,
+      throughChaos(
         'auth',
-        {},
-        chaosIo(session, callback, () => {
+        () => ({}),
+        session,
+        callback,
+        () => {
           try {
             callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
           } catch (err) {
             log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
             callback(err as Error);
           }
-        }),
+        },
       );
     },
 
-    // With chaos off (the default) the hooks answer at once: no gate, no closures per command.
     onMailFrom(address, session, callback) {
-      if (!chaos) callback();
-      else chaosGate(chaos, 'sender', { address: address.address }, chaosIo(session, callback));
+      throughChaos('sender', () => ({ address: address.address }), session, callback);
     },
 
     onRcptTo(address, session, callback) {
-      if (!chaos) callback();
-      else chaosGate(chaos, 'recipient', { address: address.address }, chaosIo(session, callback));
+      throughChaos('recipient', () => ({ address: address.address }), session, callback);
     },
 
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
@@ -163,11 +173,8 @@ export async function startSmtp(
             callback(new SmtpError('Local error in processing', 451));
           }
         };
-        if (!chaos) store();
-        else {
-          const recipients = session.envelope.rcptTo.map((r) => r.address);
-          chaosGate(chaos, 'data', { recipients }, chaosIo(session, callback, store));
-        }
+        const recipients = () => ({ recipients: session.envelope.rcptTo.map((r) => r.address) });
+        throughChaos('data', recipients, session, callback, store);
       });
     },
 

@@ -1,5 +1,13 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { flat, internAddress, internAddressList, internEnvelope, internString, internStringList } from './intern';
+import {
+  flat,
+  internAddress,
+  internAddressList,
+  internEnvelope,
+  internString,
+  internStringList,
+  internTls,
+} from './intern';
 import { RawSlabs, type RawRef } from './raw-slabs';
 import { packTranscript, unpackTranscript, type PackedTranscript } from './transcript-pack';
 import type { Envelope, IncomingMessage, IncomingSession, SessionInfo, StoredMessage, TranscriptLine } from './types';
@@ -12,8 +20,6 @@ import type { SummaryFields } from './store';
  * compressed with them: they are read only when someone opens the session tab.
  */
 type SharedSession = Omit<SessionInfo, 'transcript'> & ({ base: number; prefix: string } | { lines: TranscriptLine[] });
-
-const tlsInterned = new Map<string, { protocol: string; cipher: string }>();
 
 /** The latest shared session per connection key; a connection's messages find the same object. */
 let sessions = new Map<string, SharedSession>();
@@ -45,11 +51,6 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
   };
   sessions.set(key, shared);
   return { shared, own: packed.own };
-}
-
-function internTls(tls: { protocol: string; cipher: string }): { protocol: string; cipher: string } {
-  const key = `${tls.protocol} ${tls.cipher}`;
-  return tlsInterned.get(key) ?? tlsInterned.set(key, { ...tls }).get(key)!;
 }
 
 /** Computes a message's summary fields from its bytes; run once, at the latest on first read. */

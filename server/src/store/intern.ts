@@ -87,3 +87,10 @@ export function internEnvelope(envelope: Envelope): Envelope {
     Object.freeze({ mailFrom: internString(envelope.mailFrom), rcptTo: internStringList(envelope.rcptTo) }),
   );
 }
+
+const tlsInterner = new Interner<{ protocol: string; cipher: string }>();
+
+/** A shared `{ protocol, cipher }` for a TLS session's facts: a machine negotiates one or two. */
+export function internTls(tls: { protocol: string; cipher: string }): { protocol: string; cipher: string } {
+  return tlsInterner.get(`${tls.protocol} ${tls.cipher}`, () => ({ protocol: tls.protocol, cipher: tls.cipher }));
+}

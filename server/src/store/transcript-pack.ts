@@ -9,33 +9,24 @@ import type { TranscriptLine } from './types';
  */
 export type PackedTranscript = { base: number; prefix: string; own: string } | { lines: TranscriptLine[] };
 
-/** Packed prefixes by the first line object of the connection's shared prefix. */
-const prefixes = new WeakMap<TranscriptLine, { last: TranscriptLine; count: number; packed: string }>();
-
 function packLines(lines: TranscriptLine[], base: number): string {
   // join() builds one flat string; concatenation would leave a tree of pieces.
   return lines.map((l) => `${l.at - base} ${l.direction === 'client' ? 'C' : 'S'}${l.line}`).join('\n');
 }
 
-/** Packs a transcript; {@link unpackTranscript} gives back equal lines. */
+/**
+ * Packs a transcript given as line objects (the SMTP recorder packs as it records; this serves
+ * other callers and tests); {@link unpackTranscript} gives back equal lines.
+ */
 export function packTranscript(lines: TranscriptLine[]): PackedTranscript {
   if (lines.length === 0) return { base: 0, prefix: '', own: '' };
   if (lines.some((l) => l.line.includes('\n'))) return { lines };
-  const first = lines[0]!;
-  const base = first.at;
-  let split = lines.findIndex((l) => l.direction === 'client' && /^MAIL\b/i.test(l.line));
-  if (split === -1) split = 0;
-  let prefix = '';
-  if (split > 0) {
-    const known = prefixes.get(first);
-    if (known && known.count === split && known.last === lines[split - 1]) {
-      prefix = known.packed;
-    } else {
-      prefix = packLines(lines.slice(0, split), base);
-      prefixes.set(first, { last: lines[split - 1]!, count: split, packed: prefix });
-    }
-  }
-  return { base, prefix, own: packLines(lines.slice(split), base) };
+  const base = lines[0]!.at;
+  const split = Math.max(
+    0,
+    lines.findIndex((l) => l.direction === 'client' && /^MAIL\b/i.test(l.line)),
+  );
+  return { base, prefix: packLines(lines.slice(0, split), base), own: packLines(lines.slice(split), base) };
 }
 
 /** The lines of a packed transcript. */
