@@ -17,6 +17,11 @@ import { transport } from './helpers/smtp';
  * has logged in first, so cached credentials go along).
  */
 
+/** Messages held, through the API (the store defers summaries of a burst until someone asks). */
+async function total(p: Pigeonhole): Promise<number> {
+  return (await p.client.messages()).total;
+}
+
 const servers = new Set<Server>();
 afterEach(async () => {
   await Promise.all([...servers].map((s) => new Promise((resolve) => s.close(resolve))));
@@ -24,7 +29,7 @@ afterEach(async () => {
 });
 
 /**
- * The attacker's page: three forms posted into frames and two no-cors fetches, then one form posted
+ * The attacker's page: three forms posted into frames and three no-cors fetches, then one form posted
  * as a top-level navigation (Chromium keys cached credentials by top-level site, so the frames' posts
  * go without them but the navigation carries them).
  */
@@ -51,11 +56,16 @@ function attackPage(target: string, mailhogId: string): string {
     (frame) => new Promise((resolve) => frame.addEventListener('load', resolve, { once: true })),
   );
   for (const id of ['urlencoded', 'plain', 'mailhog']) document.getElementById(id).submit();
-  const post = (url, body) => fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'include', body }).catch(() => null);
+  // A no-cors fetch may set a CORS-safelisted Content-Type, and its body is sent as written.
+  const post = (url, type, body) =>
+    fetch(url, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': type }, body })
+      .catch(() => null);
+  const form = 'application/x-www-form-urlencoded';
   Promise.all([
     ...loaded,
-    post(${JSON.stringify(release)}, ${JSON.stringify(body)}),
-    post(${JSON.stringify(mailhog)}, ${JSON.stringify(JSON.stringify({ Email: 'attacker@evil.example' }))}),
+    post(${JSON.stringify(release)}, form, ${JSON.stringify(body)}),
+    post(${JSON.stringify(release)}, 'text/plain', ${JSON.stringify(body)}),
+    post(${JSON.stringify(mailhog)}, form, ${JSON.stringify(JSON.stringify({ Email: 'attacker@evil.example' }))}),
   ]).then(() => document.getElementById('top').submit());
 </script>`;
 }
@@ -94,8 +104,25 @@ async function victim(options: StartOptions = {}): Promise<{ p: Pigeonhole; sink
   return { p, sink, refused: () => refused };
 }
 
-/** Runs the attack and answers the text of the page the final top-level post landed on. */
-async function runAttack(p: Pigeonhole, credentials?: { username: string; password: string }): Promise<string> {
+/**
+ * The attacker's hosts: another site (Chromium resolves `*.localhost` to loopback), and another port
+ * of Pigeonhole's own IP, the same *site* (any local dev server, say). Chromium keys cached basic-auth
+ * credentials by top-level site, so only the second gets the credentials onto its fetches.
+ */
+const ATTACKER_HOSTS = ['attacker.localhost', '127.0.0.1'];
+
+/** Runs the attack from each attacker host and answers the text of each page the final post landed on. */
+async function runAttacks(p: Pigeonhole, credentials?: { username: string; password: string }): Promise<string[]> {
+  const landings: string[] = [];
+  for (const host of ATTACKER_HOSTS) landings.push(await runAttack(p, host, credentials));
+  return landings;
+}
+
+async function runAttack(
+  p: Pigeonhole,
+  attackerHost: string,
+  credentials?: { username: string; password: string },
+): Promise<string> {
   const port = await attacker(attackPage(p.httpUrl, p.store.latest()!.id));
   const context = await (await browser()).newContext(credentials ? { httpCredentials: credentials } : {});
   try {
@@ -106,7 +133,7 @@ async function runAttack(p: Pigeonhole, credentials?: { username: string; passwo
       expect(own?.status()).toBe(200);
     }
     const landed = page.waitForURL(`${p.httpUrl}/**`, { timeout: 15_000 });
-    await page.goto(`http://attacker.localhost:${port}/`);
+    await page.goto(`http://${attackerHost}:${port}/`);
     await landed;
     return (await page.content()).replace(/<[^>]+>/g, '');
   } finally {
@@ -117,21 +144,22 @@ async function runAttack(p: Pigeonhole, credentials?: { username: string; passwo
 describe('cross-site release from a real Chromium page on another origin', () => {
   it('relays nothing: forms and no-cors fetches are refused', async () => {
     const { p, sink, refused } = await victim();
-    const landing = await runAttack(p);
-    // All six posts reached Pigeonhole and were refused there (not stopped by the browser).
-    expect(refused()).toBe(6);
-    expect(landing).toMatch(/cross-site request .* --api-cors/);
-    expect(sink.store.count).toBe(0);
-    expect(p.store.count).toBe(1);
+    const landings = await runAttacks(p);
+    expect(await total(sink)).toBe(0);
+    // All seven posts of each page reached Pigeonhole and were refused there (not stopped by the browser).
+    expect(refused()).toBe(7 * ATTACKER_HOSTS.length);
+    for (const landing of landings) expect(landing).toMatch(/cross-site request .* --api-cors/);
+    expect(await total(p)).toBe(1);
   });
 
   it('relays nothing with --ui-auth, though the browser has logged in and sends its credentials', async () => {
     const { p, sink, refused } = await victim({ uiAuth: 'dev:s3cret' });
-    const landing = await runAttack(p, { username: 'dev', password: 's3cret' });
-    // At least the top-level post came with the credentials and reached the guard, which refused it.
-    expect(refused()).toBeGreaterThanOrEqual(1);
-    expect(landing).toMatch(/cross-site request .* --api-cors/);
-    expect(sink.store.count).toBe(0);
+    const landings = await runAttacks(p, { username: 'dev', password: 's3cret' });
+    expect(await total(sink)).toBe(0);
+    // At least each top-level post came with the credentials, got past authentication and was
+    // refused by the guard (on the code before it, the same-site page's fetch relayed the mail).
+    expect(refused()).toBeGreaterThanOrEqual(ATTACKER_HOSTS.length);
+    for (const landing of landings) expect(landing).toMatch(/cross-site request .* --api-cors/);
     // The sink works: the same release, same-origin and authenticated, arrives.
     await p.client.request('POST', 'messageRelease', { id: 'latest' }, undefined, { To: ['me@example.test'] });
     await sink.client.waitForMessage({ subject: 'Reset your password', timeout: 10_000 });
