@@ -198,6 +198,10 @@ describe('Host validation (DNS rebinding)', () => {
     expect(refused[0]).toContain('"host":"evil.example"');
   });
 
+  it('refuses an --allowed-hosts entry that is not a host name', async () => {
+    await expect(start({ allowedHosts: 'mail.dev.example, http://x.example/' })).rejects.toThrow(/--allowed-hosts/);
+  });
+
   it('serves any host with --allowed-hosts "*"', async () => {
     const p = await withMail({ allowedHosts: '*' });
     expect((await get(p, '/api/v1/messages', `evil.example:${portOf(p)}`)).status).toBe(200);

@@ -178,3 +178,14 @@ describe('--http-max-connections', () => {
     sockets[1]!.close();
   });
 });
+
+describe('HTTP timeout and cap flags', () => {
+  it('refuses values Node would misread, naming the flag', async () => {
+    await expect(start({ httpHeaderTimeout: '30s', httpRequestTimeout: '10s' })).rejects.toThrow(
+      /--http-header-timeout/,
+    );
+    await expect(start({ httpIdleTimeout: 0 })).rejects.toThrow(/--http-idle-timeout: must be more than 0/);
+    await expect(start({ httpMaxConnections: 'lots' })).rejects.toThrow(/--http-max-connections/);
+    await expect(start({ httpRequestTimeout: 'soon' })).rejects.toThrow(/--http-request-timeout/);
+  });
+});

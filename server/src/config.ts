@@ -80,7 +80,7 @@ export interface PigeonholeOptions {
   httpRequestTimeout?: number | string;
   /** Idle keep-alive connections are closed after this (more than 0). Default 5 s. */
   httpIdleTimeout?: number | string;
-  /** Concurrent HTTP connections, WebSockets included; idle keep-alive ones go first. 0 = no cap. Default 500. */
+  /** Concurrent HTTP connections, WebSockets included; idle keep-alive ones go first. 0 = no cap. Default 1,000. */
   httpMaxConnections?: number | string;
 
   // Beyond capture (POP3, relay, chaos, webhook): see parseBeyondCapture.
@@ -403,7 +403,9 @@ export const HTTP_GUARD_DEFAULTS = {
   httpHeaderTimeoutMs: 10_000,
   httpRequestTimeoutMs: 60_000,
   httpIdleTimeoutMs: 5_000,
-  httpMaxConnections: 500,
+  // Above the WebSocket subscriber cap (500 per hub, event-hub.ts), so that a client past that cap
+  // hears 1013 and why, rather than a refused connection, and the UI and API still have room.
+  httpMaxConnections: 1000,
 } as const;
 
 /** Parses `--allowed-hosts`: host names (an optional port is dropped), `*.domain` wildcards, or `*`. */

@@ -109,7 +109,7 @@ export class ConnectionCap {
 }
 
 /**
- * `--http-max-connections` (default 500, WebSockets included): without a cap, clients that open
+ * `--http-max-connections` (default 1,000, WebSockets included): without a cap, clients that open
  * sockets and keep them exhaust the process's file descriptors, which shuts out SMTP as well. The
  * timeouts (http-server.ts) bound how long a socket that sends nothing or drips holds its slot.
  * With HTTPS the cap counts connections once their TLS handshake is done; the handshake itself is
