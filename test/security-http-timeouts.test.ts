@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import type { Pigeonhole } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -162,6 +165,8 @@ describe('--http-max-connections', () => {
     await refused.closed;
     expect(refused.received()).toMatch(/^HTTP\/1\.1 503 /);
     expect(refused.received()).toContain('--http-max-connections 2');
+    // The request on the refused connection never reached the app.
+    expect(refused.received()).not.toContain('200 OK');
     expect(sockets.every((ws) => ws.readyState === WebSocket.OPEN)).toBe(true);
     sockets[0]!.terminate();
     await expect
@@ -176,6 +181,44 @@ describe('--http-max-connections', () => {
       )
       .toBe('HTTP/1.1 200');
     sockets[1]!.close();
+  });
+});
+
+describe('over HTTPS (--ui-tls-cert)', () => {
+  const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
+
+  it('closes a connection that never starts its TLS handshake, and applies the cap to TLS connections', async () => {
+    const p = await start({
+      uiTlsCert: fixture('localhost.crt'),
+      uiTlsKey: fixture('localhost.key'),
+      httpHeaderTimeout: '1s',
+      httpRequestTimeout: '2s',
+      httpIdleTimeout: '60s',
+      httpMaxConnections: 1,
+    });
+    const silent = await open(p);
+    const ca = readFileSync(fixture('localhost.crt'), 'utf8');
+    const tlsGet = async (): Promise<{ socket: Socket; answer: string; closed: Promise<void> }> => {
+      const socket = tlsConnect({ port: portOf(p), host: '127.0.0.1', servername: 'localhost', ca });
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => socket.once('secureConnect', resolve));
+      socket.write('GET /livez HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      const answer = await new Promise<string>((resolve) =>
+        socket.once('data', (chunk: Buffer) => resolve(String(chunk))),
+      );
+      return { socket, answer, closed };
+    };
+    const first = await tlsGet();
+    expect(first.answer).toMatch(/^HTTP\/1\.1 200/);
+    // The cap is 1 and the first connection is idle: it is closed to admit the second.
+    const second = await tlsGet();
+    expect(second.answer).toMatch(/^HTTP\/1\.1 200/);
+    await first.closed;
+    second.socket.destroy();
+    const silentMs = await silent.closed;
+    expect(silentMs).toBeGreaterThanOrEqual(900);
+    expect(silentMs).toBeLessThan(1000 + SLACK_MS);
   });
 });
 
