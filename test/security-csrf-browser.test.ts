@@ -132,10 +132,18 @@ async function runAttack(
       const own = await page.goto(`${p.httpUrl}/api/v1/info`);
       expect(own?.status()).toBe(200);
     }
-    const landed = page.waitForURL(`${p.httpUrl}/**`, { timeout: 15_000 });
+    // The answer to the final top-level post (past a 401 that the browser answers with credentials).
+    const landed = page.waitForResponse(
+      (res) =>
+        res.request().method() === 'POST' &&
+        res.request().frame() === page.mainFrame() &&
+        res.request().isNavigationRequest() &&
+        res.url().startsWith(p.httpUrl) &&
+        res.status() !== 401,
+      { timeout: 15_000 },
+    );
     await page.goto(`http://${attackerHost}:${port}/`);
-    await landed;
-    return (await page.content()).replace(/<[^>]+>/g, '');
+    return await (await landed).text();
   } finally {
     await context.close();
   }
