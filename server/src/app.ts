@@ -30,10 +30,13 @@ import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
 import { authPlugin } from './http/plugins/auth';
 import { bodyLimitsPlugin } from './http/plugins/body-limits';
-import { httpsOptions } from './http/plugins/https';
+import { httpServerOptions } from './http/plugins/http-server';
 import { securityHeadersPlugin } from './http/plugins/security-headers';
 import { shutdownPlugin } from './http/plugins/shutdown';
 import { websocketOriginPlugin } from './http/plugins/websocket-origin';
+import { hostCheckPlugin } from './http/plugins/host-check';
+import { stateChangeGuardPlugin } from './http/plugins/state-change-guard';
+import { connectionsPlugin } from './http/plugins/connections';
 import { healthRoutes } from './http/routes/health';
 import { messagesRoutes } from './http/routes/messages';
 import { releaseRoutes } from './http/routes/release';
@@ -96,7 +99,7 @@ export async function buildApp(context: AppContext, logger: Logger, describe?: F
     logController: new LogController({ disableRequestLogging: !context.config.verbose }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 500 },
-    ...httpsOptions(context.config),
+    ...httpServerOptions(context.config),
     // Set here rather than with setValidatorCompiler(), so that fastify never loads its defaults:
     // ajv (211 files) and fast-json-stringify. TypeBox validates (http/validator.ts); responses are
     // written with JSON.stringify, which writes a list page of 50 in well under a millisecond.
@@ -121,8 +124,11 @@ export async function buildApp(context: AppContext, logger: Logger, describe?: F
   await app.register(shutdownPlugin);
   await app.register(websocketPlugin);
   await app.register(securityHeadersPlugin);
+  await app.register(hostCheckPlugin);
   await app.register(websocketOriginPlugin);
   await app.register(authPlugin);
+  await app.register(stateChangeGuardPlugin);
+  await app.register(connectionsPlugin);
   await app.register(bodyLimitsPlugin);
   await app.register(corsPlugin);
   await app.register(apiServicesPlugin);

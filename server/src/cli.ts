@@ -41,6 +41,11 @@ const serverFlags: Option[] = [
   flag('--ui-auth-file <file>', 'basic-auth users for UI and API, one user:pass or user:bcrypt-hash a line'),
   flag('--ui-tls-cert <file>', 'PEM certificate: serve web UI and API over HTTPS'),
   flag('--ui-tls-key <file>', 'PEM key for --ui-tls-cert'),
+  flag('--allowed-hosts <names>', 'Host names served besides IPs, localhost and single-label names (or *)'),
+  flag('--http-header-timeout <duration>', 'time to receive request headers (0 = none)', '10s'),
+  flag('--http-request-timeout <duration>', 'time to receive a whole request, body included (0 = none)', '60s'),
+  flag('--http-idle-timeout <duration>', 'close idle keep-alive HTTP connections after', '5s'),
+  flag('--http-max-connections <n>', 'concurrent HTTP connections, WebSockets included (0 = no cap)', '1000'),
   // Beyond capture: POP3, release and relay, chaos, webhook (docs/pop3.md, relay.md, chaos.md).
   flag('--pop3 <host:port>', 'serve the caught mail over POP3 here, e.g. 127.0.0.1:1110 (default: off)'),
   flag('--pop3-auth <pairs>', 'require these POP3 credentials: "user:pass ..." (default: accept any)'),

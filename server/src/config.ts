@@ -68,6 +68,20 @@ export interface PigeonholeOptions {
   uiTlsCert?: string;
   /** PEM key file matching `uiTlsCert`. */
   uiTlsKey?: string;
+  /**
+   * Host names served besides IP literals, `localhost`, `*.localhost` and single-label names, comma
+   * or space separated (`mail.dev.example`, `*.dev.example`), or `*` for any; Mailpit's
+   * `--allowed-hosts`. Other `Host` headers get 403 (DNS rebinding).
+   */
+  allowedHosts?: string;
+  /** Time to receive a request's headers, ms or `10s`; 0 = no limit. Default 10 s. */
+  httpHeaderTimeout?: number | string;
+  /** Time to receive a whole request, body included; 0 = no limit. Default 60 s. */
+  httpRequestTimeout?: number | string;
+  /** Idle keep-alive connections are closed after this (more than 0). Default 5 s. */
+  httpIdleTimeout?: number | string;
+  /** Concurrent HTTP connections, WebSockets included; idle keep-alive ones go first. 0 = no cap. Default 1,000. */
+  httpMaxConnections?: number | string;
 
   // Beyond capture (POP3, relay, chaos, webhook): see parseBeyondCapture.
   /** POP3 address, `HOST:PORT` (conventionally 127.0.0.1:1110); POP3 is off without it. */
@@ -129,6 +143,16 @@ export interface Config {
   uiAuth: Credential[] | null;
   /** HTTPS for UI and API; null = plain HTTP. */
   uiTls: { cert: string; key: string } | null;
+  /** Host names served besides the built-in rule (lower case; `*.` prefix = any subdomain; `*` = any). */
+  allowedHosts: string[];
+  /** Node's `headersTimeout`; 0 = none. */
+  httpHeaderTimeoutMs: number;
+  /** Node's `requestTimeout`; 0 = none. */
+  httpRequestTimeoutMs: number;
+  /** Node's `keepAliveTimeout`. */
+  httpIdleTimeoutMs: number;
+  /** Connection cap, WebSockets included; 0 = none. */
+  httpMaxConnections: number;
   /** POP3 address; null when POP3 is off. */
   pop3: HostPort | null;
   pop3Auth: Credential[] | null;
@@ -374,6 +398,54 @@ function parseUiAccess(options: PigeonholeOptions): Pick<Config, 'uiAuth' | 'uiT
   return { uiAuth, uiTls };
 }
 
+/** Defaults of the HTTP guard flags (cli.ts shows the same values). */
+export const HTTP_GUARD_DEFAULTS = {
+  httpHeaderTimeoutMs: 10_000,
+  httpRequestTimeoutMs: 60_000,
+  httpIdleTimeoutMs: 5_000,
+  // Above the WebSocket subscriber cap (500 per hub, event-hub.ts), so that a client past that cap
+  // hears 1013 and why, rather than a refused connection, and the UI and API still have room.
+  httpMaxConnections: 1000,
+} as const;
+
+/** Parses `--allowed-hosts`: host names (an optional port is dropped), `*.domain` wildcards, or `*`. */
+export function parseAllowedHosts(text: string, option: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((entry) => {
+      const name = entry.toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
+      if (name === '*' || /^(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(name)) return name;
+      throw new ConfigError(`--${option}: expected host names like mail.dev.example, *.dev.example or *, got "${entry}"`);
+    });
+}
+
+/** `--allowed-hosts`, the HTTP timeouts and `--http-max-connections`. */
+function parseHttpGuard(
+  options: PigeonholeOptions,
+): Pick<
+  Config,
+  'allowedHosts' | 'httpHeaderTimeoutMs' | 'httpRequestTimeoutMs' | 'httpIdleTimeoutMs' | 'httpMaxConnections'
+> {
+  const d = HTTP_GUARD_DEFAULTS;
+  const header = parseDuration(options.httpHeaderTimeout ?? d.httpHeaderTimeoutMs, 'http-header-timeout');
+  const request = parseDuration(options.httpRequestTimeout ?? d.httpRequestTimeoutMs, 'http-request-timeout');
+  // Node refuses a header timeout longer than the request timeout: the headers are part of the request.
+  if (header > 0 && request > 0 && header > request) {
+    throw new ConfigError(`--http-header-timeout (${header} ms) must not exceed --http-request-timeout (${request} ms)`);
+  }
+  const idle = parseDuration(options.httpIdleTimeout ?? d.httpIdleTimeoutMs, 'http-idle-timeout');
+  // Node reads a keep-alive timeout of 0 as "never": idle sockets would be held forever.
+  if (idle < 1) throw new ConfigError('--http-idle-timeout: must be more than 0');
+  return {
+    allowedHosts: parseAllowedHosts(options.allowedHosts ?? '', 'allowed-hosts'),
+    httpHeaderTimeoutMs: header,
+    httpRequestTimeoutMs: request,
+    httpIdleTimeoutMs: idle,
+    httpMaxConnections: parseCount(options.httpMaxConnections ?? d.httpMaxConnections, 'http-max-connections'),
+  };
+}
+
 /**
  * Validates options once and fills every default, so the rest of the program reads one typed object.
  * `defaults` lets in-process starts default to free ports.
@@ -423,5 +495,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     apiCors: parseOrigins(options.apiCors ?? '', 'api-cors'),
     ...parseBeyondCapture(options),
     ...parseUiAccess(options),
+    ...parseHttpGuard(options),
   };
 }

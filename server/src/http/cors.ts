@@ -1,10 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../config';
+import { hostNameAllowed, parseHost } from './plugins/host-check';
 
-/** Whether a browser `Origin` may use the API: the server's own, or one `--api-cors` names (or `*`). */
-export function originAllowed(req: FastifyRequest, allowed: readonly string[]): boolean {
-  const origin = req.headers.origin;
-  if (origin === undefined) return true;
+/** What the origin rules read from the configuration. */
+export type OriginPolicy = Pick<Config, 'apiCors' | 'allowedHosts'>;
+
+/** Whether `--api-cors` names this origin (or is `*`). */
+export function corsAllows(origin: string | undefined, policy: OriginPolicy): boolean {
+  if (origin === undefined) return false;
   let url: URL;
   try {
     url = new URL(origin);
@@ -12,8 +16,36 @@ export function originAllowed(req: FastifyRequest, allowed: readonly string[]): 
     return false;
   }
   if (url.origin === 'null') return false;
-  if (url.host.toLowerCase() === (req.headers.host ?? '').toLowerCase()) return true;
-  return allowed.includes('*') || allowed.includes(url.origin.toLowerCase());
+  return policy.apiCors.includes('*') || policy.apiCors.includes(url.origin.toLowerCase());
+}
+
+/**
+ * Whether an `Origin` is this server's own: its host passes the allowed-hosts rule (host-check.ts)
+ * *and* its host:port is the request's `Host`. Equality with `Host` alone is not enough: a DNS-rebinding
+ * page controls both (`Origin: http://evil.example:8025`, `Host: evil.example:8025`).
+ */
+export function sameOrigin(req: FastifyRequest, origin: string, policy: OriginPolicy): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.origin === 'null') return false;
+  const own = parseHost(req.headers.host);
+  const theirs = parseHost(url.host);
+  if (!own || !theirs || own.name !== theirs.name || own.port !== theirs.port) return false;
+  return policy.allowedHosts.includes('*') || hostNameAllowed(theirs.name, policy.allowedHosts);
+}
+
+/**
+ * Whether a browser `Origin` may use the API: none (not a browser, or a same-origin GET), the server's
+ * own ({@link sameOrigin}), or one `--api-cors` names (or `*`).
+ */
+export function originAllowed(req: FastifyRequest, policy: OriginPolicy): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  return sameOrigin(req, origin, policy) || corsAllows(origin, policy);
 }
 
 /**
@@ -23,15 +55,16 @@ export function originAllowed(req: FastifyRequest, allowed: readonly string[]): 
  */
 export const corsPlugin = fp(
   async (app) => {
-    const allowed = app.pigeonhole.config.apiCors;
+    const { config } = app.pigeonhole;
+    const allowed = config.apiCors;
     if (allowed.length === 0) return;
     app.addHook('onRequest', async (req, reply) => {
       const origin = req.headers.origin;
-      if (!origin || !req.url.startsWith('/api/') || !originAllowed(req, allowed)) return;
+      if (!origin || !req.url.startsWith('/api/') || !originAllowed(req, config)) return;
       reply.header('Access-Control-Allow-Origin', allowed.includes('*') ? '*' : origin);
       reply.header('Vary', 'Origin');
       if (req.method === 'OPTIONS') {
-        reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS');
+        reply.header('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
         reply.header('Access-Control-Allow-Headers', 'Content-Type, Authorization');
         reply.header('Access-Control-Max-Age', '600');
         return reply.code(204).send();

@@ -18,6 +18,8 @@ export const ApiErrors = {
   // --ui-auth: the answer carries `WWW-Authenticate: Basic` so that browsers ask for credentials.
   UNAUTHORIZED: { status: 401, message: 'Authentication required' },
   FORBIDDEN: { status: 403, message: 'Forbidden' },
+  // State changes take JSON only: a form or text body is what a cross-site page can send unasked.
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported media type: send application/json' },
   // Release and chaos (Mailpit answers these with 400 and a text message too).
   RELAY_NOT_CONFIGURED: {
     status: 400,

@@ -1,17 +1,18 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { originAllowed } from '../cors';
+import { originAllowed, type OriginPolicy } from '../cors';
 import { apiError } from '../errors';
 
 /**
  * True when a WebSocket upgrade comes from a page whose origin may not use the API: neither this
- * server's own host nor one `--api-cors` names (the same rule as CORS, `cors.ts`). Browsers always
+ * server's own (an allowed host, and the request's `Host`) nor one `--api-cors` names (the same rule
+ * as CORS, `cors.ts`). Browsers always
  * send `Origin` on a WebSocket handshake and never let a page forge it; non-browser clients (the
  * `ws` package, the CLI) send none, and cannot be driven by a hostile page anyway.
  */
-export function foreignUpgrade(req: FastifyRequest, apiCors: readonly string[]): boolean {
+export function foreignUpgrade(req: FastifyRequest, policy: OriginPolicy): boolean {
   if (req.headers.upgrade?.toLowerCase() !== 'websocket') return false;
-  return !originAllowed(req, apiCors);
+  return !originAllowed(req, policy);
 }
 
 /**
@@ -23,9 +24,9 @@ export function foreignUpgrade(req: FastifyRequest, apiCors: readonly string[]):
  */
 export const websocketOriginPlugin: FastifyPluginAsync = fp(
   async (app) => {
-    const { apiCors } = app.pigeonhole.config;
+    const { config } = app.pigeonhole;
     app.addHook('onRequest', async (req) => {
-      if (!foreignUpgrade(req, apiCors)) return;
+      if (!foreignUpgrade(req, config)) return;
       req.log.info({ origin: req.headers.origin, url: req.url }, 'cross-origin WebSocket refused');
       throw apiError('FORBIDDEN', 'Cross-origin WebSocket connections are not allowed');
     });

@@ -3,7 +3,6 @@ import { Routes } from '@pigeonhole/shared/routes';
 import { ChaosTriggersBodySchema, ChaosTriggersSchema } from '@pigeonhole/shared/schemas/chaos';
 import { ChaosConfigError, type ChaosEngine } from '../../chaos/engine';
 import { apiError } from '../errors';
-import { acceptAnyContentTypeAsJson } from './release';
 
 /**
  * Mailpit's chaos API: `GET /api/v1/chaos` reads the triggers, `PUT` replaces them (an omitted trigger
@@ -11,7 +10,6 @@ import { acceptAnyContentTypeAsJson } from './release';
  * unless Pigeonhole runs with `--enable-chaos`, as in Mailpit.
  */
 export const chaosRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  acceptAnyContentTypeAsJson(app);
   const engineOrThrow = (): ChaosEngine => {
     const engine = app.pigeonhole.chaos;
     if (!engine) throw apiError('CHAOS_NOT_ENABLED');

@@ -7,7 +7,8 @@ import { VERSION } from './info';
 /**
  * Live events: Mailpit's `/api/events` (`{ Type, Data }` frames: new, stats, update, delete,
  * truncate) and MailHog's `/api/v2/websocket` (each new message in MailHog's shape). A browser page
- * of another origin is refused unless `--api-cors` names it (cross-site WebSocket hijacking).
+ * of another origin is refused unless `--api-cors` names it (cross-site WebSocket hijacking); its own
+ * origin is one whose host is also allowed (`--allowed-hosts`), so a rebound name is foreign too.
  */
 export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config } = app.pigeonhole;
@@ -16,7 +17,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.split('?')[0] !== Routes.events && req.url.split('?')[0] !== Routes.mailhogWebsocket) return;
-    if (originAllowed(req, config.apiCors)) return;
+    if (originAllowed(req, config)) return;
     req.log.info({ origin: req.headers.origin }, 'WebSocket from a foreign origin refused');
     return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden: foreign origin');
   });

@@ -8,23 +8,6 @@ import type { MessageStore } from '../../store/store';
 import type { StoredMessage } from '../../store/types';
 import { ApiError, apiError } from '../errors';
 
-/**
- * Go's encoding/json ignores Content-Type, and so do the routes of the plugin that calls this: a body
- * without one (the `mailhog` client sends none) or with another (`curl -d` sends a form type) is read
- * as JSON. Only the calling plugin's routes get this parser (fastify encapsulation).
- */
-export function acceptAnyContentTypeAsJson(app: FastifyInstance): void {
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = String(body).trim();
-    if (text === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(Object.assign(new Error('Body is not valid JSON'), { statusCode: 400 }), undefined);
-    }
-  });
-}
-
 function findMessage(store: MessageStore, id: string): StoredMessage {
   const message = id === 'latest' ? store.latest() : store.get(id);
   if (!message) throw apiError('MESSAGE_NOT_FOUND');
@@ -64,7 +47,8 @@ function headerSafe(text: string): string {
 }
 
 /**
- * MailHog's release. The `mailhog` npm client sends the body without a Content-Type (Go does not care)
+ * MailHog's release. The `mailhog` npm client sends the body without a Content-Type (Go does not care;
+ * the app-wide state-change guard reads such a body as JSON, and refuses any other type with 415)
  * and JSON-parses any non-empty answer; MailHog answers a failure with a status and an empty body. So
  * does this route, with the reason in an `X-Pigeonhole-Error` header (and the log).
  */
@@ -112,8 +96,6 @@ const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
  * A relay's refusal is a 400 carrying the relay's own reply. Nothing is retried.
  */
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  acceptAnyContentTypeAsJson(app);
-
   app.post(
     Routes.messageRelease,
     {
