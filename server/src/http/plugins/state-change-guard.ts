@@ -44,8 +44,9 @@ function hasBody(req: FastifyRequest): boolean {
  *   `--api-cors` names that origin;
  * - takes JSON only: another `Content-Type` is 415, which a page cannot send cross-site without a
  *   preflight (that `--api-cors` alone answers). A body without one is read as JSON, as Go's decoder
- *   does in Mailpit and MailHog (the `mailhog` npm client's release sends none): a page cannot send a
- *   body without a type, and the origin rule above stands anyway.
+ *   does in Mailpit and MailHog (the `mailhog` npm client's release sends none). A page can send a
+ *   typeless body (a Blob or an ArrayBuffer), but a browser always sends `Origin` with a cross-origin
+ *   POST, PUT or DELETE, and the origin rule above refuses it.
  *
  * Registered app-wide after authentication, before body parsing.
  */
