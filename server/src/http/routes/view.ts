@@ -27,7 +27,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: TAGS, summary: 'Redirects to the newest message in the web UI', querystring: LatestQuerySchema },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, 'latest', req.query.query, req.query.tz);
+      const message = await resolveMessage(store, 'latest', req.query.query, req.query.tz);
       // Mailpit redirects to its UI's `/view/{ID}`; our UI opens a message at `/?id={ID}`.
       return reply.redirect(`/?id=${encodeURIComponent(message.id)}`, 302);
     },
@@ -44,7 +44,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       if (!parsed.html) throw apiError('NO_HTML');
       const html = rewriteCids(parsed.html, parsed, (partId) => pathOf('messagePart', { id: message.id, partId }));
@@ -67,7 +67,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       return reply.type('text/plain; charset=utf-8').send(parsed.text);
     },
