@@ -1,9 +1,9 @@
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import { ImageOff, Monitor, Smartphone, Tablet } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { cx } from '../../../lib/class-names';
 import { useLocalSetting } from '../../../lib/use-local-setting';
-import { partUrl } from '../api/part-urls';
+import { getPart } from '../api/part-urls';
 import { prepareHtml } from '../lib/prepare-html';
 
 /** Preview widths: a phone (375 px), a tablet (768 px) or the whole pane. */
@@ -23,17 +23,14 @@ type WidthKey = (typeof WIDTHS)[number]['key'];
 export function HtmlTab({ message }: { message: Message }) {
   const [blockRemote, setBlockRemote] = useLocalSetting('blockRemoteImages', false);
   const [width, setWidth] = useState<WidthKey>('desktop');
-  const prepared = useMemo(() => {
-    const cidUrls = new Map<string, string>();
-    for (const part of [...message.Inline, ...message.Attachments]) {
-      if (part.ContentID)
-        cidUrls.set(
-          part.ContentID.replace(/^<|>$/g, ''),
-          new URL(partUrl(message.ID, part.PartID), window.location.href).href,
-        );
-    }
-    return prepareHtml(message.HTML, { cidUrls, blockRemote, origin: window.location.origin });
-  }, [message, blockRemote]);
+  const cidUrls = useCidBlobs(message);
+  const prepared = useMemo(
+    () =>
+      cidUrls
+        ? prepareHtml(message.HTML, { cidUrls, blockRemote, origin: window.location })
+        : { html: '', remoteCount: 0 },
+    [message, blockRemote, cidUrls],
+  );
   const chosen = WIDTHS.find((w) => w.key === width) ?? WIDTHS[2];
   return (
     <div className="html-tab">
@@ -73,7 +70,7 @@ export function HtmlTab({ message }: { message: Message }) {
       </div>
       <div className={cx('html-tab__stage', chosen.width > 0 && 'html-tab__stage--device')}>
         <iframe
-          key={`${message.ID}-${blockRemote}`}
+          key={`${message.ID}-${blockRemote}-${cidUrls ? 'ready' : 'loading'}`}
           className="html-tab__frame"
           title="HTML body of the message"
           sandbox="allow-popups allow-popups-to-escape-sandbox"
@@ -84,4 +81,39 @@ export function HtmlTab({ message }: { message: Message }) {
       </div>
     </div>
   );
+}
+
+/**
+ * `blob:` URLs of the parts a message's HTML names by Content-ID, fetched by the UI itself: the
+ * preview frame then loads nothing from the UI's origin (its requests would be the mail's, and a
+ * mail must not make the browser call our API). Null until they are fetched; revoked on change.
+ */
+function useCidBlobs(message: Message): ReadonlyMap<string, string> | null {
+  const [urls, setUrls] = useState<ReadonlyMap<string, string> | null>(null);
+  useEffect(() => {
+    let live = true;
+    const made: string[] = [];
+    setUrls(null);
+    const parts = [...message.Inline, ...message.Attachments].filter((part) => part.ContentID);
+    void Promise.all(
+      parts.map(async (part) => {
+        try {
+          const bytes = await getPart(message.ID, part.PartID);
+          const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: part.ContentType }));
+          made.push(url);
+          return [part.ContentID.replace(/^<|>$/g, ''), url] as const;
+        } catch {
+          return null;
+        }
+      }),
+    ).then((entries) => {
+      if (!live) return;
+      setUrls(new Map(entries.filter((entry) => entry !== null)));
+    });
+    return () => {
+      live = false;
+      for (const url of made) URL.revokeObjectURL(url);
+    };
+  }, [message]);
+  return urls;
 }
