@@ -89,11 +89,10 @@ export function HtmlTab({ message }: { message: Message }) {
  * mail must not make the browser call our API). Null until they are fetched; revoked on change.
  */
 function useCidBlobs(message: Message): ReadonlyMap<string, string> | null {
-  const [urls, setUrls] = useState<ReadonlyMap<string, string> | null>(null);
+  const [fetched, setFetched] = useState<{ of: Message; urls: ReadonlyMap<string, string> } | null>(null);
   useEffect(() => {
     let live = true;
     const made: string[] = [];
-    setUrls(null);
     const parts = [...message.Inline, ...message.Attachments].filter((part) => part.ContentID);
     void Promise.all(
       parts.map(async (part) => {
@@ -108,12 +107,12 @@ function useCidBlobs(message: Message): ReadonlyMap<string, string> | null {
       }),
     ).then((entries) => {
       if (!live) return;
-      setUrls(new Map(entries.filter((entry) => entry !== null)));
+      setFetched({ of: message, urls: new Map(entries.filter((entry) => entry !== null)) });
     });
     return () => {
       live = false;
       for (const url of made) URL.revokeObjectURL(url);
     };
   }, [message]);
-  return urls;
+  return fetched?.of === message ? fetched.urls : null;
 }
