@@ -23,7 +23,7 @@ type WidthKey = (typeof WIDTHS)[number]['key'];
 export function HtmlTab({ message }: { message: Message }) {
   const [blockRemote, setBlockRemote] = useLocalSetting('blockRemoteImages', false);
   const [width, setWidth] = useState<WidthKey>('desktop');
-  const cidUrls = useCidBlobs(message);
+  const cidUrls = useCidUrls(message);
   const prepared = useMemo(
     () =>
       cidUrls
@@ -83,35 +83,49 @@ export function HtmlTab({ message }: { message: Message }) {
   );
 }
 
+/** Inline parts become `data:` URLs up to this size each and in all; larger ones do not show. */
+const MAX_INLINE_PART = 4 * 1024 * 1024;
+const MAX_INLINE_TOTAL = 16 * 1024 * 1024;
+
+function dataUrl(bytes: Uint8Array, type: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable part'));
+    reader.readAsDataURL(
+      new Blob([bytes as BlobPart], { type: /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream' }),
+    );
+  });
+}
+
 /**
- * `blob:` URLs of the parts a message's HTML names by Content-ID, fetched by the UI itself: the
+ * `data:` URLs of the parts a message's HTML names by Content-ID, fetched by the UI itself: the
  * preview frame then loads nothing from the UI's origin (its requests would be the mail's, and a
- * mail must not make the browser call our API). Null until they are fetched; revoked on change.
+ * mail must not make the browser call our API). Not `blob:` URLs: the frame's origin is opaque and
+ * Chromium does not let it read the UI's blobs. Null until they are fetched.
  */
-function useCidBlobs(message: Message): ReadonlyMap<string, string> | null {
+function useCidUrls(message: Message): ReadonlyMap<string, string> | null {
   const [fetched, setFetched] = useState<{ of: Message; urls: ReadonlyMap<string, string> } | null>(null);
   useEffect(() => {
     let live = true;
-    const made: string[] = [];
-    const parts = [...message.Inline, ...message.Attachments].filter((part) => part.ContentID);
+    let total = 0;
+    const parts = [...message.Inline, ...message.Attachments].filter(
+      (part) => part.ContentID && part.Size <= MAX_INLINE_PART && (total += part.Size) <= MAX_INLINE_TOTAL,
+    );
     void Promise.all(
       parts.map(async (part) => {
         try {
-          const bytes = await getPart(message.ID, part.PartID);
-          const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: part.ContentType }));
-          made.push(url);
+          const url = await dataUrl(await getPart(message.ID, part.PartID), part.ContentType);
           return [part.ContentID.replace(/^<|>$/g, ''), url] as const;
         } catch {
           return null;
         }
       }),
     ).then((entries) => {
-      if (!live) return;
-      setFetched({ of: message, urls: new Map(entries.filter((entry) => entry !== null)) });
+      if (live) setFetched({ of: message, urls: new Map(entries.filter((entry) => entry !== null)) });
     });
     return () => {
       live = false;
-      for (const url of made) URL.revokeObjectURL(url);
     };
   }, [message]);
   return fetched?.of === message ? fetched.urls : null;

@@ -3,7 +3,7 @@ import DOMPurify from 'dompurify';
 
 /** How to render a message's HTML in the preview frame. */
 export interface PrepareOptions {
-  /** Content-ID (without brackets) to a `blob:` URL of its part's bytes, for `cid:` references. */
+  /** Content-ID (without brackets) to a `data:` URL of its part's bytes, for `cid:` references. */
   cidUrls: ReadonlyMap<string, string>;
   /** Keep images and styles from other hosts from loading (tracking pixels, remote fonts). */
   blockRemote: boolean;
@@ -29,7 +29,7 @@ const LOADING_HREF = new Set(['LINK', 'IMAGE', 'USE', 'FEIMAGE']);
  * Turns hostile message HTML into the `srcdoc` of the preview frame. Defence in depth on top of the
  * frame's sandbox (no `allow-scripts`) and the UI's CSP: DOMPurify strips script, event handlers,
  * `javascript:` URLs, meta refresh, forms' submit targets and SVG script; links get
- * `target="_blank"`; `cid:` images point at `blob:` URLs of their parts; nothing may load from the
+ * `target="_blank"`; `cid:` images point at `data:` URLs of their parts; nothing may load from the
  * UI's own origin (relative URLs, our host, srcset, CSS `url()` and `@import`: see
  * `shared/mail-urls.ts`), since the frame's requests would run our API on the mail's behalf; and a
  * CSP of the document's own allows images and styles only from where the user wants them.
