@@ -18,6 +18,7 @@ export type MailUrlUse = 'resource' | 'link';
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 /** Browsers drop tabs and newlines anywhere in a URL and trim spaces and controls at its ends. */
 const STRIPPED = /[\t\n\r]/g;
+// eslint-disable-next-line no-control-regex -- the C0 controls are exactly what browsers trim
 const EDGES = /^[\u0000-\u0020]+|[\u0000-\u0020]+$/g;
 
 function defaultPort(protocol: string): string {
