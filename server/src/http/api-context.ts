@@ -1,7 +1,8 @@
+import type { FastifyBaseLogger } from 'fastify';
 import fp from 'fastify-plugin';
 import { MessageParser } from '../mail/parse';
 import type { MessagesList } from '@pigeonhole/shared/schemas/messages';
-import { prepareSearch, search, SearchSyntaxError, type SearchResult } from '../search/search';
+import { search, SearchSyntaxError, SearchTooExpensiveError, type SearchResult } from '../search/search';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
 import { apiError } from './errors';
@@ -74,35 +75,48 @@ export const apiServicesPlugin = fp(
   { name: 'pigeonhole-api-services' },
 );
 
-/** Runs a search, turning a syntax error into a 400 with its message. */
-export function runSearch(store: MessageStore, query: string, start: number, limit: number, tz?: string) {
-  try {
-    return search(store, query, start, limit, tz);
-  } catch (err) {
-    if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
-    throw err;
+/**
+ * Turns a search's refusal into its API error: a syntax error (or too many terms) is a 400 with its
+ * message, a search past its work budget a 503 saying how to narrow it, logged once here.
+ */
+export function searchError(err: unknown, log?: FastifyBaseLogger): unknown {
+  if (err instanceof SearchSyntaxError) return apiError('BAD_SEARCH', err.message);
+  if (err instanceof SearchTooExpensiveError) {
+    log?.warn({ reason: err.message }, 'search refused');
+    return apiError('SEARCH_TOO_EXPENSIVE', err.message);
   }
+  return err;
 }
 
-/** {@link runSearch} after getting the body index ready without blocking the event loop. */
-export async function runSearchAsync(store: MessageStore, query: string, start: number, limit: number, tz?: string) {
+/** Runs a search in slices that yield to the event loop, within a work budget (see search/search.ts). */
+export async function runSearch(
+  store: MessageStore,
+  query: string,
+  start: number,
+  limit: number,
+  tz?: string,
+  log?: FastifyBaseLogger,
+): Promise<SearchResult> {
   try {
-    await prepareSearch(store, query, tz);
+    return await search(store, query, start, limit, tz);
   } catch (err) {
-    if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
-    throw err;
+    throw searchError(err, log);
   }
-  return runSearch(store, query, start, limit, tz);
 }
 
 /**
  * The message an `{ID}` names: an ID, or `latest` (the newest message, or with `?query=` the newest
  * match, as Mailpit's `LatestID`). 404 when there is none.
  */
-export function resolveMessage(store: MessageStore, id: string, query?: string, tz?: string): StoredMessage {
+export async function resolveMessage(
+  store: MessageStore,
+  id: string,
+  query?: string,
+  tz?: string,
+): Promise<StoredMessage> {
   let message: StoredMessage | undefined;
   if (id === 'latest') {
-    message = query?.trim() ? runSearch(store, query, 0, 1, tz).page[0] : store.latest();
+    message = query?.trim() ? (await runSearch(store, query, 0, 1, tz)).page[0] : store.latest();
   } else {
     message = store.get(id);
   }

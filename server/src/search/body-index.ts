@@ -1,6 +1,7 @@
 import { bodyText } from '../mail/summary';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
+import { nextTurn, type SearchBudget } from './budget';
 
 /** Decoded bytes of a body that are indexed; words further into a huge body are not found. */
 const INDEX_SOURCE = 64 * 1024;
@@ -13,12 +14,20 @@ const MAX_WORDS_PER_MESSAGE = 4000;
 const WORD = /[\p{L}\p{N}]+/gu;
 /** Deleted or queued messages tolerated beyond the live ones before the index is dropped. */
 const REBUILD_SLACK = 1000;
-/** Messages indexed between two yields to the event loop (about 10-20 ms of work). */
-const PREPARE_SLICE = 500;
+/** Messages indexed between two turns of the event loop (a few ms of work). */
+const PREPARE_SLICE = 200;
 
 /** The lower-case word tokens of a text. */
 export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** What the index says of a query's tokens; see {@link BodyIndex.lookup}. */
+export interface BodyLookup {
+  /** Token to the messages whose indexed body has a word containing it. */
+  postings: ReadonlyMap<string, ReadonlySet<StoredMessage>>;
+  /** Messages after this `seq` were not indexed yet when the lookup began. */
+  coveredSeq: number;
 }
 
 /**
@@ -39,6 +48,10 @@ export class BodyIndex {
   #stale = 0;
   #live = 0;
   #preparing: Promise<void> | null = null;
+  /** Bumped when the postings are dropped, so that a pass in progress knows to start again. */
+  #generation = 0;
+  /** The `seq` of the last message indexed: messages are indexed in arrival order. */
+  #indexedSeq = 0;
 
   constructor(store: MessageStore) {
     this.#store = store;
@@ -61,56 +74,81 @@ export class BodyIndex {
     return this.#pending.length;
   }
 
+  /** Whether a token can be looked up here: the dictionary holds words of 2 to 40 letters only. */
+  static indexable(token: string): boolean {
+    return token.length >= MIN_WORD && token.length <= MAX_WORD;
+  }
+
   /**
-   * The messages whose body may contain `text`, or null when the text has no word to look up (then
-   * every message must be checked). `exact` when the text is one word: every message listed does
-   * contain it (in the indexed part of its body) and no check is needed.
+   * The messages whose indexed body has a word containing each token, from one pass over the
+   * dictionary for all tokens of a query: a query of 50 words used to scan it 50 times (300 negated
+   * words over 400 messages with a large vocabulary blocked the event loop for 16 s). The pass runs
+   * in slices within `budget`. Messages with `seq` above `coveredSeq` were not indexed when the
+   * pass began (they arrived since) and must be decoded to be sure.
    */
-  candidates(text: string): { messages: Set<StoredMessage>; exact: boolean } | null {
-    const tokens = [...new Set(words(text))];
-    // A token the dictionary cannot hold (one letter, or longer than any indexed word): scan instead.
-    if (tokens.length === 0 || tokens.some((t) => t.length < MIN_WORD || t.length > MAX_WORD)) return null;
-    this.#catchUp();
-    let result: Set<StoredMessage> | null = null;
-    // Longest token first: it has the fewest dictionary matches.
-    for (const token of tokens.sort((a, b) => b.length - a.length)) {
-      const matches = new Set<StoredMessage>();
+  async lookup(tokens: readonly string[], budget: SearchBudget): Promise<BodyLookup> {
+    const wanted = [...new Set(tokens)].filter((t) => BodyIndex.indexable(t));
+    for (;;) {
+      await this.prepare();
+      const generation = this.#generation;
+      const coveredSeq = this.#indexedSeq;
+      const sets = wanted.map(() => new Set<StoredMessage>());
+      let changed = false;
       for (const [word, list] of this.#postings) {
-        if (!word.includes(token)) continue;
-        for (const message of list) if (!result || result.has(message)) matches.add(message);
+        let weight = wanted.length;
+        for (let t = 0; t < wanted.length; t++) {
+          if (!word.includes(wanted[t]!)) continue;
+          const set = sets[t]!;
+          for (const message of list) set.add(message);
+          weight += list.length;
+        }
+        const pause = budget.step(weight);
+        if (pause) {
+          await pause;
+          // Dropped and rebuilt meanwhile (a clear, or too many deletes): the pass saw a part only.
+          if (this.#generation !== generation) {
+            changed = true;
+            break;
+          }
+        }
       }
-      result = matches;
-      if (result.size === 0) break;
+      if (changed) continue;
+      return { postings: new Map(wanted.map((t, i) => [t, sets[i]!])), coveredSeq };
     }
-    return { messages: result ?? new Set(), exact: tokens.length === 1 && tokens[0] === text.toLowerCase() };
   }
 
   /**
    * Indexes what is waiting in slices, yielding to the event loop between them, so that building
    * the index over 100,000 messages (seconds of CPU) never stalls SMTP or other requests. A search
-   * that awaits this first then finds the index complete.
+   * that awaits this first then finds the index complete. Not charged to a search's budget: it is
+   * done once, and every later search profits.
    */
   prepare(): Promise<void> {
-    this.#preparing ??= (async () => {
-      try {
-        if (this.#built && this.#stale > this.#live) this.#reset();
-        if (!this.#built) {
-          this.#built = true;
-          this.#pending = [...this.#store.newestFirst()].reverse();
-        }
-        while (this.#pending.length > 0) {
-          const slice = this.#pending.splice(0, PREPARE_SLICE);
-          for (const message of slice) if (this.#store.get(message.id) === message) this.#add(message);
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-      } finally {
-        this.#preparing = null;
-      }
-    })();
+    if (this.#built && this.#pending.length === 0 && this.#stale <= this.#live) return Promise.resolve();
+    // Cleared in `finally`, which always runs after this assignment (never synchronously inside it).
+    this.#preparing ??= this.#build().finally(() => {
+      this.#preparing = null;
+    });
     return this.#preparing;
   }
 
+  async #build(): Promise<void> {
+    if (this.#built && this.#stale > this.#live) this.#reset();
+    if (!this.#built) {
+      this.#built = true;
+      // Oldest first, so postings are in arrival order like the pending queue.
+      this.#pending = [...this.#store.newestFirst()].reverse();
+    }
+    while (this.#pending.length > 0) {
+      const slice = this.#pending.splice(0, PREPARE_SLICE);
+      for (const message of slice) if (this.#store.get(message.id) === message) this.#add(message);
+      if (this.#pending.length > 0) await nextTurn();
+    }
+  }
+
   #reset(): void {
+    this.#generation++;
+    this.#indexedSeq = 0;
     this.#postings.clear();
     this.#pending = [];
     this.#built = false;
@@ -118,23 +156,9 @@ export class BodyIndex {
     this.#live = 0;
   }
 
-  #catchUp(): void {
-    if (this.#built && this.#stale > this.#live) this.#reset();
-    if (!this.#built) {
-      this.#built = true;
-      // Oldest first, so postings are in arrival order like the pending queue.
-      this.#pending = [...this.#store.newestFirst()].reverse();
-    }
-    const pending = this.#pending;
-    this.#pending = [];
-    for (const message of pending) {
-      if (this.#store.get(message.id) !== message) continue;
-      this.#add(message);
-    }
-  }
-
   #add(message: StoredMessage): void {
     this.#live++;
+    this.#indexedSeq = message.seq;
     const seen = new Set<string>();
     for (const word of words(bodyText(message.raw, INDEX_SOURCE))) {
       if (word.length < MIN_WORD || word.length > MAX_WORD || seen.has(word)) continue;

@@ -1,5 +1,5 @@
 import type { StoredMessage } from '../store/types';
-import type { BodyIndex } from './body-index';
+import { words, type BodyLookup } from './body-index';
 import type { TextField, Term } from './query';
 import { bodyOf, hasInline, recordOf, type SearchRecord } from './record';
 
@@ -25,9 +25,22 @@ function fieldText(record: SearchRecord, field: Exclude<TextField, 'tag'>): stri
 }
 
 /** Whether the body holds a text: `yes`/`no` from the body index, `maybe` when it must be decoded. */
-type BodyFilter = (term: Term & { kind: 'text' }, message: StoredMessage) => 'yes' | 'no' | 'maybe';
+type BodyFilter = (term: TextTerm, message: StoredMessage) => 'yes' | 'no' | 'maybe';
 
-function termHolds(term: Term, message: StoredMessage, record: SearchRecord, mayHold: BodyFilter): boolean {
+type TextTerm = Term & { kind: 'text' };
+
+/** Counts bodies decoded, so that a search loop can weigh its work by it. */
+export interface WorkCounter {
+  decodes: number;
+}
+
+function termHolds(
+  term: Term,
+  message: StoredMessage,
+  record: SearchRecord,
+  mayHold: BodyFilter,
+  work: WorkCounter,
+): boolean {
   const s = message.summary;
   switch (term.kind) {
     case 'text':
@@ -40,6 +53,7 @@ function termHolds(term: Term, message: StoredMessage, record: SearchRecord, may
         case 'no':
           return false;
         case 'maybe':
+          work.decodes++;
           return bodyOf(message).includes(term.value);
       }
       return false;
@@ -66,30 +80,49 @@ function cost(term: Term): number {
   return term.kind === 'has' && term.value === 'inline' ? 2 : 1;
 }
 
+/** The distinct word tokens of each text term, for {@link BodyIndex.lookup}. */
+export function textTokens(terms: readonly Term[]): string[] {
+  const out = new Set<string>();
+  for (const term of terms) if (term.kind === 'text') for (const token of words(term.value)) out.add(token);
+  return [...out];
+}
+
 /**
- * A predicate for these terms: every term must hold (or, when negated, must not). With a body index
- * (searches over the whole store), body words are looked up there first; without one (testing a
- * single new message) the body is decoded directly.
+ * A predicate for these terms: every term must hold (or, when negated, must not). With a body
+ * lookup (searches over the whole store), body words are checked there first; without one (testing
+ * a single new message) the body is decoded directly. A term the summary decides (the word is in a
+ * summary field) never touches the body, negated or not.
  */
-export function compile(terms: readonly Term[], index?: BodyIndex): (message: StoredMessage) => boolean {
+export function compile(
+  terms: readonly Term[],
+  lookup?: BodyLookup,
+  work: WorkCounter = { decodes: 0 },
+): (message: StoredMessage) => boolean {
   const ordered = [...terms].sort((a, b) => cost(a) - cost(b));
   if (ordered.length === 0) return () => true;
-  const candidates = new Map<string, ReturnType<BodyIndex['candidates']>>();
+  const plans = new Map<TextTerm, { sets: ReadonlySet<StoredMessage>[]; exact: boolean } | null>();
+  for (const term of ordered) {
+    if (term.kind !== 'text' || !lookup) continue;
+    const tokens = [...new Set(words(term.value))];
+    const sets = tokens.map((t) => lookup.postings.get(t));
+    // A token the dictionary cannot hold (one letter, or longer than any indexed word): decode.
+    if (tokens.length === 0 || sets.some((set) => set === undefined)) plans.set(term, null);
+    else
+      plans.set(term, {
+        sets: sets as ReadonlySet<StoredMessage>[],
+        exact: tokens.length === 1 && tokens[0] === term.value,
+      });
+  }
   const mayHold: BodyFilter = (term, message) => {
-    if (!index) return 'maybe';
-    let found = candidates.get(term.value);
-    if (found === undefined) {
-      found = index.candidates(term.value);
-      candidates.set(term.value, found);
-    }
-    if (found === null) return 'maybe';
-    if (!found.messages.has(message)) return 'no';
-    return found.exact ? 'yes' : 'maybe';
+    const plan = plans.get(term);
+    if (!plan || !lookup || message.seq > lookup.coveredSeq) return 'maybe';
+    for (const set of plan.sets) if (!set.has(message)) return 'no';
+    return plan.exact ? 'yes' : 'maybe';
   };
   return (message) => {
     const record = recordOf(message);
     for (const term of ordered) {
-      if (termHolds(term, message, record, mayHold) === term.negate) return false;
+      if (termHolds(term, message, record, mayHold, work) === term.negate) return false;
     }
     return true;
   };

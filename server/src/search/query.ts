@@ -3,6 +3,8 @@
  * negates any term; `field:value` filters; see https://mailpit.axllent.org/docs/usage/search-filters/.
  */
 
+import { MAX_QUERY_LENGTH } from '@pigeonhole/shared/schemas/messages';
+
 /** Address and text fields that match by substring. */
 export type TextField = 'to' | 'from' | 'cc' | 'bcc' | 'reply-to' | 'addressed' | 'subject' | 'message-id' | 'tag';
 
@@ -131,10 +133,34 @@ export function checkTimeZone(tz: string | undefined): string | undefined {
   }
 }
 
-/** Parses a query into terms. An empty query has no terms and matches everything. */
+/**
+ * Distinct terms a query may have. Mailpit has no cap of its own (each term is one more `LIKE` over
+ * every row, bounded only by SQLite's expression depth of 1,000), but it runs searches off the SMTP
+ * thread; here every term is work on the one event loop, and no person types 50 filters.
+ */
+export const MAX_TERMS = 50;
+
+/**
+ * Parses a query into terms, each distinct term once. An empty query has no terms and matches
+ * everything. More than {@link MAX_TERMS} distinct terms, or a query longer than
+ * `MAX_QUERY_LENGTH` (the routes' schemas refuse those first), is a {@link SearchSyntaxError}.
+ */
 export function parseQuery(query: string, tz?: string): Term[] {
+  if (query.length > MAX_QUERY_LENGTH) {
+    throw new SearchSyntaxError(`search query too long: ${query.length} characters (at most ${MAX_QUERY_LENGTH})`);
+  }
   const zone = checkTimeZone(tz);
   const terms: Term[] = [];
+  const seen = new Set<string>();
+  const push = (term: Term): void => {
+    const key = JSON.stringify(term);
+    if (seen.has(key)) return;
+    seen.add(key);
+    terms.push(term);
+    if (terms.length > MAX_TERMS) {
+      throw new SearchSyntaxError(`too many search terms: more than ${MAX_TERMS} distinct terms; narrow the query`);
+    }
+  };
   for (const token of tokenize(query)) {
     let negate = false;
     let body = token;
@@ -147,29 +173,29 @@ export function parseQuery(query: string, tz?: string): Term[] {
     const value = colon > 0 ? body.slice(colon + 1) : '';
     if (key && value) {
       if (isTextField(key)) {
-        terms.push({ kind: 'field', field: key, value: value.toLowerCase(), negate });
+        push({ kind: 'field', field: key, value: value.toLowerCase(), negate });
         continue;
       }
       const v = value.toLowerCase();
       if (key === 'is' && (v === 'read' || v === 'unread' || v === 'tagged')) {
-        terms.push({ kind: 'is', value: v, negate });
+        push({ kind: 'is', value: v, negate });
         continue;
       }
       if (key === 'has' && (v === 'attachment' || v === 'attachments' || v === 'inline')) {
-        terms.push({ kind: 'has', value: v === 'inline' ? 'inline' : 'attachment', negate });
+        push({ kind: 'has', value: v === 'inline' ? 'inline' : 'attachment', negate });
         continue;
       }
       if (key === 'larger' || key === 'smaller') {
-        terms.push({ kind: 'size', op: key, bytes: parseSize(value, token), negate });
+        push({ kind: 'size', op: key, bytes: parseSize(value, token), negate });
         continue;
       }
       if (key === 'before' || key === 'after') {
-        terms.push({ kind: 'date', op: key, at: parseDate(value, zone, token), negate });
+        push({ kind: 'date', op: key, at: parseDate(value, zone, token), negate });
         continue;
       }
     }
     // Anything else, `foo:bar` included, is a word to find, as in Mailpit.
-    terms.push({ kind: 'text', value: body.toLowerCase(), negate });
+    push({ kind: 'text', value: body.toLowerCase(), negate });
   }
   return terms;
 }

@@ -65,28 +65,29 @@ describe('body index', () => {
       const session = { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] };
       return store.add({ raw, envelope, session, created: new Date() }, summarize(raw, envelope, '')).id;
     };
-    const subjects = (q: string): string[] => search(store, q, 0, 50).page.map((m) => m.summary.Subject);
+    const subjects = async (q: string): Promise<string[]> =>
+      (await search(store, q, 0, 50)).page.map((m) => m.summary.Subject);
     add('one', 'the quick brown fox');
     add('two', 'jumps over the lazy dog');
-    expect(subjects('quick')).toEqual(['one']);
-    expect(subjects('uick')).toEqual(['one']);
-    expect(subjects('"brown fox"')).toEqual(['one']);
-    expect(subjects('"fox brown"')).toEqual([]);
-    expect(subjects('-lazy')).toEqual(['one']);
+    expect(await subjects('quick')).toEqual(['one']);
+    expect(await subjects('uick')).toEqual(['one']);
+    expect(await subjects('"brown fox"')).toEqual(['one']);
+    expect(await subjects('"fox brown"')).toEqual([]);
+    expect(await subjects('-lazy')).toEqual(['one']);
     const late = add('three', 'a late arrival with quicksilver');
-    expect(subjects('quick')).toEqual(['three', 'one']);
+    expect(await subjects('quick')).toEqual(['three', 'one']);
     store.delete([late]);
-    expect(subjects('quick')).toEqual(['one']);
+    expect(await subjects('quick')).toEqual(['one']);
     store.clear();
     add('four', 'quick again');
-    expect(subjects('quick')).toEqual(['four']);
+    expect(await subjects('quick')).toEqual(['four']);
     // Prepared without blocking (in slices), with a message arriving while it runs.
-    const { prepareSearch } = await import('./search');
     for (let i = 0; i < 1200; i++) add(`bulk ${i}`, i === 700 ? 'needle' : 'hay');
-    const preparing = prepareSearch(store, 'needle');
+    const preparing = search(store, 'needle', 0, 50);
     add('during', 'needle too');
-    await preparing;
-    expect(subjects('needle')).toEqual(['during', 'bulk 700']);
+    // A message that arrives while the search runs is found too (it is decoded, not yet indexed).
+    expect((await preparing).page.map((m) => m.summary.Subject)).toEqual(['during', 'bulk 700']);
+    expect(await subjects('needle')).toEqual(['during', 'bulk 700']);
   });
 
   it('does not keep evicted messages alive when nobody searches', async () => {
@@ -102,12 +103,38 @@ describe('body index', () => {
       store.add({ raw, envelope, session, created: new Date() }, summarize(raw, envelope, ''));
     };
     add('first');
-    expect(search(store, 'first', 0, 10).matched).toBe(1);
+    expect((await search(store, 'first', 0, 10)).matched).toBe(1);
     for (let i = 0; i < 5000; i++) add(`word${i}`);
     // The queue was dropped on the way (it would hold 5,000 messages, 4,990 of them evicted).
     expect(bodyIndexOf(store).queued).toBeLessThanOrEqual(1010);
     // A search rebuilds from the ten messages kept.
-    expect(search(store, 'word4999', 0, 10).matched).toBe(1);
-    expect(bodyIndexOf(store).candidates('word')?.messages.size).toBe(10);
+    expect((await search(store, 'word4999', 0, 10)).matched).toBe(1);
+    const { SearchBudget } = await import('./budget');
+    const found = await bodyIndexOf(store).lookup(['word'], new SearchBudget());
+    expect(found.postings.get('word')?.size).toBe(10);
+  });
+});
+
+describe('search budget', () => {
+  it('stops a search past its work budget with SearchTooExpensiveError', async () => {
+    const { MessageStore } = await import('../store/store');
+    const { summarize } = await import('../mail/summary');
+    const { eachMatch, SearchTooExpensiveError } = await import('./search');
+    const { SearchBudget } = await import('./budget');
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    for (let i = 0; i < 3000; i++) {
+      const raw = Buffer.from(`Subject: s${i}\r\n\r\n${'filler words '.repeat(200)}\r\n`);
+      const envelope = { mailFrom: 'a@example.test', rcptTo: ['b@example.test'] };
+      const session = { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] };
+      store.add({ raw, envelope, session, created: new Date() }, summarize(raw, envelope, ''));
+    }
+    // A word longer than any indexed one: every body is decoded, far past a 1 ms budget.
+    const run = eachMatch(store, 'x'.repeat(60), undefined, () => undefined, new SearchBudget(1));
+    await expect(run).rejects.toBeInstanceOf(SearchTooExpensiveError);
+    await expect(run).rejects.toThrow(/search too expensive.*narrow it/);
+    // The same search within the default budget completes.
+    let seen = 0;
+    await eachMatch(store, 'x'.repeat(60), undefined, () => seen++);
+    expect(seen).toBe(0);
   });
 });

@@ -1,9 +1,11 @@
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
-import { bodyIndexOf } from './body-index';
-import { compile } from './match';
+import { bodyIndexOf, type BodyLookup } from './body-index';
+import { SearchBudget } from './budget';
+import { compile, textTokens, type WorkCounter } from './match';
 import { parseQuery } from './query';
 
+export { SearchTooExpensiveError } from './budget';
 export { SearchSyntaxError } from './query';
 
 /** Every match of a query, with the counts a Mailpit list answer needs. */
@@ -16,41 +18,82 @@ export interface SearchResult {
   unread: number;
 }
 
-/**
- * Gets the body index ready without blocking when a query has plain words (which may need the
- * body). Await it before {@link search} in request handlers.
- */
-export async function prepareSearch(store: MessageStore, query: string, tz?: string): Promise<void> {
-  if (parseQuery(query, tz).some((t) => t.kind === 'text')) await bodyIndexOf(store).prepare();
-}
-
 /** A compiled query: parse once, test many messages (the wait route tests each new arrival). */
 export function matcher(query: string, tz?: string): (message: StoredMessage) => boolean {
   return compile(parseQuery(query, tz));
 }
 
+/** A decoded body costs about as much as testing this many messages against their summaries. */
+const DECODE_WEIGHT = 64;
+
 /**
- * Runs a query over the store, newest first, through its public iteration only. A linear scan of
- * precomputed summary records: with 100,000 messages a `to:` or `subject:` query stays in tens of ms.
+ * Calls `visit` with every message the query matches, newest first, in slices that yield to the
+ * event loop and within one work budget (throws `SearchTooExpensiveError` past it). It runs over
+ * the messages stored when it began; one deleted meanwhile may still be visited.
  */
-export function search(store: MessageStore, query: string, start: number, limit: number, tz?: string): SearchResult {
-  const test = compile(parseQuery(query, tz), bodyIndexOf(store));
+export async function eachMatch(
+  store: MessageStore,
+  query: string,
+  tz: string | undefined,
+  visit: (message: StoredMessage) => void,
+  budget: SearchBudget = new SearchBudget(),
+): Promise<void> {
+  const terms = parseQuery(query, tz);
+  let lookup: BodyLookup | undefined;
+  const tokens = textTokens(terms);
+  if (tokens.length > 0) lookup = await bodyIndexOf(store).lookup(tokens, budget);
+  const work: WorkCounter = { decodes: 0 };
+  await scan(store, compile(terms, lookup, work), visit, budget, work);
+}
+
+/**
+ * Tests every stored message, newest first, in slices within `budget`, and visits those that pass:
+ * the loop of every search, MailHog's too. `work.decodes` (bumped by `test` when it decodes a body)
+ * weighs the slice. Runs over a snapshot: the store's own iteration is not safe across yields (a
+ * delete rebuilds its array).
+ */
+export async function scan(
+  store: MessageStore,
+  test: (message: StoredMessage) => boolean,
+  visit: (message: StoredMessage) => void,
+  budget: SearchBudget = new SearchBudget(),
+  work: WorkCounter = { decodes: 0 },
+): Promise<void> {
+  for (const message of store.page(0, store.count)) {
+    const decodes = work.decodes;
+    if (test(message)) visit(message);
+    const pause = budget.step(work.decodes > decodes ? DECODE_WEIGHT : 1);
+    if (pause) await pause;
+  }
+}
+
+/**
+ * Runs a query over the store, newest first, through its public iteration only: a scan of
+ * precomputed summary records (with 100,000 messages a `to:` or `subject:` query stays in tens of
+ * ms), body words through the body index, in slices within a budget (see {@link eachMatch}).
+ */
+export async function search(
+  store: MessageStore,
+  query: string,
+  start: number,
+  limit: number,
+  tz?: string,
+): Promise<SearchResult> {
   const page: StoredMessage[] = [];
   let matched = 0;
   let unread = 0;
-  for (const message of store.newestFirst()) {
-    if (!test(message)) continue;
+  await eachMatch(store, query, tz, (message) => {
     if (matched >= start && page.length < limit) page.push(message);
     matched++;
     if (!message.summary.Read) unread++;
-  }
-  return { page, matched, unread };
+  });
+  // Deleted while the search ran: not shown (the counts may be off by those, as any snapshot is).
+  return { page: page.filter((m) => store.get(m.id) === m), matched, unread };
 }
 
 /** Every message matching a query (for delete-by-search and mark-read-by-search). */
-export function searchAll(store: MessageStore, query: string, tz?: string): StoredMessage[] {
-  const test = compile(parseQuery(query, tz), bodyIndexOf(store));
+export async function searchAll(store: MessageStore, query: string, tz?: string): Promise<StoredMessage[]> {
   const out: StoredMessage[] = [];
-  for (const message of store.newestFirst()) if (test(message)) out.push(message);
+  await eachMatch(store, query, tz, (message) => out.push(message));
   return out;
 }

@@ -25,16 +25,38 @@ export const MAIL_CSP = [
 /** The policy for every other response (JSON, text, binaries): nothing may load, nothing may frame. */
 export const API_CSP = "default-src 'none'; frame-ancestors 'self'; sandbox";
 
+/**
+ * Fetch Metadata destinations a cross-site request to the API may have: `fetch()` (a page that
+ * `--api-cors` allows) and a top-level navigation (a link from a CI report). Anything else is a
+ * subresource: an `<img src="/api/v1/search?...">` in mail (the preview frame and `/view/{ID}.html`
+ * have an opaque origin, so their requests are cross-site) or on any web page. Browsers without
+ * Fetch Metadata send no `Sec-Fetch-*` and pass; the mail views rewrite such URLs besides.
+ */
+const API_DESTINATIONS = new Set(['empty', 'document']);
+
 const ACTIVE_CONTENT = /^\s*(text\/html|image\/svg|application\/xhtml|text\/xml|application\/xml|[^;]*\+xml)/i;
 
 /**
- * Security headers on every response: `X-Content-Type-Options: nosniff`, `Referrer-Policy:
+ * Refuses cross-site subresource requests to `/api/` (see API_DESTINATIONS), and sets security
+ * headers on every response: `X-Content-Type-Options: nosniff`, `Referrer-Policy:
  * no-referrer`, `X-Frame-Options: SAMEORIGIN` and a Content-Security-Policy with `frame-ancestors`.
  * A route that sets its own policy keeps it (the UI's in routes/web.ts, set in its own later hook);
  * one without `frame-ancestors` gets it appended.
  */
 export const securityHeadersPlugin: FastifyPluginAsync = fp(
   async (app) => {
+    app.addHook('onRequest', async (req, reply) => {
+      if (!req.url.startsWith('/api/')) return;
+      const dest = req.headers['sec-fetch-dest'];
+      if (req.headers['sec-fetch-site'] !== 'cross-site' || dest === undefined || API_DESTINATIONS.has(String(dest))) {
+        return;
+      }
+      req.log.info({ url: req.url, dest }, 'cross-site subresource request to the API refused');
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send('Forbidden: the API is not loaded as an image, style or other subresource of another site');
+    });
     app.addHook('onSend', async (_req, reply, payload) => {
       reply.header('x-content-type-options', 'nosniff');
       reply.header('referrer-policy', 'no-referrer');

@@ -5,7 +5,10 @@ import { MailHogPageQuerySchema, MailHogSearchQuerySchema } from '@pigeonhole/sh
 import { safeContentDisposition } from '../../mail/content-disposition';
 import { toMailHog } from '../../mail/mailhog';
 import type { StoredMessage } from '../../store/types';
+import type { WorkCounter } from '../../search/match';
 import { recordOf } from '../../search/record';
+import { scan } from '../../search/search';
+import { searchError } from '../api-context';
 import { apiError } from '../errors';
 
 const TAGS = ['MailHog API'];
@@ -18,13 +21,21 @@ function list(messages: StoredMessage[], total: number, start: number) {
  * MailHog's `kind` search (`storage/memory.go`): case-insensitive substring of the sender, of a
  * recipient, or of the whole message (`containing`).
  */
-function mailhogMatch(kind: 'from' | 'to' | 'containing', query: string): (m: StoredMessage) => boolean {
+function mailhogMatch(
+  kind: 'from' | 'to' | 'containing',
+  query: string,
+  work: WorkCounter,
+): (m: StoredMessage) => boolean {
   const q = query.toLowerCase();
   if (kind === 'from') return (m) => m.envelope.mailFrom.toLowerCase().includes(q) || recordOf(m).from.includes(q);
   if (kind === 'to') {
     return (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || recordOf(m).addressed.includes(q);
   }
-  return (m) => recordOf(m).text.includes(q) || m.raw.toString('utf8').toLowerCase().includes(q);
+  return (m) => {
+    if (recordOf(m).text.includes(q)) return true;
+    work.decodes++;
+    return m.raw.toString('utf8').toLowerCase().includes(q);
+  };
 }
 
 /**
@@ -57,13 +68,23 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const start = req.query.start ?? 0;
       const limit = req.query.limit ?? 50;
-      const test = mailhogMatch(req.query.kind, req.query.query);
+      const work = { decodes: 0 };
+      const test = mailhogMatch(req.query.kind, req.query.query, work);
       const page: StoredMessage[] = [];
       let total = 0;
-      for (const message of store.newestFirst()) {
-        if (!test(message)) continue;
-        if (total >= start && page.length < limit) page.push(message);
-        total++;
+      try {
+        await scan(
+          store,
+          test,
+          (message) => {
+            if (total >= start && page.length < limit) page.push(message);
+            total++;
+          },
+          undefined,
+          work,
+        );
+      } catch (err) {
+        throw searchError(err, req.log);
       }
       return list(page, total, start);
     },

@@ -28,7 +28,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       store.setRead([message.id], true);
       return toMessage(message, parsed);
@@ -46,7 +46,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HeadersSchema },
       },
     },
-    async (req) => headersOf(resolveMessage(store, req.params.id, req.query.query, req.query.tz).raw),
+    async (req) => headersOf((await resolveMessage(store, req.params.id, req.query.query, req.query.tz)).raw),
   );
 
   app.get(
@@ -60,14 +60,14 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       return reply.type('text/plain; charset=utf-8').send(message.raw);
     },
   );
 
   /** An attachment or inline part of a message, parsed on demand (cached), or a 404. */
   async function partOf(id: string, partId: string) {
-    const part = findPart(await parser.parse(resolveMessage(store, id)), partId);
+    const part = findPart(await parser.parse(await resolveMessage(store, id)), partId);
     if (!part) throw apiError('PART_NOT_FOUND');
     return part;
   }
@@ -121,7 +121,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const session = message.session;
       return {
         ClientAddress: session.clientAddress,

@@ -10,9 +10,8 @@ import {
   SearchQuerySchema,
   SetReadBodySchema,
 } from '@pigeonhole/shared/schemas/messages';
-import { messagesList, runSearchAsync } from '../api-context';
-import { searchAll, SearchSyntaxError } from '../../search/search';
-import { apiError } from '../errors';
+import { messagesList, runSearch, searchError } from '../api-context';
+import { searchAll } from '../../search/search';
 
 /** Requests that came without a body: MailHog's "delete all" is told apart by this. */
 const bodyless = new WeakSet<FastifyRequest>();
@@ -65,10 +64,9 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (body.IDs && body.IDs.length > 0) ids = body.IDs;
       else if (body.Search?.trim()) {
         try {
-          ids = searchAll(store, body.Search).map((m) => m.id);
+          ids = (await searchAll(store, body.Search)).map((m) => m.id);
         } catch (err) {
-          if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
-          throw err;
+          throw searchError(err, req.log);
         }
       } else ids = [...store.newestFirst()].map((m) => m.id);
       store.setRead(ids, read);
@@ -115,7 +113,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const start = req.query.start ?? 0;
       const limit = req.query.limit ?? 50;
-      return messagesList(store, await runSearchAsync(store, req.query.query, start, limit, req.query.tz), start);
+      return messagesList(store, await runSearch(store, req.query.query, start, limit, req.query.tz, req.log), start);
     },
   );
 
@@ -130,9 +128,12 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const ids = (await runSearchAsync(store, req.query.query, 0, Number.MAX_SAFE_INTEGER, req.query.tz)).page.map(
-        (m) => m.id,
-      );
+      let ids: string[];
+      try {
+        ids = (await searchAll(store, req.query.query, req.query.tz)).map((m) => m.id);
+      } catch (err) {
+        throw searchError(err, req.log);
+      }
       store.delete(ids);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },

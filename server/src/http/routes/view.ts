@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { pathOf, Routes } from '@pigeonhole/shared/routes';
+import { Routes } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, LatestQuerySchema } from '@pigeonhole/shared/schemas/common';
-import { rewriteCids } from '../../mail/html-view';
+import { viewHtml } from '../../mail/html-view';
 import { resolveMessage } from '../api-context';
 import { apiError } from '../errors';
 
@@ -10,10 +10,21 @@ const TAGS = ['Mailpit views'];
 /**
  * The message HTML is hostile: served alone it must not run script in our origin, so it goes out
  * with a CSP that allows no script at all and sandboxes the document (what Mailpit's
- * `/view/{ID}.html` is for is front-end testing of the markup, not running it).
+ * `/view/{ID}.html` is for is front-end testing of the markup, not running it). Nothing may load
+ * from `'self'`; `http:` still matches our own origin, which {@link viewHtml} takes care of.
  */
-const HTML_VIEW_CSP =
-  "sandbox allow-popups allow-popups-to-escape-sandbox; script-src 'none'; object-src 'none'; base-uri 'none'";
+const HTML_VIEW_CSP = [
+  "default-src 'none'",
+  "script-src 'none'",
+  "object-src 'none'",
+  'img-src data: blob: http: https:',
+  "style-src 'unsafe-inline' http: https:",
+  'font-src data: http: https:',
+  'media-src data: blob: http: https:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  'sandbox allow-popups allow-popups-to-escape-sandbox',
+].join('; ');
 
 /** Mailpit's `/view/{ID}.html` and `/view/{ID}.txt` for front-end testing, and `/view/latest`. */
 export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -27,7 +38,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags: TAGS, summary: 'Redirects to the newest message in the web UI', querystring: LatestQuerySchema },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, 'latest', req.query.query, req.query.tz);
+      const message = await resolveMessage(store, 'latest', req.query.query, req.query.tz);
       // Mailpit redirects to its UI's `/view/{ID}`; our UI opens a message at `/?id={ID}`.
       return reply.redirect(`/?id=${encodeURIComponent(message.id)}`, 302);
     },
@@ -38,16 +49,16 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: TAGS,
-        summary: 'The HTML part as a page, cid: references pointing at part URLs (404 without HTML)',
+        summary: 'The HTML part as a page, cid: images inlined, nothing loading from Pigeonhole (404 without HTML)',
         params: IdParamsSchema,
         querystring: LatestQuerySchema,
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       if (!parsed.html) throw apiError('NO_HTML');
-      const html = rewriteCids(parsed.html, parsed, (partId) => pathOf('messagePart', { id: message.id, partId }));
+      const html = viewHtml(parsed.html, parsed, { protocol: `${req.protocol}:`, host: req.host });
       return reply
         .type('text/html; charset=utf-8')
         .header('Content-Security-Policy', HTML_VIEW_CSP)
@@ -67,7 +78,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const message = resolveMessage(store, req.params.id, req.query.query, req.query.tz);
+      const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       return reply.type('text/plain; charset=utf-8').send(parsed.text);
     },

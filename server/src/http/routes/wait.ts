@@ -2,13 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { MessagesListSchema, type MessagesList } from '@pigeonhole/shared/schemas/messages';
 import { parseWaitTimeout, WaitQuerySchema } from '@pigeonhole/shared/schemas/wait';
-import { matcher, prepareSearch, SearchSyntaxError } from '../../search/search';
+import { matcher } from '../../search/search';
 import type { MessageStore } from '../../store/store';
-import { messagesList, runSearch } from '../api-context';
+import { messagesList, runSearch, searchError } from '../api-context';
 import { apiError } from '../errors';
 
-function listOf(store: MessageStore, query: string, limit: number, tz: string | undefined): MessagesList {
-  return messagesList(store, runSearch(store, query, 0, limit, tz), 0);
+async function listOf(
+  store: MessageStore,
+  query: string,
+  limit: number,
+  tz: string | undefined,
+): Promise<MessagesList> {
+  return messagesList(store, await runSearch(store, query, 0, limit, tz), 0);
 }
 
 /**
@@ -38,12 +43,10 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       let test: ReturnType<typeof matcher>;
       try {
         test = matcher(query, tz);
-        await prepareSearch(store, query, tz);
       } catch (err) {
-        if (err instanceof SearchSyntaxError) throw apiError('BAD_SEARCH', err.message);
-        throw err;
+        throw searchError(err, req.log);
       }
-      const now = listOf(store, query, limit, tz);
+      const now = await listOf(store, query, limit, tz);
       if (now.messages_count >= count) return now;
       if (app.closing.aborted) throw apiError('SHUTTING_DOWN');
 
@@ -60,11 +63,27 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
           app.closing.removeEventListener('abort', onShutdown);
           settle();
         };
+        // A full search runs in slices (it yields), so checks never overlap: one asked for while
+        // another runs is run once after it, with what the store holds then.
+        let checking: Promise<void> | null = null;
+        let again = false;
         const check = (): void => {
-          const list = listOf(store, query, limit, tz);
-          matched = list.messages_count;
-          stale = false;
-          if (matched >= count) finish(() => resolve(list));
+          if (checking) {
+            again = true;
+            return;
+          }
+          checking = (async () => {
+            do {
+              again = false;
+              const list = await listOf(store, query, limit, tz);
+              if (settled) return;
+              matched = list.messages_count;
+              stale = false;
+              if (matched >= count) finish(() => resolve(list));
+            } while (again && !settled);
+          })()
+            .catch((err: unknown) => finish(() => reject(searchError(err, req.log))))
+            .finally(() => (checking = null));
         };
         const unsubscribe = store.subscribe((event) => {
           if (event.type === 'added') {

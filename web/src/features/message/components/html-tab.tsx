@@ -1,9 +1,9 @@
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import { ImageOff, Monitor, Smartphone, Tablet } from 'lucide-react';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { cx } from '../../../lib/class-names';
 import { useLocalSetting } from '../../../lib/use-local-setting';
-import { partUrl } from '../api/part-urls';
+import { getPart } from '../api/part-urls';
 import { prepareHtml } from '../lib/prepare-html';
 
 /** Preview widths: a phone (375 px), a tablet (768 px) or the whole pane. */
@@ -23,17 +23,14 @@ type WidthKey = (typeof WIDTHS)[number]['key'];
 export function HtmlTab({ message }: { message: Message }) {
   const [blockRemote, setBlockRemote] = useLocalSetting('blockRemoteImages', false);
   const [width, setWidth] = useState<WidthKey>('desktop');
-  const prepared = useMemo(() => {
-    const cidUrls = new Map<string, string>();
-    for (const part of [...message.Inline, ...message.Attachments]) {
-      if (part.ContentID)
-        cidUrls.set(
-          part.ContentID.replace(/^<|>$/g, ''),
-          new URL(partUrl(message.ID, part.PartID), window.location.href).href,
-        );
-    }
-    return prepareHtml(message.HTML, { cidUrls, blockRemote, origin: window.location.origin });
-  }, [message, blockRemote]);
+  const cidUrls = useCidUrls(message);
+  const prepared = useMemo(
+    () =>
+      cidUrls
+        ? prepareHtml(message.HTML, { cidUrls, blockRemote, origin: window.location })
+        : { html: '', remoteCount: 0 },
+    [message, blockRemote, cidUrls],
+  );
   const chosen = WIDTHS.find((w) => w.key === width) ?? WIDTHS[2];
   return (
     <div className="html-tab">
@@ -73,7 +70,7 @@ export function HtmlTab({ message }: { message: Message }) {
       </div>
       <div className={cx('html-tab__stage', chosen.width > 0 && 'html-tab__stage--device')}>
         <iframe
-          key={`${message.ID}-${blockRemote}`}
+          key={`${message.ID}-${blockRemote}-${cidUrls ? 'ready' : 'loading'}`}
           className="html-tab__frame"
           title="HTML body of the message"
           sandbox="allow-popups allow-popups-to-escape-sandbox"
@@ -84,4 +81,52 @@ export function HtmlTab({ message }: { message: Message }) {
       </div>
     </div>
   );
+}
+
+/** Inline parts become `data:` URLs up to this size each and in all; larger ones do not show. */
+const MAX_INLINE_PART = 4 * 1024 * 1024;
+const MAX_INLINE_TOTAL = 16 * 1024 * 1024;
+
+function dataUrl(bytes: Uint8Array, type: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable part'));
+    reader.readAsDataURL(
+      new Blob([bytes as BlobPart], { type: /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream' }),
+    );
+  });
+}
+
+/**
+ * `data:` URLs of the parts a message's HTML names by Content-ID, fetched by the UI itself: the
+ * preview frame then loads nothing from the UI's origin (its requests would be the mail's, and a
+ * mail must not make the browser call our API). Not `blob:` URLs: the frame's origin is opaque and
+ * Chromium does not let it read the UI's blobs. Null until they are fetched.
+ */
+function useCidUrls(message: Message): ReadonlyMap<string, string> | null {
+  const [fetched, setFetched] = useState<{ of: Message; urls: ReadonlyMap<string, string> } | null>(null);
+  useEffect(() => {
+    let live = true;
+    let total = 0;
+    const parts = [...message.Inline, ...message.Attachments].filter(
+      (part) => part.ContentID && part.Size <= MAX_INLINE_PART && (total += part.Size) <= MAX_INLINE_TOTAL,
+    );
+    void Promise.all(
+      parts.map(async (part) => {
+        try {
+          const url = await dataUrl(await getPart(message.ID, part.PartID), part.ContentType);
+          return [part.ContentID.replace(/^<|>$/g, ''), url] as const;
+        } catch {
+          return null;
+        }
+      }),
+    ).then((entries) => {
+      if (live) setFetched({ of: message, urls: new Map(entries.filter((entry) => entry !== null)) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [message]);
+  return fetched?.of === message ? fetched.urls : null;
 }

@@ -1,0 +1,109 @@
+import { performance } from 'node:perf_hooks';
+
+/** Work done in one go before a search yields to the event loop: SMTP waits at most about this long. */
+export const SLICE_MS = 4;
+/**
+ * Event-loop time one search may use in all. A `to:` or `subject:` search over 100,000 messages takes
+ * tens of ms and a body word found through the index about as much; what passes two seconds is a
+ * query that decodes tens of thousands of bodies (a phrase of common words, a word too long for the
+ * index), and the answer then is to narrow it, not to keep one core busy for a minute.
+ */
+export const WORK_BUDGET_MS = 2000;
+/** Wall time one search may take, waiting for its turns included (many searches at once share them). */
+export const WALL_BUDGET_MS = 30_000;
+
+/** A search that used up its budget; answered 503 with this message, which says how to narrow it. */
+export class SearchTooExpensiveError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SearchTooExpensiveError';
+  }
+}
+
+const waiting: (() => void)[] = [];
+let pumping = false;
+
+function pump(): void {
+  pumping = false;
+  waiting.shift()?.();
+  if (waiting.length > 0) schedule();
+}
+
+function schedule(): void {
+  if (pumping) return;
+  pumping = true;
+  setImmediate(pump);
+}
+
+/**
+ * Waits for this search's next turn. One slice of search work runs per turn of the event loop,
+ * whatever the number of searches at once, in arrival order: with `setImmediate` alone, ten searches
+ * that yield together would all run their slices in the same check phase and SMTP would wait ten
+ * slices instead of one.
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    schedule();
+  });
+}
+
+/**
+ * The work budget of one search: call {@link SearchBudget.step} between units of work (a message
+ * tested, a dictionary word compared); it yields once the slice is used and throws
+ * {@link SearchTooExpensiveError} once the budget is.
+ */
+export class SearchBudget {
+  readonly #started = performance.now();
+  readonly #workMs: number;
+  readonly #wallMs: number;
+  #sliceStart = performance.now();
+  #spent = 0;
+  #steps = 0;
+
+  constructor(workMs = WORK_BUDGET_MS, wallMs = WALL_BUDGET_MS) {
+    this.#workMs = workMs;
+    this.#wallMs = wallMs;
+  }
+
+  /** Event-loop time used so far, in ms. */
+  get spentMs(): number {
+    return this.#spent + (performance.now() - this.#sliceStart);
+  }
+
+  /**
+   * Counts `weight` units of work; every so often checks the clock. Returns a promise to await only
+   * when the slice is over (null otherwise, so the hot loop pays no promise per message).
+   */
+  step(weight = 1): Promise<void> | null {
+    this.#steps += weight;
+    if (this.#steps < 64) return null;
+    this.#steps = 0;
+    const now = performance.now();
+    if (now - this.#sliceStart < SLICE_MS) return null;
+    return this.pause();
+  }
+
+  /** Ends the slice: checks the budget, then waits for the next turn. */
+  async pause(): Promise<void> {
+    const now = performance.now();
+    this.#spent += now - this.#sliceStart;
+    this.#check(now);
+    await nextTurn();
+    this.#sliceStart = performance.now();
+    this.#check(this.#sliceStart);
+  }
+
+  #check(now: number): void {
+    if (this.#spent > this.#workMs) {
+      throw new SearchTooExpensiveError(
+        `search too expensive: stopped after ${Math.round(this.#spent)} ms of work; narrow it (fewer or longer words, a field such as subject: or from:, or a date)`,
+      );
+    }
+    if (now - this.#started > this.#wallMs) {
+      throw new SearchTooExpensiveError(
+        `search too slow: no answer after ${Math.round(now - this.#started)} ms (other searches are running); narrow it or try again`,
+      );
+    }
+  }
+}
