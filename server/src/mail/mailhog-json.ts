@@ -6,7 +6,7 @@ import { mailhogPath, mailhogTree, type MailHogPart } from './mailhog';
  * times over (`Content.Body`, the parts' bodies, `Raw.Data`), and as one JSON string a 40 MB message
  * became some 130 MB of strings; written a slice at a time, an item costs a few of these slices.
  */
-const SLICE_BYTES = 512 * 1024;
+const SLICE_BYTES = 64 * 1024;
 
 /** True for a UTF-8 continuation byte (10xxxxxx). */
 function continuation(byte: number | undefined): boolean {
