@@ -36,7 +36,8 @@ describe('list limits', () => {
 
   it("MailHog pages hold at most 250 messages, as MailHog's own clamp", async () => {
     const p = await start();
-    const t = transport(p, { pool: true, maxConnections: 1, maxMessages: Infinity });
+    // One pooled connection (nodemailer's pool options; the helper's type names the plain ones).
+    const t = transport(p, { pool: true, maxConnections: 1, maxMessages: Infinity } as never);
     await Promise.all(
       Array.from({ length: 251 }, (_, i) =>
         t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: `m${i}`, text: 'x' }),

@@ -14,7 +14,14 @@ function stored(raw: Buffer) {
     {
       raw,
       envelope,
-      session: { clientAddress: '127.0.0.1', helo: 'client.test', secure: false, tls: null, username: '', transcript: [] },
+      session: {
+        clientAddress: '127.0.0.1',
+        helo: 'client.test',
+        secure: false,
+        tls: null,
+        username: '',
+        transcript: [],
+      },
       created: new Date(),
     },
     summarize(raw, envelope, ''),

@@ -38,7 +38,13 @@ export function* jsonStringOf(raw: Buffer, start: number, end: number, slice = S
   yield '"';
 }
 
-function* partJson(raw: Buffer, part: MailHogPart, slice: number, size = part.Size, withParts = true): Generator<string> {
+function* partJson(
+  raw: Buffer,
+  part: MailHogPart,
+  slice: number,
+  size = part.Size,
+  withParts = true,
+): Generator<string> {
   yield `{"Headers":${JSON.stringify(part.Headers)},"Body":`;
   yield* jsonStringOf(raw, part.bodyStart, part.end, slice);
   yield `,"Size":${size},"MIME":`;
