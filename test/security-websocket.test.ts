@@ -49,21 +49,27 @@ describe('WebSocket slots under a local flood', () => {
 });
 
 /**
- * A separate process that opens `count` sockets and sends one-byte frames on each, 2,000 a turn of
- * its event loop while the socket takes them; prints each open and close as a JSON line.
+ * A separate process that opens `count` sockets, then writes ready-made frames straight to each
+ * socket as fast as it drains: 64 KiB of masked one-byte text frames at a time, cheap for the
+ * flooder and one parse and one event each for the server. Prints each open and close as a line.
  */
 const FLOODER = `
 import WebSocket from 'ws';
 const [url, count] = [process.argv[1], Number(process.argv[2])];
+const frame = Buffer.from([0x81, 0x81, 1, 2, 3, 4, 0x78 ^ 1]);
+const burst = Buffer.concat(Array.from({ length: 9362 }, () => frame));
 for (let i = 0; i < count; i++) {
   const ws = new WebSocket(url);
-  let open = false;
-  const pump = () => {
-    for (let n = 0; open && n < 2000 && ws.bufferedAmount < 1024 * 1024; n++) ws.send('x');
-    if (open) setImmediate(pump);
-  };
-  ws.on('open', () => { open = true; console.log(JSON.stringify({ open: i })); pump(); });
-  ws.on('close', (code) => { open = false; console.log(JSON.stringify({ closed: code })); });
+  ws.on('open', () => {
+    console.log(JSON.stringify({ open: i }));
+    const raw = ws._socket;
+    const pump = () => {
+      while (!raw.destroyed && raw.write(burst));
+      if (!raw.destroyed) raw.once('drain', pump);
+    };
+    pump();
+  });
+  ws.on('close', (code) => console.log(JSON.stringify({ closed: code })));
   ws.on('error', () => undefined);
 }
 `;
