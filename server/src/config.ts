@@ -116,6 +116,11 @@ export interface PigeonholeOptions {
   webhookLimit?: number | string;
   /** Webhook POSTs that may go at once after a quiet spell. Default 1. */
   webhookBurst?: number | string;
+  /**
+   * A client that reads nothing of a streamed answer (MailHog's message lists) for this long is
+   * dropped, in milliseconds or `30s`. Default 30 seconds.
+   */
+  httpWriteTimeout?: number | string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -159,6 +164,8 @@ export interface Config {
   smtpRelay: RelayConfig | null;
   enableChaos: boolean;
   webhook: WebhookConfig | null;
+  /** `--http-write-timeout`: a streamed answer's client is dropped after reading nothing this long. */
+  httpWriteTimeoutMs: number;
 }
 
 /** Where and how releases and auto-relay send. */
@@ -369,6 +376,13 @@ function parseWebhook(options: PigeonholeOptions): WebhookConfig | null {
   return { url, limit: parseCount(options.webhookLimit ?? 1, 'webhook-limit'), burst };
 }
 
+/** `--http-write-timeout`: at least 100 ms, so that a client on a busy machine is not cut off at once. */
+function parseWriteTimeout(value: number | string | undefined): number {
+  const ms = parseDuration(value ?? 30_000, 'http-write-timeout');
+  if (ms < 100) throw new ConfigError('--http-write-timeout: must be at least 100ms');
+  return ms;
+}
+
 /** POP3, relay, chaos and webhook settings (issue "Beyond capture"). */
 function parseBeyondCapture(
   options: PigeonholeOptions,
@@ -493,6 +507,7 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     logLevel: options.logLevel ?? (verbose ? 'debug' : 'info'),
     webRoot: options.webRoot ?? null,
     apiCors: parseOrigins(options.apiCors ?? '', 'api-cors'),
+    httpWriteTimeoutMs: parseWriteTimeout(options.httpWriteTimeout),
     ...parseBeyondCapture(options),
     ...parseUiAccess(options),
     ...parseHttpGuard(options),

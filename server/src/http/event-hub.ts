@@ -1,8 +1,9 @@
 import type { ApiEvent } from '@pigeonhole/shared/events';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { toMailHog } from '../mail/mailhog';
 import type { MessageStore } from '../store/store';
 import type { StoreEvent } from '../store/types';
+import { pickEvictee, spend, type Slot } from './ws-fairness';
 
 /**
  * Stats go out at most 4 times a second, as Mailpit rate-limits them: a burst of 500 messages a
@@ -11,30 +12,55 @@ import type { StoreEvent } from '../store/types';
 const STATS_INTERVAL_MS = 250;
 /** A client this far behind (a stalled tab) is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-/** Open sockets per hub; more are refused with 1013 (try again later). */
+/** Open sockets per hub; past it, the newcomer takes a slot {@link pickEvictee} frees. */
 const MAX_CLIENTS = 500;
+/** How long a socket we close gets to answer the close frame before it is cut off. */
+const CLOSE_GRACE_MS = 1000;
 /** Pings find dead peers (a laptop lid closed) so their sockets are freed. */
 const PING_INTERVAL_MS = 30_000;
 
 /** Which feed a socket wants: Mailpit's `{ Type, Data }` events or MailHog's bare messages. */
 export type Feed = 'mailpit' | 'mailhog';
 
+/** Bytes of a frame as ws hands it over. */
+function sizeOf(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
+}
+
+/** Who holds a socket, for {@link EventHub.add}: the remote address and the Origin it gave. */
+export function holderOf(req: { ip: string; headers: { origin?: string | undefined } }): string {
+  return `${req.ip} ${req.headers.origin ?? '-'}`;
+}
+
+interface Client extends Slot {
+  readonly feed: Feed;
+}
+
+/** The logger the hub reports evictions and floods to (fastify's or pino's). */
+export interface HubLog {
+  info(facts: object, message: string): void;
+}
+
 /**
  * Turns store events into WebSocket frames for every connected client. The store knows nothing of
  * this: the hub subscribes to it (Mailpit's storage calls its hub directly; we do not).
  */
 export class EventHub {
-  readonly #clients = new Map<WebSocket, Feed>();
+  readonly #clients = new Map<WebSocket, Client>();
   readonly #store: MessageStore;
   readonly #version: string;
+  readonly #log: HubLog;
+  #order = 0;
   readonly #unsubscribe: () => void;
   #statsTimer: ReturnType<typeof setTimeout> | undefined;
   #lastStats = 0;
   readonly #ping: ReturnType<typeof setInterval>;
 
-  constructor(store: MessageStore, version: string) {
+  constructor(store: MessageStore, version: string, log: HubLog) {
     this.#store = store;
     this.#version = version;
+    this.#log = log;
     this.#unsubscribe = store.subscribe((event) => this.#onStore(event));
     this.#ping = setInterval(() => this.#pingAll(), PING_INTERVAL_MS);
     this.#ping.unref();
@@ -45,19 +71,47 @@ export class EventHub {
     return this.#clients.size;
   }
 
-  /** Adds a connected socket to a feed; refuses it when the hub is full. */
-  add(socket: WebSocket, feed: Feed): void {
+  /**
+   * Adds a connected socket to a feed. `key` names who holds it (remote address and Origin); when
+   * the hub is full, the slot {@link pickEvictee} picks is freed for it.
+   */
+  add(socket: WebSocket, feed: Feed, key: string): void {
     if (this.#clients.size >= MAX_CLIENTS) {
-      socket.close(1013, 'too many clients');
-      return;
+      const evictee = pickEvictee(this.#clients, Date.now());
+      if (evictee) {
+        this.#log.info(
+          { holder: this.#clients.get(evictee)!.key, newcomer: key },
+          'WebSocket slots full: oldest of the busiest holder closed',
+        );
+        this.#dismiss(evictee, 1013, 'too many clients: the oldest of the busiest holder goes first');
+      }
     }
-    this.#clients.set(socket, feed);
-    (socket as WebSocket & { alive?: boolean }).alive = true;
-    socket.on('pong', () => ((socket as WebSocket & { alive?: boolean }).alive = true));
+    const now = Date.now();
+    const client: Client = { feed, key, order: this.#order++, pingedAt: 0, windowStart: now, frames: 0, bytes: 0 };
+    this.#clients.set(socket, client);
+    socket.on('pong', () => (client.pingedAt = 0));
     socket.on('close', () => this.#clients.delete(socket));
     socket.on('error', () => this.#clients.delete(socket));
-    // Clients have nothing to say on these feeds; whatever they send is ignored.
-    socket.on('message', () => undefined);
+    // Clients have nothing to say on these feeds: a few frames are ignored, a flood is cut off.
+    const frame = (data: RawData) => {
+      if (spend(client, sizeOf(data), Date.now()) || !this.#clients.has(socket)) return;
+      this.#log.info(
+        { holder: key, frames: client.frames, bytes: client.bytes },
+        'WebSocket client flooded frames: closed',
+      );
+      this.#dismiss(socket, 1008, 'this feed takes no client messages');
+    };
+    socket.on('message', frame);
+    socket.on('ping', frame);
+  }
+
+  /** Closes a socket with a code and stops reading it; cut off if it does not answer in time. */
+  #dismiss(socket: WebSocket, code: number, reason: string): void {
+    this.#clients.delete(socket);
+    // Paused, its further frames cost nothing while the close frame goes out.
+    socket.pause();
+    socket.close(code, reason);
+    setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   /** Closes every socket and stops listening to the store. */
@@ -106,7 +160,7 @@ export class EventHub {
   }
 
   #has(feed: Feed): boolean {
-    for (const f of this.#clients.values()) if (f === feed) return true;
+    for (const client of this.#clients.values()) if (client.feed === feed) return true;
     return false;
   }
 
@@ -115,8 +169,8 @@ export class EventHub {
   }
 
   #sendText(feed: Feed, text: string): void {
-    for (const [socket, f] of this.#clients) {
-      if (f !== feed || socket.readyState !== socket.OPEN) continue;
+    for (const [socket, client] of this.#clients) {
+      if (client.feed !== feed || socket.readyState !== socket.OPEN) continue;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
         socket.terminate();
         this.#clients.delete(socket);
@@ -127,14 +181,14 @@ export class EventHub {
   }
 
   #pingAll(): void {
-    for (const socket of this.#clients.keys()) {
-      const s = socket as WebSocket & { alive?: boolean };
-      if (s.alive === false) {
+    const now = Date.now();
+    for (const [socket, client] of this.#clients) {
+      if (client.pingedAt > 0) {
         socket.terminate();
         this.#clients.delete(socket);
         continue;
       }
-      s.alive = false;
+      client.pingedAt = now;
       socket.ping();
     }
   }

@@ -36,11 +36,26 @@ function decodeBase64(content: string, fileName: string): Buffer {
   return Buffer.from(data, 'base64');
 }
 
+/** A message larger than `--max-message-size`, found before or after composing. */
+export class MessageTooLargeError extends ComposeError {
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+    readonly before: boolean,
+  ) {
+    super(`message size ${before ? 'at least ' : ''}${size} exceeds the limit of ${limit} bytes`);
+    this.name = 'MessageTooLargeError';
+  }
+}
+
 /**
  * Builds the raw message for `POST /api/v1/send` with nodemailer's MailComposer: the same checks as
  * Mailpit (addresses must parse, restricted headers cannot be overwritten, tags go to `X-Tags`).
+ * With `maxSize` (0 = none), a message whose decoded parts alone exceed it is refused before
+ * composing: encoding only grows them, and composing a body of 64 MB costs several times that in
+ * memory for an answer that is a refusal anyway. The composed message is checked exactly after.
  */
-export async function compose(body: SendBody): Promise<Composed> {
+export async function compose(body: SendBody, maxSize = 0): Promise<Composed> {
   const from = checkAddress(body.From.Email, 'From');
   const rcptTo: string[] = [];
   const to = (body.To ?? []).map((a) => ({ name: a.Name ?? '', address: checkAddress(a.Email, 'To') }));
@@ -59,11 +74,16 @@ export async function compose(body: SendBody): Promise<Composed> {
     if (!/^[!-9;-~]+$/.test(name)) throw new ComposeError(`invalid header name: "${name}"`);
     headers[name] = value.replace(/[\r\n]+/g, ' ');
   }
+  let decodedBytes = 0;
+  const count = (bytes: number) => {
+    decodedBytes += bytes;
+    if (maxSize > 0 && decodedBytes > maxSize) throw new MessageTooLargeError(decodedBytes, maxSize, true);
+  };
+  count(Buffer.byteLength(body.Text ?? '') + Buffer.byteLength(body.HTML ?? ''));
   const attachments: Mail.Attachment[] = (body.Attachments ?? []).map((a) => {
-    const attachment: Mail.Attachment = {
-      filename: a.Filename,
-      content: decodeBase64(a.Content, a.Filename),
-    };
+    const content = decodeBase64(a.Content, a.Filename);
+    count(content.length);
+    const attachment: Mail.Attachment = { filename: a.Filename, content };
     if (a.ContentType) attachment.contentType = a.ContentType;
     if (a.ContentID) {
       attachment.cid = a.ContentID;
@@ -85,5 +105,6 @@ export async function compose(body: SendBody): Promise<Composed> {
   // Loaded on first use: most runs never call /send.
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const raw = await new MailComposer(options).compile().build();
+  if (maxSize > 0 && raw.length > maxSize) throw new MessageTooLargeError(raw.length, maxSize, false);
   return { raw, mailFrom: from, rcptTo };
 }

@@ -56,15 +56,25 @@ interface Budget {
   parts: number;
 }
 
-/** MailHog's `Content` of a byte range: headers, the undecoded body, and for multipart its parts. */
-function content(raw: Buffer, start: number, end: number, depth: number, budget: Budget): MailHogContent {
+/**
+ * MailHog's `Content` of a byte range, its body left as a range of the raw bytes: a list of large
+ * messages is written from these a piece at a time (see mailhog-json.ts), never as whole strings.
+ */
+export interface MailHogPart {
+  Headers: Record<string, string[]>;
+  bodyStart: number;
+  end: number;
+  Size: number;
+  parts: MailHogPart[] | null;
+}
+
+/** The part tree of a byte range: headers, where the undecoded body is, and for multipart its parts. */
+function content(raw: Buffer, start: number, end: number, depth: number, budget: Budget): MailHogPart {
   const split = splitHeader(raw, start, end);
   const headers = rawHeaders(raw.toString('utf8', start, split.headerEnd));
-  const body = raw.toString('utf8', Math.min(split.bodyStart, end), end);
   const boundary = boundaryOf(headerValue(headers, 'content-type'));
-  const mime =
-    boundary && depth < MAX_DEPTH ? { Parts: parts(raw, boundary, split.bodyStart, end, depth, budget) } : null;
-  return { Headers: headers, Body: body, Size: end - start, MIME: mime };
+  const children = boundary && depth < MAX_DEPTH ? parts(raw, boundary, split.bodyStart, end, depth, budget) : null;
+  return { Headers: headers, bodyStart: Math.min(split.bodyStart, end), end, Size: end - start, parts: children };
 }
 
 function parts(
@@ -74,8 +84,8 @@ function parts(
   end: number,
   depth: number,
   budget: Budget,
-): MailHogContent[] {
-  const out: MailHogContent[] = [];
+): MailHogPart[] {
+  const out: MailHogPart[] = [];
   const delimiter = Buffer.from(`--${boundary}`);
   let partStart = -1;
   let at = raw.indexOf(delimiter, start);
@@ -98,23 +108,38 @@ function parts(
   return out;
 }
 
+/** The part tree of a whole message, as {@link toMailHog} and the streamed lists read it. */
+export function mailhogTree(raw: Buffer): MailHogPart {
+  return content(raw, 0, raw.length, 0, { parts: 0 });
+}
+
+function materialize(raw: Buffer, part: MailHogPart): MailHogContent {
+  return {
+    Headers: part.Headers,
+    Body: raw.toString('utf8', part.bodyStart, part.end),
+    Size: part.Size,
+    MIME: part.parts ? { Parts: part.parts.map((p) => materialize(raw, p)) } : null,
+  };
+}
+
 /**
  * A stored message in MailHog's `data.Message` shape. `MIME` is null unless the message is
  * multipart, and bodies stay transfer-encoded, exactly as MailHog serves them.
  */
 export function toMailHog(message: StoredMessage): MailHogMessage {
-  const top = content(message.raw, 0, message.raw.length, 0, { parts: 0 });
+  const raw = message.raw;
+  const top = mailhogTree(raw);
   return {
     ID: message.id,
     From: message.envelope.mailFrom ? mailhogPath(message.envelope.mailFrom) : null,
     To: message.envelope.rcptTo.map(mailhogPath),
-    Content: { Headers: top.Headers, Body: top.Body, Size: message.raw.length, MIME: null },
+    Content: { Headers: top.Headers, Body: raw.toString('utf8', top.bodyStart, top.end), Size: raw.length, MIME: null },
     Created: message.summary.Created,
-    MIME: top.MIME,
+    MIME: top.parts ? { Parts: top.parts.map((p) => materialize(raw, p)) } : null,
     Raw: {
       From: message.envelope.mailFrom,
       To: message.envelope.rcptTo,
-      Data: message.raw.toString('utf8'),
+      Data: raw.toString('utf8'),
       Helo: message.session.helo,
     },
   };

@@ -91,10 +91,24 @@ export interface MailHogList {
   items: MailHogMessage[];
 }
 
+/**
+ * Most messages one page of MailHog's API v2 carries: MailHog's own clamp (`getStartLimit` in
+ * MailHog-Server's `api/v2.go` turns any larger `limit` into 250, silently). Each item carries the
+ * whole message more than once (`Content.Body`, the parts' bodies, `Raw.Data`), so these answers are
+ * also streamed item by item rather than built whole.
+ */
+export const MAILHOG_MAX_PAGE_LIMIT = 250;
+
+const MailHogLimitSchema = Type.Integer({
+  minimum: 1,
+  default: 50,
+  description: `Page size; a larger value is clamped to ${MAILHOG_MAX_PAGE_LIMIT}, as MailHog does`,
+});
+
 /** `start` and `limit` of MailHog's API v2 (default limit 50, as MailHog). */
 export const MailHogPageQuerySchema = Type.Object({
   start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 50 })),
+  limit: Type.Optional(MailHogLimitSchema),
 });
 export type MailHogPageQuery = Static<typeof MailHogPageQuerySchema>;
 
@@ -103,6 +117,6 @@ export const MailHogSearchQuerySchema = Type.Object({
   kind: Type.Union([Type.Literal('from'), Type.Literal('to'), Type.Literal('containing')]),
   query: Type.String({ maxLength: 2000 }),
   start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 50 })),
+  limit: Type.Optional(MailHogLimitSchema),
 });
 export type MailHogSearchQuery = Static<typeof MailHogSearchQuerySchema>;

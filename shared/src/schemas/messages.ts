@@ -24,10 +24,25 @@ export const MessageSummarySchema = Type.Object({
 });
 export type MessageSummary = Static<typeof MessageSummarySchema>;
 
+/**
+ * Most summaries one page of `/api/v1/messages` or `/api/v1/search` carries (about 1 KB each, so
+ * about 5 MB), and the default `--max`: with default settings, a page this long is every message.
+ * A larger `limit` is clamped, not refused: Mailpit has no cap at all, and its clients
+ * (`mailpit-api`, `cypress-mailpit`) pass the caller's `limit` through, often a large one meaning
+ * "all"; `count` and `messages_count` tell them that more exist.
+ */
+export const MAX_PAGE_LIMIT = 5000;
+
+const PageLimitSchema = Type.Integer({
+  minimum: 1,
+  default: 50,
+  description: `Page size; a larger value is clamped to ${MAX_PAGE_LIMIT}`,
+});
+
 /** `start` and `limit` paging, as in Mailpit. */
 export const PageQuerySchema = Type.Object({
   start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 50 })),
+  limit: Type.Optional(PageLimitSchema),
 });
 export type PageQuery = Static<typeof PageQuerySchema>;
 
@@ -51,7 +66,7 @@ export const MAX_QUERY_LENGTH = 2000;
 export const SearchQuerySchema = Type.Object({
   query: Type.String({ maxLength: MAX_QUERY_LENGTH, description: "Mailpit's search syntax" }),
   start: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 50 })),
+  limit: Type.Optional(PageLimitSchema),
   tz: Type.Optional(Type.String({ maxLength: 64, description: 'IANA time zone, e.g. Europe/Berlin' })),
 });
 export type SearchQuery = Static<typeof SearchQuerySchema>;

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { MAX_QUERY_LENGTH } from './messages';
+import { MAX_PAGE_LIMIT, MAX_QUERY_LENGTH } from './messages';
 
 /** Default and longest wait of `GET /api/v1/wait`. */
 export const WAIT_DEFAULT_MS = 10_000;
@@ -12,10 +12,12 @@ export const WAIT_MAX_MS = 5 * 60_000;
  */
 export const WaitQuerySchema = Type.Object({
   query: Type.Optional(Type.String({ maxLength: MAX_QUERY_LENGTH, description: 'Search syntax; empty: any' })),
-  count: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1 })),
+  count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1 })),
   timeout: Type.Optional(Type.String({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m)?\\s*$', default: '10s' })),
   tz: Type.Optional(Type.String({ maxLength: 64 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'Page size; at least count' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'Page size; at least count' }),
+  ),
 });
 export type WaitQuery = Static<typeof WaitQuerySchema>;
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { originAllowed } from '../cors';
-import { EventHub } from '../event-hub';
+import { EventHub, holderOf } from '../event-hub';
 import { VERSION } from './info';
 
 /**
@@ -12,7 +12,7 @@ import { VERSION } from './info';
  */
 export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config } = app.pigeonhole;
-  const hub = new EventHub(store, VERSION);
+  const hub = new EventHub(store, VERSION, app.log);
   app.addHook('onClose', async () => hub.close());
 
   app.addHook('onRequest', async (req, reply) => {
@@ -25,7 +25,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     Routes.events,
     { websocket: true, schema: { tags: ['Events'], summary: 'WebSocket: Mailpit events { Type, Data }', hide: true } },
-    (socket) => hub.add(socket, 'mailpit'),
+    (socket, req) => hub.add(socket, 'mailpit', holderOf(req)),
   );
 
   app.get(
@@ -34,6 +34,6 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       websocket: true,
       schema: { tags: ['MailHog API'], summary: 'WebSocket: each new message, MailHog shape', hide: true },
     },
-    (socket) => hub.add(socket, 'mailhog'),
+    (socket, req) => hub.add(socket, 'mailhog', holderOf(req)),
   );
 };

@@ -1,20 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdParamsSchema } from '@pigeonhole/shared/schemas/common';
-import { MailHogPageQuerySchema, MailHogSearchQuerySchema } from '@pigeonhole/shared/schemas/mailhog';
+import {
+  MAILHOG_MAX_PAGE_LIMIT,
+  MailHogPageQuerySchema,
+  MailHogSearchQuerySchema,
+} from '@pigeonhole/shared/schemas/mailhog';
 import { safeContentDisposition } from '../../mail/content-disposition';
-import { toMailHog } from '../../mail/mailhog';
+import { mailhogListJson } from '../../mail/mailhog-json';
 import type { StoredMessage } from '../../store/types';
 import type { WorkCounter } from '../../search/match';
 import { recordOf } from '../../search/record';
 import { scan } from '../../search/search';
 import { searchError } from '../api-context';
 import { apiError } from '../errors';
+import { sendStreamed } from '../streamed';
 
 const TAGS = ['MailHog API'];
 
-function list(messages: StoredMessage[], total: number, start: number) {
-  return { total, count: messages.length, start, items: messages.map(toMailHog) };
+/** MailHog itself says `text/json`; the standard type is kept, and MailHog's clients parse either. */
+const LIST_TYPE = 'application/json; charset=utf-8';
+
+/** `limit` as MailHog reads it: 50 when absent, at most {@link MAILHOG_MAX_PAGE_LIMIT}. */
+function pageLimit(limit: number | undefined): number {
+  return Math.min(limit ?? 50, MAILHOG_MAX_PAGE_LIMIT);
 }
 
 /**
@@ -43,7 +53,11 @@ function mailhogMatch(
  * answers to deletes are empty: the `mailhog` npm client JSON-parses any non-empty body.
  */
 export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.pigeonhole;
+  const { store, config } = app.pigeonhole;
+  // Each item carries its whole message about three times: the list is written item by item, a
+  // slice of a body at a time, only as fast as the client reads.
+  const list = (req: FastifyRequest, reply: FastifyReply, page: StoredMessage[], total: number, start: number) =>
+    sendStreamed(req, reply, mailhogListJson(page, total, start), LIST_TYPE, config.httpWriteTimeoutMs);
 
   app.get(
     Routes.mailhogMessages,
@@ -54,9 +68,9 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: MailHogPageQuerySchema,
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const start = req.query.start ?? 0;
-      return list(store.page(start, req.query.limit ?? 50), store.count, start);
+      return list(req, reply, store.page(start, pageLimit(req.query.limit)), store.count, start);
     },
   );
 
@@ -65,9 +79,9 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: { tags: TAGS, summary: 'Search by kind: from, to or containing', querystring: MailHogSearchQuerySchema },
     },
-    async (req) => {
+    async (req, reply) => {
       const start = req.query.start ?? 0;
-      const limit = req.query.limit ?? 50;
+      const limit = pageLimit(req.query.limit);
       const work = { decodes: 0 };
       const test = mailhogMatch(req.query.kind, req.query.query, work);
       const page: StoredMessage[] = [];
@@ -86,7 +100,7 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       } catch (err) {
         throw searchError(err, req.log);
       }
-      return list(page, total, start);
+      return list(req, reply, page, total, start);
     },
   );
 

@@ -5,6 +5,7 @@ import { OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import {
   DeleteBodySchema,
   DeleteSearchQuerySchema,
+  MAX_PAGE_LIMIT,
   MessagesListSchema,
   PageQuerySchema,
   SearchQuerySchema,
@@ -40,7 +41,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const start = req.query.start ?? 0;
-      const limit = req.query.limit ?? 50;
+      const limit = Math.min(req.query.limit ?? 50, MAX_PAGE_LIMIT);
       return messagesList(store, { page: store.page(start, limit), matched: store.count, unread: store.unread }, start);
     },
   );
@@ -112,7 +113,7 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const start = req.query.start ?? 0;
-      const limit = req.query.limit ?? 50;
+      const limit = Math.min(req.query.limit ?? 50, MAX_PAGE_LIMIT);
       return messagesList(store, await runSearch(store, req.query.query, start, limit, req.query.tz, req.log), start);
     },
   );

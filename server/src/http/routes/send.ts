@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
+import { ErrorSchema } from '@pigeonhole/shared/schemas/common';
 import { SendBodySchema, SendResponseSchema } from '@pigeonhole/shared/schemas/send';
 import { ingest } from '../../ingest';
-import { compose, ComposeError } from '../../mail/compose';
-import { apiError } from '../errors';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { compose, ComposeError, MessageTooLargeError } from '../../mail/compose';
+import { ApiError, apiError } from '../errors';
 
 /** The user name of a basic `Authorization` header, as Mailpit records it for HTTP sends. */
 function basicUser(header: string | undefined): string {
@@ -12,6 +14,17 @@ function basicUser(header: string | undefined): string {
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon === -1 ? '' : decoded.slice(0, colon);
+}
+
+/**
+ * Mailpit answers every refusal of this route as JSON, `{"Error": "..."}` with 400
+ * (`httpJSONError` in its `send.go`; `JSONErrorResponse` in its swagger), unlike its other routes.
+ */
+function jsonError(err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = err.statusCode ?? 500;
+  if (status >= 500) req.log.error({ err }, 'request failed');
+  else if (!(err instanceof ApiError)) req.log.info({ err: err.message, url: req.url }, 'bad request');
+  return reply.code(status).send({ Error: status >= 500 ? 'Internal server error' : err.message });
 }
 
 /** Mailpit API v1 `POST /send`: builds a message from JSON and stores it as if received over SMTP. */
@@ -25,22 +38,21 @@ export const sendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['Mailpit API v1'],
         summary: 'Store a message built from JSON (attachments base64), as if received',
         body: SendBodySchema,
-        response: { 200: SendResponseSchema },
+        response: { 200: SendResponseSchema, 400: ErrorSchema },
       },
+      errorHandler: jsonError,
     },
     async (req) => {
       let composed;
       try {
-        composed = await compose(req.body);
+        composed = await compose(req.body, config.maxMessageSize);
       } catch (err) {
+        if (err instanceof MessageTooLargeError) {
+          const { size, limit, before } = err;
+          req.log.info({ size, limit, composed: !before }, 'send refused: larger than --max-message-size');
+        }
         if (err instanceof ComposeError) throw apiError('SEND_REFUSED', err.message);
         throw err;
-      }
-      if (config.maxMessageSize > 0 && composed.raw.length > config.maxMessageSize) {
-        throw apiError(
-          'SEND_REFUSED',
-          `message size ${composed.raw.length} exceeds the limit of ${config.maxMessageSize} bytes`,
-        );
       }
       const id = ingest(store, {
         raw: composed.raw,
