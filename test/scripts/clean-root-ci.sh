@@ -6,9 +6,10 @@
 #   test/scripts/clean-root-ci.sh [REPO [COMMIT]]      # defaults: this repository, HEAD
 #
 # REPO is any git repository (a worktree will do); COMMIT any commit on one of its branches.
-# Environment: CLEAN_ROOT (the chroot, reused when present; default /var/tmp/pigeonhole-ci/root),
-# CLEAN_ROOT_FRESH=1 (debootstrap it again), CLEAN_ROOT_NODE (default 20), CLEAN_ROOT_SHARED (default
-# REPO/../shared), CLEAN_ROOT_LOG (default /var/tmp/pigeonhole-ci/ci-COMMIT.log).
+# Environment: CLEAN_ROOT (the chroot, default /var/tmp/pigeonhole-ci/root; made afresh each run from
+# the debootstrap kept in CLEAN_ROOT.base, which is reused), CLEAN_ROOT_FRESH=1 (debootstrap again),
+# CLEAN_ROOT_NODE (default 20), CLEAN_ROOT_SHARED (default REPO/../shared), CLEAN_ROOT_LOG (default
+# /var/tmp/pigeonhole-ci/ci-COMMIT.log).
 # Only Debian's mirrors and the npm registry are reached. Not run by `npm test`: it takes a while.
 set -euo pipefail
 
@@ -24,11 +25,19 @@ mirror=http://deb.debian.org/debian
 mkdir -p "$(dirname "$root")" "$(dirname "$log")"
 
 # --- The root: minimal Debian 12, as a fresh machine has it -----------------------------------------
-if [ "${CLEAN_ROOT_FRESH:-0}" = 1 ]; then rm -rf --one-file-system "$root"; fi
-if [ ! -e "$root/etc/debian_version" ]; then
+# The debootstrap is made once into ROOT.base and kept pristine; each run copies it afresh, so every
+# run starts with nothing installed but reuses the download.
+base="$root.base"
+still_mounted() { grep -q " $1[/ ]" /proc/mounts; }
+if still_mounted "$root"; then echo "something is still mounted under $root: unmount it first" >&2; exit 1; fi
+if [ "${CLEAN_ROOT_FRESH:-0}" = 1 ]; then rm -rf --one-file-system "$base"; fi
+if [ ! -e "$base/etc/debian_version" ]; then
   command -v debootstrap >/dev/null || apt-get install -y -qq --no-install-recommends debootstrap
-  debootstrap --variant=minbase bookworm "$root" "$mirror"
+  rm -rf --one-file-system "$base"
+  debootstrap --variant=minbase bookworm "$base" "$mirror"
 fi
+rm -rf --one-file-system "$root"
+cp -a "$base" "$root"
 # What an installed Debian 12 has beside the base system: its update and security suites, and the
 # loopback names (debootstrap leaves /etc/hosts out).
 cat >"$root/etc/apt/sources.list" <<EOF
@@ -80,11 +89,19 @@ if [ -d "$shared" ]; then
   tar -C "$shared" --exclude=./hooks -cf - . | tar -C "$root/work/shared" -xf -
 fi
 
+# Where this host reaches the registry through a TLS-inspecting egress proxy, Node trusts its CA
+# through NODE_EXTRA_CA_CERTS; a clean machine on the same network is given the same file.
+extra_ca=()
+if [ -r "${NODE_EXTRA_CA_CERTS:-}" ]; then
+  cp "$NODE_EXTRA_CA_CERTS" "$root/etc/host-extra-ca.pem"
+  extra_ca=(NODE_EXTRA_CA_CERTS=/etc/host-extra-ca.pem)
+fi
+
 # --- The run: CI=true, root, a clean environment ------------------------------------------------------
 echo "running .ci/run at $commit in $root (log: $log)"
 status=0
 chroot "$root" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI=true \
-  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${extra_ca[@]}" \
   bash -c 'cd /work/pigeonhole && bash .ci/run' >"$log" 2>&1 || status=$?
 tail -n 20 "$log"
 echo "clean-root .ci/run at $commit exited $status (log: $log)"
