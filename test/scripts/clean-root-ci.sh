@@ -50,6 +50,7 @@ cp /etc/resolv.conf "$root/etc/resolv.conf"
 
 # --- Mounts, torn down on exit -----------------------------------------------------------------------
 mounted=()
+# shellcheck disable=SC2317 # called by the EXIT trap
 teardown() {
   # Whatever the run left inside the root (a server, a browser) goes first, or its mounts stay busy.
   local proc
