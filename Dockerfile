@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: the whole workspace, so the server bundle and the web UI are produced the same way as `npm start`.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json tsconfig.base.json tsconfig.json ./
 COPY shared/package.json shared/
@@ -14,7 +14,7 @@ COPY web web
 RUN npm run build && npm pack -w server --pack-destination /out
 
 # Run: only the packed server and its production dependencies.
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PIGEONHOLE_SMTP=0.0.0.0:1025 \
     PIGEONHOLE_LISTEN=0.0.0.0:8025
