@@ -84,8 +84,9 @@ function addresses(headers: HeaderMap, name: string, budget: { left: number }): 
       continue;
     }
     if (budget.left <= 0) break;
-    // Cut at the last comma inside the budget, so that no address is read half.
-    const cut = value.length <= budget.left ? value : value.slice(0, Math.max(0, value.lastIndexOf(',', budget.left)));
+    // Cut at the last comma inside the budget, so that no address is read half (if there is one).
+    const comma = value.length <= budget.left ? -1 : value.lastIndexOf(',', budget.left);
+    const cut = value.length <= budget.left ? value : value.slice(0, comma > 0 ? comma : budget.left);
     budget.left -= cut.length;
     for (const entry of addressparser(cut, { flatten: true })) {
       if (entry.address === undefined) continue;
