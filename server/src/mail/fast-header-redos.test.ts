@@ -19,22 +19,28 @@ const adversarial = (maxRun: number) =>
     .array(fc.tuple(piece, fc.integer({ min: 1, max: maxRun })), { minLength: 1, maxLength: 6 })
     .map((runs) => runs.map(([p, n]) => p.repeat(n)).join(''));
 
+/**
+ * The time of one call, the best of three: a garbage collection or another process on a shared
+ * machine can pause any one call, while a quadratic path is slow every time.
+ */
 const budgetMs = (fn: () => unknown): number => {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
 };
 
 const envelope = { mailFrom: 'bounce@example.test', rcptTo: ['to@example.test'] };
 
 /** fast-check's report would print the whole 200 KB counterexample: its shape is enough. */
-const shortReport = {
-  reporter: (run: fc.RunDetails<unknown>) => {
-    if (!run.failed) return;
-    const example = JSON.stringify(run.counterexample)?.replace(/(.)\1{20,}/g, (m, c: string) => `${c}x${m.length}`);
-    throw new Error(`property failed: ${String(run.errorInstance)}\ncounterexample: ${example?.slice(0, 2000)}`);
-  },
-};
+function shortReport<T>(run: fc.RunDetails<T>): void {
+  if (!run.failed) return;
+  const example = JSON.stringify(run.counterexample)?.replace(/(.)\1{20,}/g, (m, c: string) => `${c}x${m.length}`);
+  throw new Error(`property failed: ${String(run.errorInstance)}\ncounterexample: ${example?.slice(0, 2000)}`);
+}
 
 beforeAll(() => {
   // libmime is loaded on first use (about 100 ms): not a cost of the first timed call.
@@ -55,7 +61,7 @@ describe('header fast path under adversarial input', () => {
         expect(general, JSON.stringify(value)).toHaveLength(1);
         expect(fast, JSON.stringify(value)).toEqual({ name: general[0]!.name.trim(), address: general[0]!.address });
       }),
-      { numRuns: 2000, ...shortReport },
+      { numRuns: 2000, reporter: shortReport },
     );
   });
 
@@ -85,7 +91,7 @@ describe('header fast path under adversarial input', () => {
           expect(budgetMs(() => summarize(raw, envelope, ''))).toBeLessThan(250);
         },
       ),
-      { numRuns: 60, ...shortReport },
+      { numRuns: 60, reporter: shortReport },
     );
   });
 

@@ -41,6 +41,7 @@ export async function startSmtp(
   const tls = config.smtpTls ?? (await selfSignedCertificate());
   const transcripts = new TranscriptRecorder();
   const log = logger.child({ component: 'smtp' });
+  const authRequired = config.smtpAuth !== null;
 
   // smtp-server logs every command ('C:') and reply ('S:') at debug level, with AUTH secrets already
   // masked; that stream is the transcript. Everything else it says goes to our logger.
@@ -104,9 +105,15 @@ export async function startSmtp(
     hideENHANCEDSTATUSCODES: false,
     size: config.maxMessageSize,
     authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
-    authOptional: true,
-    // Plain-text AUTH is what local apps use; this is a development tool on loopback by default.
-    allowInsecureAuth: true,
+    // Without --smtp-auth any login is accepted, and none is needed: an app configured with or
+    // without auth just works. With it, MAIL, RCPT and DATA need a successful AUTH (530 before).
+    authOptional: !authRequired,
+    authRequiredMessage: 'Authentication required',
+    // Required credentials are not sent in the clear: AUTH before STARTTLS gets smtp-server's 538, as
+    // Mailpit refuses unless --smtp-auth-allow-insecure. CRAM-MD5 too, though it never sends the
+    // password: its challenge and answer, captured, can be cracked offline, and every client that
+    // speaks CRAM-MD5 speaks STARTTLS. Accepting any login, there is nothing to protect.
+    allowInsecureAuth: !authRequired || config.smtpAuthAllowInsecure,
     disableReverseLookup: true,
     maxClients: config.smtpMaxConnections,
     maxRecipients: config.smtpMaxRecipients,
