@@ -208,6 +208,21 @@ describe('auto-relay', () => {
     expect(relayed.envelope.rcptTo).toEqual(['b@example.test', 'hidden@example.test']);
   });
 
+  it('--smtp-relay-all with --smtp-auth relays nothing for a client that did not authenticate', async () => {
+    const { source, target } = await pair({ smtpRelayAll: true, smtpAuth: 'app:secret' });
+    // An open relay through the operator's relay account, were --smtp-auth not enforced.
+    await expect(
+      transport(source).sendMail({ from: 'spam@example.test', to: 'victim@example.test', subject: 'spam', text: 'x' }),
+    ).rejects.toMatchObject({ responseCode: 530 });
+    const arrived = nextMessage(target);
+    const app = transport(source, { ignoreTLS: false, requireTLS: true, auth: { user: 'app', pass: 'secret' } });
+    await app.sendMail({ from: 'app@example.test', to: 'b@example.test', subject: 'authenticated', text: 'x' });
+    // Relays go out in order: once the authenticated one has arrived, the refused one never will.
+    expect((await arrived).summary.Subject).toBe('authenticated');
+    expect(target.store.count).toBe(1);
+    expect(source.store.count).toBe(1);
+  });
+
   it('--smtp-relay-matching relays only to the matching recipients, and skips mail with none', async () => {
     const { source, target } = await pair({ smtpRelayMatching: '@keep\\.test$' });
     await transport(source).sendMail({ from: 'a@example.test', to: 'x@drop.test', subject: 'none', text: 'x' });

@@ -114,9 +114,11 @@ describe('SMTP capture with nodemailer', () => {
 
     it(`checks AUTH ${method} against --smtp-auth and answers 535 to a wrong password`, async () => {
       const p = await start({ smtpAuth: 'alice:right-pass bob:other' });
-      const good = transport(p, { auth: { user: 'alice', pass: 'right-pass' }, authMethod: method });
+      // Required credentials go over TLS only (cleartext AUTH is 538: security-smtp-auth.test.ts).
+      const tls = { ignoreTLS: false, requireTLS: true, authMethod: method };
+      const good = transport(p, { ...tls, auth: { user: 'alice', pass: 'right-pass' } });
       await good.sendMail({ from: 'a@example.test', to: 'b@example.test', text: 'ok' });
-      const bad = transport(p, { auth: { user: 'alice', pass: 'wrong' }, authMethod: method });
+      const bad = transport(p, { ...tls, auth: { user: 'alice', pass: 'wrong' } });
       await expect(bad.sendMail({ from: 'a@example.test', to: 'b@example.test', text: 'no' })).rejects.toMatchObject({
         responseCode: 535,
       });

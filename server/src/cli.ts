@@ -36,6 +36,7 @@ const serverFlags: Option[] = [
   flag('--smtp-disable-starttls', 'do not offer STARTTLS'),
   flag('--smtp-auth <pairs>', 'require these credentials: "user:pass user2:pass2" (default: accept any)'),
   flag('--smtp-auth-file <file>', 'require the credentials in this file, one user:pass a line'),
+  flag('--smtp-auth-allow-insecure', 'with --smtp-auth, accept AUTH PLAIN/LOGIN before STARTTLS (cleartext)'),
   flag('--api-cors <origins>', 'other origins allowed to use the API and WebSockets from a browser (or *)'),
   flag('--ui-auth <pairs>', 'basic auth on web UI, API and WebSocket: "user:pass user2:bcrypt-hash"'),
   flag('--ui-auth-file <file>', 'basic-auth users for UI and API, one user:pass or user:bcrypt-hash a line'),

@@ -47,6 +47,11 @@ export interface PigeonholeOptions {
   smtpAuth?: string;
   /** A file with one `user:pass` per line (or space separated); same meaning as `smtpAuth`. */
   smtpAuthFile?: string;
+  /**
+   * With `smtpAuth`: accept AUTH before STARTTLS, password in the clear (Mailpit's
+   * `--smtp-auth-allow-insecure`). Without it, AUTH before TLS gets 538.
+   */
+  smtpAuthAllowInsecure?: boolean;
   /** The host name in the SMTP greeting. */
   smtpHostname?: string;
   /** Log every SMTP command and reply, and HTTP requests. */
@@ -138,6 +143,8 @@ export interface Config {
   smtpRequireTls: boolean;
   smtpStarttls: boolean;
   smtpAuth: Credential[] | null;
+  /** AUTH accepted before TLS even though `smtpAuth` requires credentials. */
+  smtpAuthAllowInsecure: boolean;
   smtpHostname: string;
   verbose: boolean;
   logLevel: string;
@@ -478,6 +485,13 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
       ...parseCredentials(readText(options.smtpAuthFile, 'smtp-auth-file'), 'smtp-auth-file'),
     ];
   }
+  const smtpAuthAllowInsecure = options.smtpAuthAllowInsecure ?? false;
+  if (smtpAuth && options.smtpDisableStarttls && !options.smtpRequireTls && !smtpAuthAllowInsecure) {
+    // Required credentials with no TLS at all would be refused (538) to every client.
+    throw new ConfigError(
+      '--smtp-auth needs TLS for AUTH: drop --smtp-disable-starttls, add --smtp-require-tls, or allow cleartext AUTH with --smtp-auth-allow-insecure',
+    );
+  }
   const verbose = options.verbose ?? false;
   const maxRecipients = parseCount(options.smtpMaxRecipients ?? defaults.smtpMaxRecipients, 'smtp-max-recipients');
   const maxConnections = parseCount(options.smtpMaxConnections ?? defaults.smtpMaxConnections, 'smtp-max-connections');
@@ -502,6 +516,7 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     smtpRequireTls: options.smtpRequireTls ?? false,
     smtpStarttls: !(options.smtpDisableStarttls ?? false),
     smtpAuth,
+    smtpAuthAllowInsecure,
     smtpHostname: options.smtpHostname ?? defaults.smtpHostname,
     verbose,
     logLevel: options.logLevel ?? (verbose ? 'debug' : 'info'),

@@ -69,7 +69,10 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     await app.listen({ host: config.listen.host, port: config.listen.port });
     if (config.pop3) {
       const tls = config.smtpTls ?? (await selfSignedCertificate());
-      const { pop3Auth: credentials, smtpHostname: hostname } = config;
+      // One credential rule for every way in that reads mail: --ui-auth covers POP3 too, unless
+      // POP3 has credentials of its own.
+      const credentials = config.pop3Auth ?? config.uiAuth;
+      const hostname = config.smtpHostname;
       pop3 = await startPop3({ listen: config.pop3, store, credentials, hostname, tls, logger });
     }
   } catch (err) {

@@ -14,12 +14,18 @@ export async function serve(options: PigeonholeOptions): Promise<void> {
     const pigeonhole = await startPigeonhole({ ...options, logger, cliDefaults: true });
     const smtp = `${pigeonhole.smtpHost}:${pigeonhole.smtpPort}`;
     logger.info({ smtp, http: pigeonhole.httpUrl }, 'Pigeonhole is ready');
+    const { config } = pigeonhole;
+    const tls = config.smtpRequireTls ? 'implicit TLS' : config.smtpStarttls ? 'STARTTLS offered' : '';
+    const smtpAuth = config.smtpAuth ? 'AUTH required' : 'any login accepted';
+    // Every listener that reads mail and is open without auth says so, in the words of what it lets in.
+    const pop3Open = !config.pop3Auth && !config.uiAuth ? ' (open: any login reads all mail)' : '';
+    const webOpen = config.uiAuth ? '' : ' (open: no --ui-auth)';
     process.stdout.write(
       `Pigeonhole ${packageJson.version} is catching mail\n` +
-        `  SMTP    ${smtp}${pigeonhole.config.smtpRequireTls ? ' (implicit TLS)' : pigeonhole.config.smtpStarttls ? ' (STARTTLS offered)' : ''}\n` +
-        (pigeonhole.pop3Port === null ? '' : `  POP3    ${pigeonhole.config.pop3?.host}:${pigeonhole.pop3Port}\n`) +
-        `  Web UI  ${pigeonhole.httpUrl}\n` +
-        `  API     ${pigeonhole.httpUrl}/api/v1/messages\n`,
+        `  SMTP    ${smtp} (${[tls, smtpAuth].filter(Boolean).join(', ')})\n` +
+        (pigeonhole.pop3Port === null ? '' : `  POP3    ${config.pop3?.host}:${pigeonhole.pop3Port}${pop3Open}\n`) +
+        `  Web UI  ${pigeonhole.httpUrl}${webOpen}\n` +
+        `  API     ${pigeonhole.httpUrl}/api/v1/messages${webOpen}\n`,
     );
     closeWithGrace({ delay: 10_000, logger: false }, async ({ signal, err }) => {
       if (err) logger.error({ err }, 'shutting down after an error');

@@ -15,10 +15,12 @@ import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
 export function summarize(raw: Buffer, envelope: Envelope, username: string): SummaryFields {
   const { headerEnd, bodyStart } = splitHeader(raw);
   const headers = parseHeaders(raw.toString('utf8', 0, headerEnd));
-  const to = addresses(headers, 'to');
-  const cc = addresses(headers, 'cc');
-  const bcc = envelopeBcc(addresses(headers, 'bcc'), envelope.rcptTo, [...to, ...cc]);
-  const from = addresses(headers, 'from')[0] ?? (envelope.mailFrom ? { Name: '', Address: envelope.mailFrom } : null);
+  const budget = { left: GENERAL_ADDRESSES_MAX };
+  const from =
+    addresses(headers, 'from', budget)[0] ?? (envelope.mailFrom ? { Name: '', Address: envelope.mailFrom } : null);
+  const to = addresses(headers, 'to', budget);
+  const cc = addresses(headers, 'cc', budget);
+  const bcc = envelopeBcc(addresses(headers, 'bcc', budget), envelope.rcptTo, [...to, ...cc]);
   const walk = new PartWalk(raw, headers, bodyStart);
   return {
     MessageID: first(headers, 'message-id').replace(/^<|>$/g, ''),
@@ -26,7 +28,7 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
     To: to,
     Cc: cc,
     Bcc: bcc,
-    ReplyTo: addresses(headers, 'reply-to'),
+    ReplyTo: addresses(headers, 'reply-to', budget),
     Subject: decodeWords(first(headers, 'subject')),
     Username: username,
     Tags: tagsOf(headers, [...to, ...cc, ...bcc]),
@@ -46,18 +48,34 @@ export function bodyText(raw: Buffer, sourceBytes: number): string {
   return walk.text(sourceBytes);
 }
 
+/**
+ * Most characters of one header value handed to libmime (decodeWords, parseHeaderValue). Both are
+ * linear but slow, about 100 ms a megabyte on this machine, and a header block may hold a megabyte:
+ * no summary field needs more than the start of such a value (the raw bytes keep all of it).
+ */
+const GENERAL_VALUE_MAX = 16 * 1024;
+/**
+ * Most characters of a message's address headers (all of them together) handed to addressparser:
+ * 1,000 recipients of 60 characters fit. addressparser costs about a microsecond per address, up to
+ * 600 ms for a hostile megabyte (`a;a;...`); the plain ones the fast path reads cost nothing of it.
+ */
+const GENERAL_ADDRESSES_MAX = 64 * 1024;
+
 function decodeWords(value: string): string {
   const plain = plainWords(value);
   if (plain !== undefined) return plain;
   try {
-    return mime().decodeWords(value).replace(/\s+/g, ' ').trim();
+    return mime().decodeWords(value.slice(0, GENERAL_VALUE_MAX)).replace(/\s+/g, ' ').trim();
   } catch {
     return value;
   }
 }
 
-/** Parses address headers, decoding RFC 2047 names and flattening groups. */
-export function addresses(headers: HeaderMap, name: string): Address[] {
+/**
+ * Parses address headers, decoding RFC 2047 names and flattening groups; values the fast path cannot
+ * read spend `budget` (characters handed to addressparser), and what is past it is left unread.
+ */
+function addresses(headers: HeaderMap, name: string, budget: { left: number }): Address[] {
   const out: Address[] = [];
   for (const value of headers.get(name) ?? []) {
     const simple = simpleAddress(value);
@@ -65,7 +83,12 @@ export function addresses(headers: HeaderMap, name: string): Address[] {
       out.push({ Name: decodeWords(simple.name), Address: simple.address });
       continue;
     }
-    for (const entry of addressparser(value, { flatten: true })) {
+    if (budget.left <= 0) break;
+    // Cut at the last comma inside the budget, so that no address is read half (if there is one).
+    const comma = value.length <= budget.left ? -1 : value.lastIndexOf(',', budget.left);
+    const cut = value.length <= budget.left ? value : value.slice(0, comma > 0 ? comma : budget.left);
+    budget.left -= cut.length;
+    for (const entry of addressparser(cut, { flatten: true })) {
       if (entry.address === undefined) continue;
       out.push({ Name: decodeWords(entry.name), Address: entry.address });
     }
@@ -237,7 +260,7 @@ function parseValue(value: string): { value: string; params: Record<string, stri
   const simple = simpleHeaderValue(value);
   if (simple) return simple;
   try {
-    const parsed = mime().parseHeaderValue(value);
+    const parsed = mime().parseHeaderValue(value.slice(0, GENERAL_VALUE_MAX));
     return { value: parsed.value, params: parsed.params as Record<string, string | undefined> };
   } catch {
     return { value, params: {} };

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Credential } from '../config';
+import type { CredentialChecker } from '../access/credentials';
 
 function equal(a: string, b: string): boolean {
   // Hash first so that the comparison takes the same time whatever the lengths.
@@ -7,32 +7,35 @@ function equal(a: string, b: string): boolean {
 }
 
 /**
- * USER/PASS check. With no credentials configured every login succeeds, as SMTP AUTH does, so a mail
- * client set up with any account just works.
+ * USER/PASS check, by the one credential rule (plain or bcrypt, the same time for unknown names).
+ * With no credentials configured every login succeeds, as SMTP AUTH does, so a mail client set up
+ * with any account just works.
  */
-export function checkPassword(credentials: Credential[] | null, username: string, password: string): boolean {
-  if (!credentials) return true;
-  const user = credentials.find((c) => c.username === username);
-  // Compare even for an unknown user so that the answer takes as long.
-  const ok = equal(password, user?.password ?? '\0no such user');
-  return user !== undefined && ok;
+export async function checkPassword(
+  checker: CredentialChecker | null,
+  username: string,
+  password: string,
+): Promise<boolean> {
+  return checker ? checker.verify(username, password) : true;
 }
 
 /**
  * APOP check (RFC 1939 section 7): the digest is MD5 of the greeting's timestamp followed by the
- * password, in lower-case hex. Any digest passes when no credentials are configured.
+ * password, in lower-case hex. Any digest passes when no credentials are configured. A user with a
+ * bcrypt hash cannot use APOP (it needs the password itself) and gets the same refusal as an unknown
+ * name, after the same work.
  */
 export function checkApop(
-  credentials: Credential[] | null,
+  checker: CredentialChecker | null,
   username: string,
   digest: string,
   timestamp: string,
 ): boolean {
-  if (!credentials) return true;
-  const user = credentials.find((c) => c.username === username);
+  if (!checker) return true;
+  const password = checker.plainPassword(username);
   const expected = createHash('md5')
-    .update(timestamp + (user?.password ?? ''))
+    .update(timestamp + (password ?? '\0no such user'))
     .digest('hex');
   const ok = equal(digest.toLowerCase(), expected);
-  return user !== undefined && ok;
+  return password !== null && ok;
 }

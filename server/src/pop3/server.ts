@@ -1,6 +1,7 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import { CredentialChecker } from '../access/credentials';
 import type { Credential, HostPort } from '../config';
 import type { TlsMaterial } from '../smtp/tls';
 import type { MessageStore } from '../store/store';
@@ -60,7 +61,7 @@ export async function startPop3(options: Pop3Options): Promise<Pop3Listener> {
   const sockets = new Set<Socket>();
   const sessionOptions = {
     store: options.store,
-    credentials: options.credentials,
+    checker: options.credentials ? new CredentialChecker(options.credentials) : null,
     hostname: options.hostname,
     tls: true,
     maxBadCommands: limits.maxBadCommands,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Credential } from '../config';
+import type { CredentialChecker } from '../access/credentials';
 import type { MessageStore } from '../store/store';
 import { checkApop, checkPassword } from './auth';
 import { openMaildrop, wireOf, type MaildropEntry } from './mailbox';
@@ -17,7 +17,8 @@ export interface Pop3Io {
 /** Settings shared by every session of one server. */
 export interface Pop3SessionOptions {
   store: MessageStore;
-  credentials: Credential[] | null;
+  /** The credentials required (`--pop3-auth`, else `--ui-auth`); null accepts any login. */
+  checker: CredentialChecker | null;
   hostname: string;
   /** True when STLS can be offered (a certificate is loaded). */
   tls: boolean;
@@ -46,6 +47,8 @@ export class Pop3Session {
   #user: string | null = null;
   #maildrop: MaildropEntry[] = [];
   #badCommands = 0;
+  /** Lines that came while a password check ran (bcrypt is asynchronous), handled after it. */
+  #held: string[] | null = null;
 
   constructor(options: Pop3SessionOptions, io: Pop3Io, secure: boolean) {
     this.#options = options;
@@ -82,6 +85,10 @@ export class Pop3Session {
   /** Handles one command line (without its CRLF). */
   handle(line: string): void {
     if (this.#state === 'closed') return;
+    if (this.#held) {
+      this.#held.push(line);
+      return;
+    }
     const [word = '', ...args] = line.split(' ');
     const command = word.toUpperCase();
     if (command === 'QUIT') return this.#quit();
@@ -101,14 +108,23 @@ export class Pop3Session {
         if (this.#user === null) return this.#err('USER first');
         // A password may contain spaces: everything after "PASS " is the password.
         const password = line.slice(5);
-        if (!checkPassword(this.#options.credentials, this.#user, password)) return this.#refuse(this.#user);
-        return this.#login(this.#user);
+        const user = this.#user;
+        this.#held = [];
+        void checkPassword(this.#options.checker, user, password).then((ok) => {
+          const held = this.#held ?? [];
+          this.#held = null;
+          if (this.#state === 'closed') return;
+          if (ok) this.#login(user);
+          else this.#refuse(user);
+          for (const next of held) this.handle(next);
+        });
+        return;
       }
       case 'APOP': {
         const digest = args.pop() ?? '';
         const name = args.join(' ');
         if (!name || !/^[0-9a-f]{32}$/i.test(digest)) return this.#bad('APOP needs a name and an MD5 digest');
-        if (!checkApop(this.#options.credentials, name, digest, this.timestamp)) return this.#refuse(name);
+        if (!checkApop(this.#options.checker, name, digest, this.timestamp)) return this.#refuse(name);
         return this.#login(name);
       }
       case 'AUTH':

@@ -9,6 +9,7 @@ import type { IncomingMessage, IncomingSession } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';
 import { corkReplies } from './cork';
+import { FloodGuard } from './flood';
 import { selfSignedCertificate } from './tls';
 import { TranscriptRecorder } from './transcript';
 
@@ -41,11 +42,15 @@ export async function startSmtp(
   const tls = config.smtpTls ?? (await selfSignedCertificate());
   const transcripts = new TranscriptRecorder();
   const log = logger.child({ component: 'smtp' });
+  const authRequired = config.smtpAuth !== null;
+  // Made once the server exists; the logger above may be called before (smtp-server logs at start).
+  let flood: FloodGuard | null = null;
 
   // smtp-server logs every command ('C:') and reply ('S:') at debug level, with AUTH secrets already
   // masked; that stream is the transcript. Everything else it says goes to our logger.
   const smtpLogger = {
     debug(meta: { tnx?: string; cid?: string }, ...args: unknown[]): void {
+      if (meta.cid && meta.tnx === 'command') flood?.touch(meta.cid);
       if (meta.cid && (meta.tnx === 'command' || meta.tnx === 'send')) {
         transcripts.record(meta.cid, meta.tnx === 'command' ? 'client' : 'server', String(args[1] ?? ''));
       }
@@ -104,9 +109,15 @@ export async function startSmtp(
     hideENHANCEDSTATUSCODES: false,
     size: config.maxMessageSize,
     authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
-    authOptional: true,
-    // Plain-text AUTH is what local apps use; this is a development tool on loopback by default.
-    allowInsecureAuth: true,
+    // Without --smtp-auth any login is accepted, and none is needed: an app configured with or
+    // without auth just works. With it, MAIL, RCPT and DATA need a successful AUTH (530 before).
+    authOptional: !authRequired,
+    authRequiredMessage: 'Authentication required',
+    // Required credentials are not sent in the clear: AUTH before STARTTLS gets smtp-server's 538, as
+    // Mailpit refuses unless --smtp-auth-allow-insecure. CRAM-MD5 too, though it never sends the
+    // password: its challenge and answer, captured, can be cracked offline, and every client that
+    // speaks CRAM-MD5 speaks STARTTLS. Accepting any login, there is nothing to protect.
+    allowInsecureAuth: !authRequired || config.smtpAuthAllowInsecure,
     disableReverseLookup: true,
     maxClients: config.smtpMaxConnections,
     maxRecipients: config.smtpMaxRecipients,
@@ -180,6 +191,7 @@ export async function startSmtp(
 
     onClose(session) {
       transcripts.forget(session.id);
+      flood?.forget(session.id);
     },
   });
 
@@ -188,6 +200,16 @@ export async function startSmtp(
   // a new object: about 3 % of the CPU per message, for seven log calls. Ours takes the calls as
   // they come; the fields it reads (tnx, cid) are smtp-server's own.
   (server as unknown as { logger: typeof smtpLogger }).logger = smtpLogger;
+  // Takes smtp-server's connection listener over, so first, while it is the only one.
+  flood = new FloodGuard(
+    server,
+    {
+      maxConnections: config.smtpMaxConnections,
+      idleTimeoutMs: config.smtpIdleTimeoutMs,
+      hostname: config.smtpHostname,
+    },
+    log,
+  );
   // Before smtp-server's own handler, so that even the first reply is sent through it.
   server.server.prependListener('connection', corkReplies);
 
@@ -203,7 +225,10 @@ export async function startSmtp(
 
   return {
     port,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      flood?.stop();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

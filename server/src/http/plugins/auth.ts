@@ -1,12 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Routes } from '@pigeonhole/shared/routes';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Credential } from '../../config';
+import { BCRYPT_HASH, CredentialChecker } from '../../access/credentials';
 import { apiError } from '../errors';
-
-/** A bcrypt hash as htpasswd -B and every bcrypt library write it (`$2a$`, `$2b$`, `$2y$`). */
-const BCRYPT_HASH = /^\$2[abxy]\$\d{2}\$[./A-Za-z0-9]{53}$/;
 
 /** Health probes stay open so that Docker and Kubernetes can check a protected instance. */
 const EXEMPT: ReadonlySet<string> = new Set([Routes.livez, Routes.readyz]);
@@ -23,20 +21,15 @@ function digest(value: string): Buffer {
 }
 
 /**
- * Checks HTTP basic credentials against `--ui-auth` users, each with a plain password or a bcrypt
- * hash. Plain passwords are compared in constant time, over every user, so neither timing nor the
- * answer tells which part was wrong.
+ * Checks HTTP basic credentials against `--ui-auth` users with the one credential rule
+ * ({@link CredentialChecker}: plain or bcrypt, the same time for unknown names), caching successes.
  */
 export class BasicAuthChecker {
-  readonly #users: { username: Buffer; plain: Buffer | null; hash: string | null }[];
+  readonly #checker: CredentialChecker;
   readonly #verified = new Map<string, string>();
 
   constructor(credentials: Credential[]) {
-    this.#users = credentials.map(({ username, password }) => ({
-      username: digest(username),
-      plain: BCRYPT_HASH.test(password) ? null : digest(password),
-      hash: BCRYPT_HASH.test(password) ? password : null,
-    }));
+    this.#checker = new CredentialChecker(credentials);
   }
 
   /** The user name when the `Authorization` header carries valid credentials, else null. */
@@ -50,17 +43,7 @@ export class BasicAuthChecker {
     const colon = decoded.indexOf(':');
     if (colon < 0) return null;
     const username = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
-    const name = digest(username);
-    const pass = digest(password);
-    let ok = false;
-    for (const user of this.#users) {
-      const sameName = timingSafeEqual(user.username, name);
-      if (user.plain) ok = timingSafeEqual(user.plain, pass) && sameName ? true : ok;
-      // A hash bcryptjs cannot read ($2x$, say) is a refusal, never a 500.
-      else if (sameName && user.hash) ok = (await compareHash(password, user.hash)) || ok;
-    }
-    if (!ok) return null;
+    if (!(await this.#checker.verify(username, decoded.slice(colon + 1)))) return null;
     if (this.#verified.size >= VERIFIED_CACHE) this.#verified.delete(this.#verified.keys().next().value!);
     this.#verified.set(key, username);
     return username;
@@ -98,10 +81,4 @@ export function clientAuthHeaders(credentials: Credential[] | null): Record<stri
   const user = credentials?.find((c) => !BCRYPT_HASH.test(c.password));
   if (!user) return {};
   return { authorization: `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}` };
-}
-
-/** bcryptjs, loaded the first time a hash is checked (only `--ui-auth` files with hashes need it). */
-async function compareHash(password: string, hash: string): Promise<boolean> {
-  const { default: bcrypt } = await import('bcryptjs');
-  return bcrypt.compare(password, hash).catch(() => false);
 }

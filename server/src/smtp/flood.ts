@@ -1,0 +1,250 @@
+import type net from 'node:net';
+import type { Logger } from 'pino';
+import type { SMTPServer } from 'smtp-server';
+
+/**
+ * Service under connection floods, after Postfix's stress mode: a leaking connection pool or any
+ * local process holding idle sockets must not shut well-formed clients out.
+ *
+ * - Near the limit (80 % of `--smtp-max-connections`) the server is under stress, logged once when
+ *   it starts and once when it ends: sessions idle between transactions, greetings never answered
+ *   and TLS handshakes never finished are closed after 10 s instead of the idle timeout (Postfix
+ *   drops `smtpd_timeout` from 300 s to 10 s under stress, for the same reason).
+ * - At the limit a new connection is admitted by closing one that does nothing: first those that
+ *   never sent a command or are stuck in a TLS handshake, then those idle between transactions;
+ *   oldest first in each, and each only after a second of doing nothing (so that a client between
+ *   two commands, or waiting for its greeting, is not cut). The closed one gets `421 4.7.0` and a
+ *   reason where it can read one. A session inside a transaction (after MAIL FROM, in DATA) is
+ *   never closed.
+ * - When nothing can be closed, the newcomer waits, as a connection waits in Postfix's listen queue
+ *   for a free smtpd: it is greeted once a session ends or becomes closable, newest first (so that a
+ *   client that just came is not stuck behind a flood), or gets `421 4.7.0` after 10 s.
+ *
+ * This is the one file that knows smtp-server's internals (3.x, dist/cjs/smtp-server.js and
+ * smtp-connection.js), none of which its API exposes: its `connection` listener on `server.server`
+ * (the one `net.createServer` got, taken over here to hold sockets back), `server.connections` (the
+ * sessions; a session leaves it in `close()`), `server._pendingSockets` (implicit-TLS sockets still
+ * in their handshake), and per session `id`, `_ready` (greeting sent), `_upgrading` (STARTTLS
+ * handshake), `_closing`, `_dataStream` (DATA under way), `session.envelope.mailFrom` (transaction
+ * open), `_socket`, and `send(421, text, false)`, which writes the reply when it can and closes.
+ */
+
+/** The session internals read here; see the file comment. */
+interface Session {
+  id: string;
+  _ready: boolean;
+  _upgrading: boolean;
+  _closing: boolean;
+  _dataStream: unknown;
+  _socket: net.Socket;
+  session?: { envelope?: { mailFrom?: unknown } };
+  send(code: number, text: string, context: false): void;
+}
+
+interface Internals {
+  connections: Set<Session>;
+  _pendingSockets: Map<net.Socket, net.Socket>;
+}
+
+type Handler = (socket: net.Socket) => void;
+
+/** Share of the limit at which stress starts, and below which it ends. */
+const STRESS_ENTER = 0.8;
+const STRESS_LEAVE = 0.6;
+/** Idle and handshake time allowed under stress: Postfix's stress-mode `smtpd_timeout`. */
+const STRESS_IDLE_MS = 10_000;
+/** How often idle sessions and waiting connections are seen to under stress (only then). */
+const SWEEP_MS = 250;
+/** Doing nothing for less than this is not idle: a client between two commands, or greeted just now. */
+const GRACE_MS = 1000;
+/** Longest a connection waits for a slot at the limit before its 421. */
+const WAIT_MS = 10_000;
+
+/** A session or pending socket that may be closed, with its rank: lower goes first. */
+interface Candidate {
+  /** 0: never sent a command, or in a TLS handshake; 1: idle between transactions. */
+  rank: 0 | 1;
+  since: number;
+  close(reason: string): void;
+}
+
+/** Watches an smtp-server's connections; see the file comment. */
+export class FloodGuard {
+  readonly #internals: Internals;
+  readonly #serve: Handler;
+  readonly #max: number;
+  readonly #idleMs: number;
+  readonly #name: string;
+  readonly #log: Logger;
+  /** When each session last sent a command, by session ID. */
+  readonly #active = new Map<string, number>();
+  /** When each socket was accepted, or (a TLS socket made later) first seen. */
+  readonly #accepted = new WeakMap<object, number>();
+  /**
+   * Sockets handed to smtp-server that are not yet among its sessions: it makes the session one
+   * `setImmediate` later (in `_handleProxy`), and this count's own `setImmediate` runs after it.
+   */
+  #starting = 0;
+  /** Connections waiting for a slot, oldest first. */
+  #waiting: net.Socket[] = [];
+  #sweep: NodeJS.Timeout | null = null;
+  #closedUnderStress = 0;
+
+  /** Takes over `server`'s connection listener; call before any other listener is added. */
+  constructor(
+    server: SMTPServer,
+    options: { maxConnections: number; idleTimeoutMs: number; hostname: string },
+    log: Logger,
+  ) {
+    this.#internals = server as unknown as Internals;
+    const [serve, ...others] = server.server.listeners('connection') as Handler[];
+    if (!serve || others.length > 0) throw new Error("FloodGuard: expected smtp-server's connection listener alone");
+    server.server.removeListener('connection', serve);
+    server.server.on('connection', (socket: net.Socket) => this.#arrive(socket));
+    this.#serve = serve;
+    this.#max = options.maxConnections;
+    this.#idleMs = Math.min(STRESS_IDLE_MS, options.idleTimeoutMs);
+    this.#name = options.hostname;
+    this.#log = log;
+  }
+
+  /** Sessions and pending handshakes that count against the limit (not those waiting). */
+  get count(): number {
+    return this.#internals.connections.size + this.#internals._pendingSockets.size + this.#starting;
+  }
+
+  /** True while the server is under stress. */
+  get stressed(): boolean {
+    return this.#sweep !== null;
+  }
+
+  /** Notes a command from session `id`: it is not idle. */
+  touch(id: string): void {
+    this.#active.set(id, Date.now());
+  }
+
+  /** Forgets a closed session; its slot may go to a waiting connection. */
+  forget(id: string): void {
+    this.#active.delete(id);
+    if (this.#waiting.length > 0) setImmediate(() => this.#serveWaiting());
+  }
+
+  /** Stops the stress timer and refuses whoever waits (the server is closing). */
+  stop(): void {
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
+    for (const socket of this.#waiting.splice(0)) socket.destroy();
+  }
+
+  #arrive(socket: net.Socket): void {
+    this.#accepted.set(socket, Date.now());
+    if (!this.stressed && this.count + 1 >= this.#max * STRESS_ENTER) this.#enterStress(this.count + 1);
+    if (this.#admit(socket)) return;
+    // Held back: nothing reads it yet, so its errors are ours until smtp-server takes it.
+    socket.on('error', ignore);
+    socket.once('close', () => {
+      const at = this.#waiting.indexOf(socket);
+      if (at !== -1) this.#waiting.splice(at, 1);
+    });
+    this.#waiting.push(socket);
+  }
+
+  /** Hands `socket` to smtp-server if there is a slot, or one can be made; false otherwise. */
+  #admit(socket: net.Socket): boolean {
+    if (this.count >= this.#max) {
+      const cutoff = Date.now() - GRACE_MS;
+      const victim = this.#candidates()
+        .filter((c) => c.since <= cutoff)
+        .reduce<Candidate | null>(
+          (best, c) => (!best || c.rank < best.rank || (c.rank === best.rank && c.since < best.since) ? c : best),
+          null,
+        );
+      if (!victim) return false;
+      victim.close('Too many connections: closing an idle session to serve a new one');
+      this.#closedUnderStress++;
+    }
+    socket.removeListener('error', ignore);
+    // Its second of grace counts from now, not from when it began to wait.
+    this.#accepted.set(socket, Date.now());
+    this.#serve(socket);
+    this.#starting++;
+    setImmediate(() => this.#starting--);
+    return true;
+  }
+
+  /** Refuses those that waited too long, then admits the newest that can be. */
+  #serveWaiting(): void {
+    const expired = Date.now() - WAIT_MS;
+    while (this.#waiting.length > 0 && this.#since(this.#waiting[0]!) <= expired) {
+      const socket = this.#waiting.shift()!;
+      socket.end(`421 4.7.0 ${this.#name} Too many connected clients, try again in a moment\r\n`);
+    }
+    while (this.#waiting.length > 0) {
+      const socket = this.#waiting[this.#waiting.length - 1]!;
+      if (!socket.destroyed && !this.#admit(socket)) return;
+      this.#waiting.pop();
+    }
+  }
+
+  /** Every session and pending socket that does nothing, with its rank and since when. */
+  #candidates(): Candidate[] {
+    const out: Candidate[] = [];
+    const { connections, _pendingSockets: pending } = this.#internals;
+    for (const [raw, top] of pending) {
+      out.push({
+        rank: 0,
+        since: this.#since(raw),
+        close: () => {
+          // Nothing can be written before the handshake is done; smtp-server drops these likewise.
+          pending.delete(raw);
+          top.destroy();
+        },
+      });
+    }
+    for (const session of connections) {
+      if (session._closing || session._dataStream || session.session?.envelope?.mailFrom) continue;
+      const active = this.#active.get(session.id);
+      const spoke = active !== undefined && !session._upgrading;
+      out.push({
+        rank: spoke ? 1 : 0,
+        since: active ?? this.#since(session._socket),
+        close: (reason) => session.send(421, `4.7.0 ${this.#name} ${reason}`, false),
+      });
+    }
+    return out;
+  }
+
+  #since(socket: object): number {
+    let at = this.#accepted.get(socket);
+    if (at === undefined) this.#accepted.set(socket, (at = Date.now()));
+    return at;
+  }
+
+  #enterStress(count: number): void {
+    this.#log.warn(
+      { connections: count, max: this.#max, idleTimeoutMs: this.#idleMs },
+      'SMTP under stress: near --smtp-max-connections, idle sessions are closed sooner and first',
+    );
+    this.#closedUnderStress = 0;
+    this.#sweep = setInterval(() => this.#sweepIdle(), SWEEP_MS);
+    this.#sweep.unref();
+  }
+
+  #sweepIdle(): void {
+    this.#serveWaiting();
+    if (this.#waiting.length === 0 && this.count < this.#max * STRESS_LEAVE) {
+      if (this.#sweep) clearInterval(this.#sweep);
+      this.#sweep = null;
+      this.#log.warn({ connections: this.count, closed: this.#closedUnderStress }, 'SMTP stress over');
+      return;
+    }
+    const cutoff = Date.now() - this.#idleMs;
+    for (const candidate of this.#candidates()) {
+      if (candidate.since > cutoff) continue;
+      candidate.close('Idle too long while the server is busy');
+      this.#closedUnderStress++;
+    }
+  }
+}
+
+function ignore(): void {}

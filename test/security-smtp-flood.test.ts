@@ -1,0 +1,203 @@
+import { spawnSync } from 'node:child_process';
+import net from 'node:net';
+import nodemailer, { type Transporter } from 'nodemailer';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { eventually, socketsOn } from './fixtures/handles';
+import { RawSmtp } from './fixtures/raw-smtp';
+import { start } from './helpers/pigeonhole';
+import { transport } from './helpers/smtp';
+
+/**
+ * Connection floods: 1,000 idle SMTP connections against the default limit of 200 once shut every
+ * real client out with `421 Too many connected clients`. Now, as in Postfix's stress mode, the
+ * server closes sessions that do nothing (oldest first, with 421 4.7.0) to serve new ones, never a
+ * session inside a transaction, and logs the stress once when it starts and once when it ends.
+ *
+ * The flooder here is the hostile kind: it opens 1,000 connections, never says a word, and re-opens
+ * every one the server closes, at once, for as long as the test runs. Both ends live in this
+ * process, so each connection costs two file descriptors.
+ */
+
+const FLOOD = 1000;
+
+/** The process's open-file limit (`ulimit -n`), inherited by a child shell. */
+function fileLimit(): number {
+  const out = spawnSync('sh', ['-c', 'ulimit -n']).stdout?.toString().trim() ?? '';
+  return out === 'unlimited' ? Infinity : Number(out) || 0;
+}
+const NEEDED_FDS = 2 * FLOOD + 1000;
+const enoughFds = fileLimit() >= NEEDED_FDS;
+if (!enoughFds) {
+  console.warn(
+    `skipping the SMTP flood tests: ulimit -n is ${fileLimit()}, they need ${NEEDED_FDS} (two per connection)`,
+  );
+}
+
+/** Holds `size` silent connections, re-opening each one the server closes until stopped. */
+function flooder(port: number, size: number) {
+  const sockets = new Set<net.Socket>();
+  let stopped = false;
+  let closedByServer = 0;
+  const replies: string[] = [];
+  const open = (): Promise<void> =>
+    new Promise((resolve) => {
+      const socket = net.connect(port, '127.0.0.1');
+      sockets.add(socket);
+      socket.on('error', () => {});
+      socket.once('connect', () => resolve());
+      socket.on('data', (d: Buffer) => {
+        const line = d.toString('latin1');
+        if (line.startsWith('421')) replies.push(line.split('\r\n')[0]!);
+      });
+      socket.once('close', () => {
+        sockets.delete(socket);
+        resolve();
+        if (stopped) return;
+        closedByServer++;
+        void open();
+      });
+    });
+  const opened = (async () => {
+    for (let i = 0; i < size; i += 100) await Promise.all(Array.from({ length: Math.min(100, size - i) }, open));
+  })();
+  return {
+    opened,
+    get closedByServer() {
+      return closedByServer;
+    },
+    replies,
+    stop() {
+      stopped = true;
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+/** A whole message over a fresh connection: the final code and how long it took from connect. */
+async function sendGood(port: number, subject: string): Promise<{ code: number; ms: number }> {
+  const t = performance.now();
+  const { smtp, greeting } = await RawSmtp.connect(port);
+  if (greeting.code !== 220) {
+    smtp.destroy();
+    return { code: greeting.code, ms: performance.now() - t };
+  }
+  await smtp.command('EHLO good.example.test');
+  const reply = await smtp.sendMail('good@example.test', ['rcpt@example.test'], `Subject: ${subject}\r\n\r\nok\r\n`);
+  const ms = performance.now() - t;
+  await smtp.quit();
+  return { code: reply.code, ms };
+}
+
+/** A logger whose lines the test can read. */
+function capturedLog() {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return {
+    logger: pino({ level: 'info' }, stream),
+    count: (text: string) => lines.filter((l) => l.includes(text)).length,
+  };
+}
+
+describe.runIf(enoughFds)('SMTP connection floods', () => {
+  it('serves 20 well-formed clients in a row, each within 5 s, while a flooder holds 1,000 idle connections', async () => {
+    const log = capturedLog();
+    const p = await start({ logger: log.logger });
+    expect(p.config.smtpMaxConnections).toBe(200);
+    expect(p.config.smtpIdleTimeoutMs).toBe(5 * 60_000);
+    const flood = flooder(p.smtpPort, FLOOD);
+    await flood.opened;
+    try {
+      for (let i = 0; i < 20; i++) {
+        const { code, ms } = await sendGood(p.smtpPort, `during the flood ${i}`);
+        expect(code, `client ${i}`).toBe(250);
+        expect(ms, `client ${i}`).toBeLessThan(5000);
+      }
+      // The flooder's sessions were closed by the server with a reason, and it kept re-opening.
+      expect(flood.closedByServer).toBeGreaterThanOrEqual(FLOOD - 200);
+      expect(flood.replies[0]).toMatch(/^421 4\.7\.0 pigeonhole\.local Too many connections/);
+    } finally {
+      flood.stop();
+    }
+    expect(p.store.count).toBe(20);
+    await eventually('every SMTP socket freed', () => socketsOn(p.smtpPort) === 0);
+    // Stress is logged once when it starts, and once when it ends (the next second's sweep).
+    await eventually('stress over', () => log.count('SMTP stress over') === 1, 5000);
+    expect(log.count('SMTP under stress')).toBe(1);
+  }, 60_000);
+
+  it('never cuts a session inside a transaction or DATA, and closes one idle between transactions', async () => {
+    const p = await start({ smtpMaxConnections: 50 });
+    // One session in the middle of DATA, one with MAIL FROM given, one idle after EHLO, all before
+    // the flood, so that they are the oldest.
+    const inData = (await RawSmtp.connect(p.smtpPort)).smtp;
+    await inData.command('EHLO data.example.test');
+    await inData.command('MAIL FROM:<data@example.test>');
+    await inData.command('RCPT TO:<rcpt@example.test>');
+    expect((await inData.command('DATA')).code).toBe(354);
+    inData.send('Subject: half a body\r\n\r\nfirst half\r\n');
+    const inMail = (await RawSmtp.connect(p.smtpPort)).smtp;
+    await inMail.command('EHLO mail.example.test');
+    expect((await inMail.command('MAIL FROM:<mail@example.test>')).code).toBe(250);
+    const idle = (await RawSmtp.connect(p.smtpPort)).smtp;
+    await idle.command('EHLO idle.example.test');
+
+    const flood = flooder(p.smtpPort, 200);
+    await flood.opened;
+    try {
+      // The idle one is closed with a reason (after a second of idling); the two in a transaction
+      // are not, whatever the flood.
+      const closing = await idle.reply();
+      expect(closing.code).toBe(421);
+      expect(closing.text).toMatch(/^4\.7\.0 /);
+      expect(inData.closed || inMail.closed).toBe(false);
+      inData.send('second half\r\n.\r\n');
+      expect((await inData.reply()).code).toBe(250);
+      expect((await inMail.command('RCPT TO:<rcpt@example.test>')).code).toBe(250);
+      expect((await inMail.command('DATA')).code).toBe(354);
+      inMail.send('Subject: after MAIL\r\n\r\nok\r\n.\r\n');
+      expect((await inMail.reply()).code).toBe(250);
+    } finally {
+      flood.stop();
+      inData.destroy();
+      inMail.destroy();
+    }
+    expect(p.store.count).toBe(2);
+  }, 60_000);
+
+  it('delivers every message of a leaking nodemailer pool of 250 and of the other apps sending meanwhile', async () => {
+    const p = await start();
+    // A pool that is never closed: its idle connections stay open after each batch.
+    const leaky = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: p.smtpPort,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 250,
+      maxMessages: Infinity,
+    });
+    const send = (t: Transporter, subject: string) =>
+      t.sendMail({ from: 'app@example.test', to: 'rcpt@example.test', subject, text: subject });
+    const batch = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => send(leaky, `${prefix} ${i}`));
+    try {
+      await Promise.all(batch(300, 'pool first'));
+      // Other apps, each with a connection of its own, while the pool holds its idle ones.
+      const others = await Promise.all(Array.from({ length: 20 }, (_, i) => send(transport(p), `other app ${i}`)));
+      expect(others.every((info) => /^250 /.test(String(info.response)))).toBe(true);
+      // And the pool, still open, goes on sending; the connections closed under it are re-opened.
+      const more = await Promise.all(batch(200, 'pool again'));
+      expect(more.every((info) => /^250 /.test(String(info.response)))).toBe(true);
+    } finally {
+      leaky.close();
+    }
+    expect(p.store.count).toBe(520);
+    const subjects = new Set(p.store.page(0, 1000).map((m) => m.summary.Subject));
+    for (let i = 0; i < 20; i++) expect(subjects.has(`other app ${i}`)).toBe(true);
+  }, 60_000);
+});
