@@ -89,7 +89,7 @@ export class BodyIndex {
   async lookup(tokens: readonly string[], budget: SearchBudget): Promise<BodyLookup> {
     const wanted = [...new Set(tokens)].filter((t) => BodyIndex.indexable(t));
     for (;;) {
-      await this.prepare();
+      await budget.outside(this.prepare());
       const generation = this.#generation;
       const coveredSeq = this.#indexedSeq;
       const sets = wanted.map(() => new Set<StoredMessage>());
