@@ -3,9 +3,9 @@ import https from 'node:https';
 import { fileURLToPath } from 'node:url';
 import type { Pigeonhole } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
+import { upgradeStatus } from './helpers/websocket';
 
 /**
  * Access control: `--ui-auth` and `--ui-auth-file` (plain and bcrypt) on UI, API and WebSocket alike,
@@ -22,22 +22,6 @@ async function status(p: Pigeonhole, path: string, headers: Record<string, strin
   return res;
 }
 
-/** Opens a WebSocket and resolves with the handshake outcome: 101 or the HTTP status of the refusal. */
-function upgrade(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-      ws.terminate();
-    });
-    ws.once('error', () => resolve(-1));
-  });
-}
 
 const PROTECTED = ['/', '/api/v1/messages', '/api/v1/message/latest/raw', '/api/v1/info', '/api/v2/messages'];
 
@@ -84,9 +68,9 @@ describe('--ui-auth', () => {
     const p = await start({ uiAuth: 'ann:s3cret' });
     const ws = p.httpUrl.replace(/^http/, 'ws');
     for (const path of ['/api/events', '/api/v2/websocket']) {
-      expect(await upgrade(`${ws}${path}`, {}), path).toBe(401);
-      expect(await upgrade(`${ws}${path}`, { authorization: basic('ann', 'nope') }), path).toBe(401);
-      expect(await upgrade(`${ws}${path}`, { authorization: basic('ann', 's3cret') }), path).toBe(101);
+      expect(await upgradeStatus(`${ws}${path}`, {}), path).toBe(401);
+      expect(await upgradeStatus(`${ws}${path}`, { authorization: basic('ann', 'nope') }), path).toBe(401);
+      expect(await upgradeStatus(`${ws}${path}`, { authorization: basic('ann', 's3cret') }), path).toBe(101);
     }
   });
 
@@ -103,11 +87,11 @@ describe('WebSocket Origin check (cross-site WebSocket hijacking)', () => {
     const host = new URL(p.httpUrl).host;
     const ws = p.httpUrl.replace(/^http/, 'ws');
     for (const path of ['/api/events', '/api/v2/websocket']) {
-      expect(await upgrade(`${ws}${path}`, { origin: 'http://evil.example' }), path).toBe(403);
-      expect(await upgrade(`${ws}${path}`, { origin: `http://${host}.evil.example` }), path).toBe(403);
-      expect(await upgrade(`${ws}${path}`, { origin: 'null' }), path).toBe(403);
-      expect(await upgrade(`${ws}${path}`, { origin: `http://${host}` }), path).toBe(101);
-      expect(await upgrade(`${ws}${path}`, {}), path).toBe(101);
+      expect(await upgradeStatus(`${ws}${path}`, { origin: 'http://evil.example' }), path).toBe(403);
+      expect(await upgradeStatus(`${ws}${path}`, { origin: `http://${host}.evil.example` }), path).toBe(403);
+      expect(await upgradeStatus(`${ws}${path}`, { origin: 'null' }), path).toBe(403);
+      expect(await upgradeStatus(`${ws}${path}`, { origin: `http://${host}` }), path).toBe(101);
+      expect(await upgradeStatus(`${ws}${path}`, {}), path).toBe(101);
     }
   });
 });
@@ -117,8 +101,8 @@ describe('WebSocket Origin check with --api-cors', () => {
     const p = await start({ apiCors: 'http://app.example.test' });
     const ws = p.httpUrl.replace(/^http/, 'ws');
     for (const path of ['/api/events', '/api/v2/websocket']) {
-      expect(await upgrade(`${ws}${path}`, { origin: 'http://app.example.test' }), path).toBe(101);
-      expect(await upgrade(`${ws}${path}`, { origin: 'http://evil.example' }), path).toBe(403);
+      expect(await upgradeStatus(`${ws}${path}`, { origin: 'http://app.example.test' }), path).toBe(101);
+      expect(await upgradeStatus(`${ws}${path}`, { origin: 'http://evil.example' }), path).toBe(403);
     }
   });
 });

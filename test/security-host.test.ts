@@ -4,9 +4,9 @@ import { Routes } from '@pigeonhole/shared/routes';
 import { pino } from 'pino';
 import type { Pigeonhole } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
+import { upgradeStatus } from './helpers/websocket';
 
 /**
  * DNS rebinding: a page on `evil.example` whose DNS answer turns into 127.0.0.1 is same-origin with
@@ -56,22 +56,6 @@ async function get(p: Pigeonhole, path: string, host: string | null, method = 'G
   return res;
 }
 
-/** Opens a WebSocket with these headers: 101, or the HTTP status of the refusal. */
-function upgrade(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { headers });
-    ws.once('open', () => {
-      ws.close();
-      resolve(101);
-    });
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0);
-      res.resume();
-      ws.terminate();
-    });
-    ws.once('error', () => resolve(-1));
-  });
-}
 
 /** Fills a route pattern with values that exist (`latest`, part 1) or at least parse. */
 function samplePath(pattern: string): string {
@@ -116,8 +100,8 @@ describe('Host validation (DNS rebinding)', () => {
     }
     for (const path of [Routes.events, Routes.mailhogWebsocket]) {
       const url = `${p.httpUrl.replace(/^http/, 'ws')}${path}`;
-      expect(await upgrade(url, { host: rebound, origin: `http://${rebound}` }), path).toBe(403);
-      expect(await upgrade(url, { host: rebound }), path).toBe(403);
+      expect(await upgradeStatus(url, { host: rebound, origin: `http://${rebound}` }), path).toBe(403);
+      expect(await upgradeStatus(url, { host: rebound }), path).toBe(403);
     }
     // Nothing was changed or read: the one message is still there, unread.
     expect((await p.client.messages()).messages).toMatchObject([{ Subject: 'Secret', Read: false }]);
@@ -165,9 +149,9 @@ describe('Host validation (DNS rebinding)', () => {
       expect(res.text).toContain('Secret');
       expect((await get(p, '/readyz', name)).status, name).toBe(200);
       // The UI's own WebSocket from that host: Origin and Host agree, and the host is allowed.
-      expect(await upgrade(ws, { host, origin: `http://${host}` }), host).toBe(101);
+      expect(await upgradeStatus(ws, { host, origin: `http://${host}` }), host).toBe(101);
       // Another origin on an allowed host is still foreign.
-      expect(await upgrade(ws, { host, origin: `http://other.localhost:${port}` }), host).toBe(403);
+      expect(await upgradeStatus(ws, { host, origin: `http://other.localhost:${port}` }), host).toBe(403);
     }
   });
 
@@ -179,7 +163,7 @@ describe('Host validation (DNS rebinding)', () => {
     const host = `[::1]:${portOf(p)}`;
     expect((await get(p, '/api/v1/messages', host)).status).toBe(200);
     expect((await p.client.messages()).total).toBe(1);
-    expect(await upgrade(`ws://${host}${Routes.events}`, { origin: `http://${host}` })).toBe(101);
+    expect(await upgradeStatus(`ws://${host}${Routes.events}`, { origin: `http://${host}` })).toBe(101);
     expect((await get(p, '/api/v1/messages', `evil.example:${portOf(p)}`)).status).toBe(403);
   });
 

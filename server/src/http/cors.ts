@@ -8,15 +8,19 @@ export type OriginPolicy = Pick<Config, 'apiCors' | 'allowedHosts'>;
 
 /** Whether `--api-cors` names this origin (or is `*`). */
 export function corsAllows(origin: string | undefined, policy: OriginPolicy): boolean {
-  if (origin === undefined) return false;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.origin === 'null') return false;
+  const url = origin === undefined ? null : originUrl(origin);
+  if (!url) return false;
   return policy.apiCors.includes('*') || policy.apiCors.includes(url.origin.toLowerCase());
+}
+
+/** An `Origin` header as a URL, or null when it names no origin (malformed, or `null`: a sandbox). */
+function originUrl(origin: string): URL | null {
+  try {
+    const url = new URL(origin);
+    return url.origin === 'null' ? null : url;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -25,13 +29,8 @@ export function corsAllows(origin: string | undefined, policy: OriginPolicy): bo
  * page controls both (`Origin: http://evil.example:8025`, `Host: evil.example:8025`).
  */
 export function sameOrigin(req: FastifyRequest, origin: string, policy: OriginPolicy): boolean {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (url.origin === 'null') return false;
+  const url = originUrl(origin);
+  if (!url) return false;
   const own = parseHost(req.headers.host);
   const theirs = parseHost(url.host);
   if (!own || !theirs || own.name !== theirs.name || own.port !== theirs.port) return false;
