@@ -6,7 +6,8 @@ import { transport } from '../helpers/smtp';
 /**
  * The search-syntax popover is a hint: while the empty search box has focus it may show over the
  * list, but a click on a row must open that row (it used to land on the popover and do nothing
- * until Escape), and the popover closes on blur or a click elsewhere.
+ * until Escape), and the popover closes on blur, a click elsewhere, the pointer moving away from the
+ * box, or a query typed.
  */
 
 beforeAll(expectUiBuilt);
@@ -44,6 +45,20 @@ describe('the search-syntax popover', () => {
     await box.click();
     await hint.waitFor({ state: 'visible' });
     await page.getByRole('heading', { name: covered }).click();
+    await hint.waitFor({ state: 'hidden' });
+
+    // Focused by the keyboard, the hint shows; the pointer heading for the list uncovers the rows
+    // before any click, and the box keeps its focus.
+    await page.keyboard.press('/');
+    await hint.waitFor({ state: 'visible' });
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 4 });
+    await hint.waitFor({ state: 'hidden' });
+    expect(await box.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+
+    // Typing a query: the rows are the results, and the hint is not over them.
+    await box.click();
+    await hint.waitFor({ state: 'visible' });
+    await box.pressSequentially('Row');
     await hint.waitFor({ state: 'hidden' });
     expect(errors).toEqual([]);
   });

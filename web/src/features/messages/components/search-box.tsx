@@ -1,5 +1,5 @@
 import { Search, X } from 'lucide-react';
-import { useId, useState, type Ref } from 'react';
+import { useEffect, useId, useRef, useState, type Ref } from 'react';
 
 /** Mailpit's query syntax, which the API speaks, shown as a hint under the box. */
 const SYNTAX: [string, string][] = [
@@ -22,14 +22,30 @@ interface SearchBoxProps {
 }
 
 /**
- * The search box: a `searchbox` with the query syntax as a hint while it has focus. Results follow
- * as you type (the caller debounces); Escape clears and leaves.
+ * The search box: a `searchbox` with the query syntax as a hint while it has focus and is empty.
+ * Results follow as you type (the caller debounces); Escape clears and leaves.
+ *
+ * The hint hangs over the top rows of the list, so it must never be in the way: it lets clicks
+ * through (CSS `pointer-events: none`), it closes once the pointer moves anywhere outside the box (a
+ * user heading for a row sees the row before clicking it), and it is gone once there is a query
+ * (the rows are then the results being typed for).
  */
 export function SearchBox({ value, onChange, inputRef }: SearchBoxProps) {
   const [focused, setFocused] = useState(false);
+  const [pointerLeft, setPointerLeft] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
   const hintId = useId();
+  const open = focused && !pointerLeft && value === '';
+  useEffect(() => {
+    if (!open) return undefined;
+    const away = (event: PointerEvent) => {
+      if (!box.current?.contains(event.target as Node)) setPointerLeft(true);
+    };
+    document.addEventListener('pointermove', away);
+    return () => document.removeEventListener('pointermove', away);
+  }, [open]);
   return (
-    <div className="search">
+    <div className="search" ref={box}>
       <Search className="search__icon" size={16} aria-hidden="true" />
       <input
         ref={inputRef}
@@ -42,8 +58,13 @@ export function SearchBox({ value, onChange, inputRef }: SearchBoxProps) {
         spellCheck={false}
         value={value}
         onChange={(event) => onChange(event.target.value)}
-        onFocus={() => setFocused(true)}
+        onFocus={() => {
+          setFocused(true);
+          setPointerLeft(false);
+        }}
         onBlur={() => setFocused(false)}
+        // A click into the box that already has focus asks for the hint again.
+        onPointerDown={() => setPointerLeft(false)}
         onKeyDown={(event) => {
           if (event.key === 'Escape') {
             if (value) onChange('');
@@ -60,7 +81,7 @@ export function SearchBox({ value, onChange, inputRef }: SearchBoxProps) {
           /
         </kbd>
       )}
-      <div id={hintId} className={focused ? 'search-hint search-hint--open' : 'search-hint'} role="note">
+      <div id={hintId} className={open ? 'search-hint search-hint--open' : 'search-hint'} role="note">
         <div className="search-hint__title">Search syntax</div>
         <dl>
           {SYNTAX.map(([example, meaning]) => (
