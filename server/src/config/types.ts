@@ -1,0 +1,204 @@
+// The shapes of configuration: what callers pass (PigeonholeOptions, the CLI flags in camelCase) and
+// what resolveConfig makes of it (Config), with the defaults' shape.
+import type { Credential, HostPort } from './values';
+
+/**
+ * What `startPigeonhole()` and the CLI accept: the CLI flags in camelCase. Every field is optional;
+ * {@link resolveConfig} fills the defaults.
+ */
+export interface PigeonholeOptions {
+  /** SMTP address, `HOST:PORT`; default `127.0.0.1:1025` (port 0 in-process). */
+  smtp?: string;
+  /** HTTP address for UI and API, `HOST:PORT`; default `127.0.0.1:8025` (port 0 in-process). */
+  listen?: string;
+  /** Messages kept; the oldest go first. 0 = unlimited. Default 5,000. */
+  max?: number | string;
+  /** Total raw bytes kept; the oldest go first. 0 = unlimited. Default 512 MB. */
+  maxBytes?: number | string;
+  /** Largest message accepted; 552 beyond it. Default 50 MB. */
+  maxMessageSize?: number | string;
+  /** Recipients per message; 452 beyond it. Default 1,000. */
+  smtpMaxRecipients?: number | string;
+  /** Concurrent SMTP connections. Default 200. */
+  smtpMaxConnections?: number | string;
+  /** Idle SMTP sessions are closed after this many milliseconds (or `60s`, `5m`). Default 5 minutes. */
+  smtpIdleTimeout?: number | string;
+  /** Longest SMTP command line in bytes. Default 4,096. */
+  smtpMaxLineLength?: number | string;
+  /** PEM certificate file for STARTTLS/SMTPS; a self-signed one is made at start when absent. */
+  smtpTlsCert?: string;
+  /** PEM key file matching `smtpTlsCert`. */
+  smtpTlsKey?: string;
+  /** Implicit TLS (SMTPS) on the SMTP port. */
+  smtpRequireTls?: boolean;
+  /** Turns STARTTLS off. */
+  smtpDisableStarttls?: boolean;
+  /** Required credentials, `"user:pass user2:pass2"`. Without it any credentials are accepted. */
+  smtpAuth?: string;
+  /** A file with one `user:pass` per line (or space separated); same meaning as `smtpAuth`. */
+  smtpAuthFile?: string;
+  /**
+   * With `smtpAuth`: accept AUTH before STARTTLS, password in the clear (Mailpit's
+   * `--smtp-auth-allow-insecure`). Without it, AUTH before TLS gets 538.
+   */
+  smtpAuthAllowInsecure?: boolean;
+  /** The host name in the SMTP greeting. */
+  smtpHostname?: string;
+  /** Log every SMTP command and reply, and HTTP requests. */
+  verbose?: boolean;
+  /** Pino log level; `silent` turns logs off. Default `info` (`debug` with verbose). */
+  logLevel?: string;
+  /** Directory of the built web UI; found next to the server by default. */
+  webRoot?: string;
+  /**
+   * Other origins allowed to call the API and open its WebSockets from a browser, comma or space
+   * separated (`http://localhost:3000`), or `*` for any; Mailpit's `--api-cors`. Default: none.
+   */
+  apiCors?: string;
+  /** Basic auth on UI, API and WebSocket: `"user:pass user2:$2b$10$..."` (plain or bcrypt). */
+  uiAuth?: string;
+  /** A file of `user:pass` or `user:bcrypt-hash` lines (htpasswd with bcrypt); same meaning as `uiAuth`. */
+  uiAuthFile?: string;
+  /** PEM certificate file: serve UI and API over HTTPS. */
+  uiTlsCert?: string;
+  /** PEM key file matching `uiTlsCert`. */
+  uiTlsKey?: string;
+  /**
+   * Host names served besides IP literals, `localhost`, `*.localhost` and single-label names, comma
+   * or space separated (`mail.dev.example`, `*.dev.example`), or `*` for any; Mailpit's
+   * `--allowed-hosts`. Other `Host` headers get 403 (DNS rebinding).
+   */
+  allowedHosts?: string;
+  /** Time to receive a request's headers, ms or `10s`; 0 = no limit. Default 10 s. */
+  httpHeaderTimeout?: number | string;
+  /** Time to receive a whole request, body included; 0 = no limit. Default 60 s. */
+  httpRequestTimeout?: number | string;
+  /** Idle keep-alive connections are closed after this (more than 0). Default 5 s. */
+  httpIdleTimeout?: number | string;
+  /** Concurrent HTTP connections, WebSockets included; idle keep-alive ones go first. 0 = no cap. Default 1,000. */
+  httpMaxConnections?: number | string;
+
+  // Beyond capture (POP3, relay, chaos, webhook): see parseBeyondCapture.
+  /** POP3 address, `HOST:PORT` (conventionally 127.0.0.1:1110); POP3 is off without it. */
+  pop3?: string;
+  /** Required POP3 credentials, `"user:pass user2:pass2"`. Without it any credentials are accepted. */
+  pop3Auth?: string;
+  /** SMTP server that releases and auto-relay send through. */
+  smtpRelayHost?: string;
+  /** Its port; default 25 (465 with `smtpRelayTls`). */
+  smtpRelayPort?: number | string;
+  /** Require STARTTLS with the relay. */
+  smtpRelayStarttls?: boolean;
+  /** Implicit TLS (SMTPS) with the relay. */
+  smtpRelayTls?: boolean;
+  /** Accept any TLS certificate from the relay (self-signed test servers). */
+  smtpRelayInsecureTls?: boolean;
+  /** AUTH user name for the relay. */
+  smtpRelayUsername?: string;
+  /** AUTH password for the relay. */
+  smtpRelayPassword?: string;
+  /** Only these recipients may be released or relayed to (a regular expression). */
+  smtpRelayAllowedRecipients?: string;
+  /** Relay every new message to its envelope recipients. */
+  smtpRelayAll?: boolean;
+  /** Relay new messages to the envelope recipients matching this regular expression. */
+  smtpRelayMatching?: string;
+  /** Turns on chaos: `GET/PUT /api/v1/chaos` and the `fail-NNN@` address rules. */
+  enableChaos?: boolean;
+  /** POST the summary of each new message to this http(s) URL. */
+  webhookUrl?: string;
+  /** Webhook POSTs a second (0 = unlimited). Default 1. */
+  webhookLimit?: number | string;
+  /** Webhook POSTs that may go at once after a quiet spell. Default 1. */
+  webhookBurst?: number | string;
+  /**
+   * A client that reads nothing of a streamed answer (MailHog's message lists) for this long is
+   * dropped, in milliseconds or `30s`. Default 30 seconds.
+   */
+  httpWriteTimeout?: number | string;
+}
+
+/** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
+export interface Config {
+  smtp: HostPort;
+  listen: HostPort;
+  max: number;
+  maxBytes: number;
+  maxMessageSize: number;
+  smtpMaxRecipients: number;
+  smtpMaxConnections: number;
+  smtpIdleTimeoutMs: number;
+  smtpMaxLineLength: number;
+  smtpTls: { cert: string; key: string } | null;
+  smtpRequireTls: boolean;
+  smtpStarttls: boolean;
+  smtpAuth: Credential[] | null;
+  /** AUTH accepted before TLS even though `smtpAuth` requires credentials. */
+  smtpAuthAllowInsecure: boolean;
+  smtpHostname: string;
+  verbose: boolean;
+  logLevel: string;
+  webRoot: string | null;
+  /** Origins allowed besides the server's own (`--api-cors`), lower case; `*` allows any. */
+  apiCors: string[];
+  /** Basic-auth users of UI, API and WebSocket (password plain or a bcrypt hash); null = open. */
+  uiAuth: Credential[] | null;
+  /** HTTPS for UI and API; null = plain HTTP. */
+  uiTls: { cert: string; key: string } | null;
+  /** Host names served besides the built-in rule (lower case; `*.` prefix = any subdomain; `*` = any). */
+  allowedHosts: string[];
+  /** Node's `headersTimeout`; 0 = none. */
+  httpHeaderTimeoutMs: number;
+  /** Node's `requestTimeout`; 0 = none. */
+  httpRequestTimeoutMs: number;
+  /** Node's `keepAliveTimeout`. */
+  httpIdleTimeoutMs: number;
+  /** Connection cap, WebSockets included; 0 = none. */
+  httpMaxConnections: number;
+  /** POP3 address; null when POP3 is off. */
+  pop3: HostPort | null;
+  pop3Auth: Credential[] | null;
+  smtpRelay: RelayConfig | null;
+  enableChaos: boolean;
+  webhook: WebhookConfig | null;
+  /** `--http-write-timeout`: a streamed answer's client is dropped after reading nothing this long. */
+  httpWriteTimeoutMs: number;
+}
+
+/** Where and how releases and auto-relay send. */
+export interface RelayConfig {
+  host: string;
+  port: number;
+  starttls: boolean;
+  tls: boolean;
+  insecureTls: boolean;
+  username: string;
+  password: string;
+  allowedRecipients: RegExp | null;
+  /** `--smtp-relay-all`. */
+  all: boolean;
+  /** `--smtp-relay-matching`. */
+  matching: RegExp | null;
+}
+
+/** The webhook target and its rate. */
+export interface WebhookConfig {
+  url: URL;
+  /** POSTs a second; 0 = unlimited. */
+  limit: number;
+  burst: number;
+}
+
+/** Default values of the options that have one. */
+export interface Defaults {
+  smtp: string;
+  listen: string;
+  max: number;
+  maxBytes: number;
+  maxMessageSize: number;
+  smtpMaxRecipients: number;
+  smtpMaxConnections: number;
+  smtpIdleTimeoutMs: number;
+  smtpMaxLineLength: number;
+  smtpHostname: string;
+}
