@@ -114,6 +114,8 @@ function channel(child: ChildProcess, exited: Promise<unknown>) {
     if (message.error !== undefined) waiter?.reject(new Error(`in the Pigeonhole process: ${message.error}`));
     else waiter?.resolve(message.value);
   });
+  // Errors of the channel itself (EPIPE to a child that is gone) surface through `call`.
+  child.on('error', () => undefined);
   void exited.then((code) => {
     const error = new Error(`the Pigeonhole process exited (${String(code)}) before answering`);
     for (const waiter of pending.values()) waiter.reject(error);
@@ -123,7 +125,12 @@ function channel(child: ChildProcess, exited: Promise<unknown>) {
     new Promise<T>((resolve, reject) => {
       const id = next++;
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      child.send({ id, op, ...args });
+      // A child that is gone (killed after a test's timeout) fails the call, not the test run.
+      child.send({ id, op, ...args }, (err) => {
+        if (!err) return;
+        pending.delete(id);
+        reject(err);
+      });
     });
   return { ready: Promise.race([ready, exited.then(() => undefined)]), call };
 }

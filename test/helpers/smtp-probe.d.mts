@@ -6,7 +6,7 @@ export interface ProbeReport {
   replies: number;
   /** Transactions (rounds) completed and timed. */
   rounds: number;
-  /** The slowest reply, ms from the command written to the reply read. */
+  /** The slowest reply, ms from the command due (written, or the pause before it over) to the reply read. */
   maxMs: number;
   /**
    * The slowest round, ms from its first command (or its connect, with `connectionPerRound`) to its
@@ -46,7 +46,8 @@ export interface SmtpProbe {
 
 /**
  * A real SMTP client on a raw socket of 127.0.0.1:`port` that keeps sending small messages and
- * times every reply, from the command's write to the reply's arrival, so an event loop that stalls
- * shows up as a slow reply. A reply other than the expected one ends the probe.
+ * times every reply, from when the command was due (its write, or the end of the pause before it) to
+ * the reply's arrival, so an event loop that stalls shows up as a slow reply, even when the probe
+ * runs on that same loop. A reply other than the expected one ends the probe.
  */
 export function smtpProbe(port: number, options?: ProbeOptions): SmtpProbe;

@@ -40,8 +40,9 @@ function connection(port) {
 /**
  * A real SMTP client on a raw socket that keeps sending small messages and times every reply, for
  * tests that assert the server keeps answering while something else (a search, a page of mail HTML,
- * a flood) runs. The time is measured from the command's write to its reply's arrival, so an event
- * loop that stalls shows up as a slow reply. See smtp-probe.d.mts for the options and the report.
+ * a flood) runs. The time is measured from when the command was due (its write, or the end of the
+ * pause before it) to its reply's arrival, so an event loop that stalls shows up as a slow reply,
+ * even when the probe runs on that same loop. See smtp-probe.d.mts for the options and the report.
  */
 export function smtpProbe(port, options = {}) {
   const { transaction = 'data', pauseMs = 0, warmup = false, connectionPerRound = false, rounds = Infinity } = options;
@@ -49,6 +50,17 @@ export function smtpProbe(port, options = {}) {
   let stopping = false;
   let timing = !warmup;
   let conn = null;
+  // When the next command was due: the end of the pause before it. The probe shares its process's
+  // event loop with the server it times (in the child of pigeonhole-process.ts), so a stall that
+  // begins while it pauses also holds back its timer: timed from when the timer fired, the command
+  // would miss the stall that delayed it. Timed from when it was due, it waits as an outside client
+  // with its own clock would have (the "coordinated omission" of load testers).
+  let dueAt = null;
+  const startedAt = () => {
+    const at = dueAt ?? performance.now();
+    dueAt = null;
+    return at;
+  };
 
   const expectReply = (line, text, code, ms, timed = true) => {
     if (timing && timed) {
@@ -60,13 +72,13 @@ export function smtpProbe(port, options = {}) {
   };
   const command = async (line, code) => {
     const reply = conn.read();
-    const at = performance.now();
+    const at = startedAt();
     conn.socket.write(`${line}\r\n`);
     return expectReply(line, await reply, code, performance.now() - at);
   };
   /** Connects and reads the greeting, timed from the connect when each round has a connection of its own. */
   const open = async () => {
-    const at = performance.now();
+    const at = startedAt();
     conn = connection(port);
     conn.socket.on('error', (err) => report.unexpected.push(`socket: ${err.message}`));
     return expectReply('(connect)', await conn.read(), '220', performance.now() - at, connectionPerRound);
@@ -91,7 +103,7 @@ export function smtpProbe(port, options = {}) {
     return ok;
   };
   const timedRound = async (i) => {
-    const at = performance.now();
+    const at = dueAt ?? performance.now();
     let ok = connectionPerRound ? (await open()) && (transaction === 'rset' || (await hello())) : true;
     ok = ok && (await round(i));
     if (timing) {
@@ -120,7 +132,10 @@ export function smtpProbe(port, options = {}) {
     ready();
     for (let i = 0; ok && !stopping && i < rounds; i++) {
       ok = await timedRound(i);
-      if (pauseMs > 0 && !stopping) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (pauseMs > 0 && !stopping) {
+        dueAt = performance.now() + pauseMs;
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
     }
     if (ok && !connectionPerRound) await quit();
     conn?.socket.destroy();
