@@ -3,17 +3,27 @@
  * HTML and CSS allow is opened in real Chromium, in the inbox and at `/view/{ID}.html`: no request
  * on the mail's behalf reaches the server (counted at the server's socket and at the browser), the
  * mail's own cid: image still shows, its links open without an opener, and an SMTP client keeps
- * getting every reply within 100 ms meanwhile.
+ * getting every reply within 100 ms meanwhile. Pigeonhole runs in a process of its own, with the
+ * SMTP client and the request count inside it, so that the browser's traffic on this test's event
+ * loop does not count as the server's time.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { browser, expectUiBuilt, openUi, row } from './helpers/browser';
-import { start } from './helpers/pigeonhole';
+import { latencyNote, startProcess, type PigeonholeProcess } from './helpers/pigeonhole-process';
+import { deprioritiseHelpers } from './helpers/priority';
 import { transport } from './helpers/smtp';
-import { smtpProbe } from './helpers/smtp-latency';
 
 beforeAll(expectUiBuilt);
+
+/**
+ * The SMTP client that keeps asking while the mail is open: whole transactions that it resets
+ * rather than delivers, with a breath between them, so that the inbox under test stays as it is
+ * (a stream of new rows would move the row the test clicks, and make the browser redraw the list
+ * on the same two cores).
+ */
+const STEADY = { transaction: 'rset', pauseMs: 5 } as const;
 
 const PNG_1x1 = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -46,20 +56,6 @@ function hostileHtml(port: number, linkTo: string): string {
 </body></html>`;
 }
 
-interface Seen {
-  url: string;
-  status: number;
-}
-
-/** Every request the server answers, with its status, from its own HTTP server's events. */
-function recordRequests(server: http.Server): Seen[] {
-  const seen: Seen[] = [];
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    res.on('finish', () => seen.push({ url: req.url ?? '', status: res.statusCode }));
-  });
-  return seen;
-}
-
 /** A page on another local port, for links to open and for a cross-site page to attack from. */
 async function otherSite(body: string): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(body));
@@ -71,7 +67,7 @@ async function otherSite(body: string): Promise<{ url: string; close: () => Prom
   };
 }
 
-async function hostileMail(p: Awaited<ReturnType<typeof start>>, linkTo: string): Promise<string> {
+async function hostileMail(p: PigeonholeProcess, linkTo: string): Promise<string> {
   const port = new URL(p.httpUrl).port;
   await transport(p).sendMail({
     from: 'a@example.test',
@@ -87,16 +83,23 @@ async function hostileMail(p: Awaited<ReturnType<typeof start>>, linkTo: string)
   return id;
 }
 
+/** Requests the server answered (counted at its own HTTP server) for the mail's marked URLs. */
+async function marked(p: PigeonholeProcess) {
+  return (await p.requests()).filter((r) => r.url.includes('zzmarker'));
+}
+
 describe('mail content never reaches our own origin', () => {
   test('the inbox preview makes no request of ours for the mail, shows its cid: image, SMTP keeps answering', async () => {
-    const p = await start();
+    const p = await startProcess();
     const other = await otherSite('<p>other</p>');
     await hostileMail(p, other.url);
-    const seen = recordRequests(p.app.server);
+    await p.recordRequests();
     const ui = await openUi(p.httpUrl);
     const fromBrowser: string[] = [];
     ui.context.on('request', (req) => fromBrowser.push(req.url()));
-    const probe = smtpProbe(p.smtpPort);
+    // Chromium is the test's work, not the server's: it yields the cores to Pigeonhole's process.
+    deprioritiseHelpers([p.pid]);
+    const probe = await p.probe(STEADY);
     await row(ui.page, /Own origin/).click();
     const frame = ui.page.frameLocator('iframe[title="HTML body of the message"]');
     await frame.locator('#logo').waitFor();
@@ -111,31 +114,34 @@ describe('mail content never reaches our own origin', () => {
     await other.close();
 
     expect(fromBrowser.filter((url) => url.includes('zzmarker'))).toEqual([]);
-    expect(seen.filter((r) => r.url.includes('zzmarker'))).toEqual([]);
+    expect(await marked(p)).toEqual([]);
     expect(await frame.locator('#logo').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
     expect(await frame.locator('#own').getAttribute('href')).toBeNull();
     expect(await frame.locator('#out').getAttribute('rel')).toBe('noopener noreferrer');
     expect(report.unexpected).toEqual([]);
-    expect(report.maxMs).toBeLessThan(100);
+    console.log(latencyNote(report));
+    expect(report.maxMs, latencyNote(report)).toBeLessThan(100);
   });
 
   test('/view/{ID}.html makes no request of ours, inlines its cid: image, opens links without an opener', async () => {
-    const p = await start();
+    const p = await startProcess();
     const other = await otherSite('<p id="other">other</p>');
     const id = await hostileMail(p, other.url);
-    const seen = recordRequests(p.app.server);
+    await p.recordRequests();
     const context = await (await browser()).newContext();
     const fromBrowser: string[] = [];
     context.on('request', (req) => fromBrowser.push(req.url()));
     const page = await context.newPage();
-    const probe = smtpProbe(p.smtpPort);
+    // Chromium is the test's work, not the server's: it yields the cores to Pigeonhole's process.
+    deprioritiseHelpers([p.pid]);
+    const probe = await p.probe(STEADY);
     await page.goto(`${p.httpUrl}/view/${id}.html?embed=1`, { waitUntil: 'load' });
     await expect
       .poll(() => page.locator('#logo').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
       .toBe(1);
     await page.waitForTimeout(300);
     expect(fromBrowser.filter((url) => url.includes('zzmarker'))).toEqual([]);
-    expect(seen.filter((r) => r.url.includes('zzmarker'))).toEqual([]);
+    expect(await marked(p)).toEqual([]);
     expect(await page.locator('#logo').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
 
     // Its link opens in a new tab that cannot reach back to the mail's page.
@@ -150,24 +156,25 @@ describe('mail content never reaches our own origin', () => {
     await other.close();
 
     expect(fromBrowser.filter((url) => url.includes('zzmarker'))).toEqual([]);
-    expect(seen.filter((r) => r.url.includes('zzmarker'))).toEqual([]);
+    expect(await marked(p)).toEqual([]);
     expect(report.unexpected).toEqual([]);
-    expect(report.maxMs).toBeLessThan(100);
+    console.log(latencyNote(report));
+    expect(report.maxMs, latencyNote(report)).toBeLessThan(100);
   });
 
   test('a page of another site cannot load the API as an image (403), while fetch from Node still works', async () => {
-    const p = await start();
-    const seen = recordRequests(p.app.server);
+    const p = await startProcess();
+    await p.recordRequests();
     const attacker = await otherSite(
       `<img id="a" src="${p.httpUrl}/api/v1/search?query=zzmarker-web"><img src="${p.httpUrl}/api/v1/messages?zzmarker=list">`,
     );
     const context = await (await browser()).newContext();
     const page = await context.newPage();
     await page.goto(attacker.url, { waitUntil: 'load' });
-    await expect.poll(() => seen.filter((r) => r.url.includes('zzmarker')).length).toBe(2);
+    await expect.poll(async () => (await marked(p)).length).toBe(2);
     await context.close();
     await attacker.close();
-    expect(seen.filter((r) => r.url.includes('zzmarker')).map((r) => r.status)).toEqual([403, 403]);
+    expect((await marked(p)).map((r) => r.status)).toEqual([403, 403]);
     expect((await fetch(`${p.httpUrl}/api/v1/search?query=zzmarker-node`)).status).toBe(200);
   });
 });

@@ -1,12 +1,12 @@
 /**
  * Searches cannot stall the server: a query is bounded in terms and in work, and what work it does
  * runs in slices that yield, so a real SMTP client keeps getting every reply within 100 ms while
- * adversarial queries run over a store with a large body vocabulary.
+ * adversarial queries run over a store with a large body vocabulary. Pigeonhole and the SMTP client
+ * run in a process of their own, so that the 100 ms are the server's and not this test runner's.
  */
 import { describe, expect, it } from 'vitest';
-import { start } from './helpers/pigeonhole';
+import { latencyNote, startProcess, type PigeonholeProcess } from './helpers/pigeonhole-process';
 import { transport } from './helpers/smtp';
-import { smtpProbe } from './helpers/smtp-latency';
 
 const MESSAGES = 400;
 const WORDS_PER_MESSAGE = 1000;
@@ -14,7 +14,7 @@ const WORDS_PER_MESSAGE = 1000;
 /** Word `j` of message `i`: distinct across the store, so the body dictionary holds 400,000 words. */
 const word = (i: number, j: number) => `m${i.toString(36)}x${j.toString(36)}q`;
 
-async function fill(p: Awaited<ReturnType<typeof start>>): Promise<void> {
+async function fill(p: PigeonholeProcess): Promise<void> {
   const mailer = transport(p, { pool: true } as Parameters<typeof transport>[1]);
   const sends: Promise<unknown>[] = [];
   for (let i = 0; i < MESSAGES; i++) {
@@ -39,13 +39,13 @@ const search = (base: string, query: string) => get(base, `/api/v1/search?query=
 
 describe('searches that cannot stall the server', () => {
   it('answers adversarial queries over 400 messages while an SMTP client gets every reply within 100 ms', async () => {
-    const p = await start({ max: 0 });
+    const p = await startProcess({ options: { max: 0 } });
     await fill(p);
     const base = p.httpUrl;
     // The index is built once (in slices too); the attack is the queries that follow.
     expect(JSON.parse((await search(base, word(5, 10))).text).messages_count).toBe(1);
 
-    const probe = smtpProbe(p.smtpPort);
+    const probe = await p.probe();
     const distinctNegated = (n: number) => Array.from({ length: n }, (_, i) => `-zz${i.toString(36)}`).join(' ');
     const longWords = Array.from({ length: 10 }, (_, i) => String.fromCharCode(97 + i).repeat(120)).join(' ');
     const phrases = Array.from({ length: 40 }, (_, i) => `"${word(i, 1)} ${word(i, 2)}"`).join(' ');
@@ -96,7 +96,8 @@ describe('searches that cannot stall the server', () => {
 
     expect(report.unexpected).toEqual([]);
     expect(report.delivered).toBeGreaterThan(0);
-    expect(report.maxMs).toBeLessThan(100);
+    console.log(latencyNote(report));
+    expect(report.maxMs, latencyNote(report)).toBeLessThan(100);
     // The vocabulary messages were kept (the delete matched only messages whose subject is not "vocab").
     expect(JSON.parse((await search(base, 'subject:vocab')).text).messages_count).toBe(MESSAGES);
   });

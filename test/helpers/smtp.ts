@@ -3,8 +3,8 @@ import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { Pigeonhole } from 'pigeonhole';
 
-/** A nodemailer transport pointed at a Pigeonhole; plain SMTP unless told otherwise. */
-export function transport(p: Pigeonhole, options: SMTPTransport.Options = {}) {
+/** A nodemailer transport pointed at a Pigeonhole (in-process or not); plain SMTP unless told otherwise. */
+export function transport(p: Pick<Pigeonhole, 'smtpPort'>, options: SMTPTransport.Options = {}) {
   return nodemailer.createTransport({
     host: '127.0.0.1',
     port: p.smtpPort,
