@@ -6,6 +6,8 @@
  * `http:` source also matches Pigeonhole's own origin.
  */
 
+import { servedByDefault } from './hosts';
+
 /** The origin that shows the mail: `protocol` with its colon, `host` with its port, as `URL` has them. */
 export interface ShowingOrigin {
   protocol: string;
@@ -36,14 +38,7 @@ export function reachesUs(url: URL, own: ShowingOrigin): boolean {
   const port = url.port || defaultPort(url.protocol);
   const ownPort = new URL(`${own.protocol}//${own.host}`).port || defaultPort(own.protocol);
   if (port !== ownPort) return false;
-  const name = url.hostname;
-  return (
-    name.startsWith('[') ||
-    /^\d+\.\d+\.\d+\.\d+$/.test(name) ||
-    !name.includes('.') ||
-    name === 'localhost' ||
-    name.endsWith('.localhost')
-  );
+  return servedByDefault(url.hostname);
 }
 
 /**

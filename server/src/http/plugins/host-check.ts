@@ -1,4 +1,5 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { servedByDefault } from '@pigeonhole/shared/hosts';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { apiError } from '../errors';
@@ -23,19 +24,16 @@ export function parseHost(value: string | undefined): HostName | null {
 }
 
 /**
- * Whether a host name may be served: an IP literal, `localhost` or `*.localhost` (browsers resolve
- * these to loopback themselves, RFC 6761), a single-label name (a Docker service name such as
- * `pigeonhole`: no public DNS name has one label, so no attacker's page can be rebound onto one), or
- * an `--allowed-hosts` entry (`name`, `*.domain` for any subdomain, `*` for any host at all).
+ * Whether a host name may be served: one served by default (`servedByDefault`: an IP literal,
+ * `localhost` or `*.localhost`, a single-label name), or an `--allowed-hosts` entry (`name`,
+ * `*.domain` for any subdomain, `*` for any host at all).
  *
  * Why: DNS rebinding. A page on `evil.example` whose DNS record is switched to 127.0.0.1 becomes
  * same-origin with whatever listens there, and its requests carry `Host: evil.example`. Mailpit
  * closed the same hole with `--allowed-hosts` in v1.31.1.
  */
 export function hostNameAllowed(name: string, allowed: readonly string[]): boolean {
-  if (name.startsWith('[') || isIPv4(name)) return true;
-  if (name === 'localhost' || name.endsWith('.localhost')) return true;
-  if (!name.includes('.')) return true;
+  if (servedByDefault(name)) return true;
   for (const entry of allowed) {
     if (entry === '*' || entry === name) return true;
     if (entry.startsWith('*.') && name.endsWith(entry.slice(1))) return true;
