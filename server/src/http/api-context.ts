@@ -15,7 +15,7 @@ export interface RuntimeCounters {
   deleted: number;
 }
 
-/** What the API routes share besides the store: the parse cache and the runtime counters. */
+/** What the API routes share besides the store: the parser and the runtime counters. */
 export interface ApiServices {
   parser: MessageParser;
   runtime: RuntimeCounters;
@@ -27,17 +27,14 @@ declare module 'fastify' {
   }
 }
 
-/** Parses kept: enough for a UI paging through messages; bytes bound the big ones. */
-const PARSE_CACHE = { maxEntries: 200, maxBytes: 64 * 1024 * 1024 };
-
 /**
- * Decorates `app.api` and keeps it in step with the store: parses of deleted messages are dropped,
- * counters follow `added`, `deleted` and `cleared`. The store is subscribed to, never the reverse.
+ * Decorates `app.api`: the parser (whose cache the store owns) and the runtime counters, which
+ * follow `added`, `deleted` and `cleared`. The store is subscribed to, never the reverse.
  */
 export const apiServicesPlugin = fp(
   async (app) => {
     const { store } = app.pigeonhole;
-    const parser = new MessageParser(PARSE_CACHE);
+    const parser = new MessageParser(store);
     const runtime: RuntimeCounters = { startedAt: Date.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     let known = store.count;
     const unsubscribe = store.subscribe((event) => {
@@ -45,31 +42,22 @@ export const apiServicesPlugin = fp(
         case 'added':
           known++;
           runtime.accepted++;
-          // Neither raw.length (reading the bytes pins their slab: RawSlabs.get) nor the summary's
-          // Size (reading the summary makes it now, not after the burst: MessageStore.add).
+          // Not the summary's Size: reading the summary makes it now, not after the burst.
           runtime.acceptedBytes += event.message.rawLength;
           break;
         case 'deleted':
           known -= event.ids.length;
           runtime.deleted += event.ids.length;
-          parser.forget(event.ids);
           break;
         case 'cleared':
           runtime.deleted += known;
           known = 0;
-          parser.clear();
           break;
         case 'updated':
           break;
       }
     });
     app.decorate('api', { parser, runtime });
-    // Summaries deferred during a burst of mail (MessageStore.add) are made before an API request
-    // reads them: lists, searches, counts of tags and mailboxes see every message. Nothing waits
-    // when none is pending.
-    app.addHook('preHandler', async (req) => {
-      if (req.url.startsWith('/api/')) await store.summaries();
-    });
     app.addHook('onClose', async () => unsubscribe());
   },
   { name: 'pigeonhole-api-services' },

@@ -67,7 +67,8 @@ function* partsJson(raw: Buffer, parts: MailHogPart[], slice: number): Generator
  * `JSON.stringify(toMailHog(message))`, written a slice at a time so that no piece holds a whole body.
  */
 export function* mailhogJson(message: StoredMessage, slice = SLICE_BYTES): Generator<string> {
-  const raw = message.raw;
+  // A copy: the pieces are written over many turns of the event loop, past any loan of the bytes.
+  const raw = message.copyRaw();
   const top = mailhogTree(raw);
   const { mailFrom, rcptTo } = message.envelope;
   yield `{"ID":${JSON.stringify(message.id)},"From":${JSON.stringify(mailFrom ? mailhogPath(mailFrom) : null)}`;

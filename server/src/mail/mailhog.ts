@@ -127,7 +127,10 @@ function materialize(raw: Buffer, part: MailHogPart): MailHogContent {
  * multipart, and bodies stay transfer-encoded, exactly as MailHog serves them.
  */
 export function toMailHog(message: StoredMessage): MailHogMessage {
-  const raw = message.raw;
+  return message.withRaw((raw) => mailHogOf(message, raw));
+}
+
+function mailHogOf(message: StoredMessage, raw: Buffer): MailHogMessage {
   const top = mailhogTree(raw);
   return {
     ID: message.id,

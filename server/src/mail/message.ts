@@ -58,7 +58,7 @@ function publicPart(part: ParsedPart): Message['Attachments'][number] {
  */
 export function toMessage(message: StoredMessage, parsed: ParsedMessage): Message {
   const s = message.summary;
-  const headers = headerMap(message.raw);
+  const headers = message.withRaw(headerMap);
   const returnPath = first(headers, 'return-path').replace(/^<|>$/g, '').trim() || message.envelope.mailFrom;
   return {
     ID: s.ID,

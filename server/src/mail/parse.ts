@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { Attachment as MailparserAttachment } from 'mailparser';
+import { CacheKind } from '../store/message-cache';
+import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
 import { decodeLargePart, elideLargeParts, measureLargePart, type LargePart } from './large-parts';
 
@@ -35,14 +36,6 @@ export interface ParsedMessage {
   inline: ParsedPart[];
   /** Rough memory held, for the cache's byte bound. */
   bytes: number;
-}
-
-/** Limits of the parse cache. */
-export interface ParseCacheLimits {
-  /** Parsed messages kept. */
-  maxEntries: number;
-  /** Bytes of decoded bodies and parts kept. */
-  maxBytes: number;
 }
 
 /**
@@ -131,55 +124,46 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
   return { text, html, date, attachments, inline, bytes: partBytes + (text.length + html.length) * 2 + 512 };
 }
 
+/** Parses kept: enough for a UI paging through messages; bytes bound the big ones. */
+const PARSES = new CacheKind<ParsedMessage>('parse', { maxEntries: 200, maxBytes: 64 * 1024 * 1024 }, (p) => p.bytes);
+
 /**
- * Parses messages on demand and keeps the results in an LRU bounded by count and by bytes, so that
- * opening a message twice costs one parse and a run through many messages cannot grow memory. The
- * ingest path never calls this (DESIGN.md: mailparser inline halves the ingest rate).
+ * Parses messages on demand and keeps the results in the store's cache, bounded by count and by
+ * bytes and dropped with their message, so that opening a message twice costs one parse and a run
+ * through many messages cannot grow memory. The ingest path never calls this: mailparser on every
+ * message would halve the ingest rate.
  */
 export class MessageParser {
-  readonly #cache: LRUCache<string, ParsedMessage>;
+  readonly #store: MessageStore;
   readonly #pending = new Map<string, Promise<ParsedMessage>>();
 
-  constructor(limits: ParseCacheLimits) {
-    this.#cache = new LRUCache<string, ParsedMessage>({
-      max: limits.maxEntries,
-      maxSize: limits.maxBytes,
-      // An entry larger than the whole budget is still returned, just not kept.
-      sizeCalculation: (value) => Math.max(1, Math.min(value.bytes, limits.maxBytes)),
-    });
+  constructor(store: MessageStore) {
+    this.#store = store;
   }
 
   /** The parsed message, from the cache or parsed now (concurrent callers share one parse). */
   parse(message: StoredMessage): Promise<ParsedMessage> {
-    const cached = this.#cache.get(message.id);
+    const cache = this.#store.cache(PARSES);
+    const cached = cache.get(message.id);
     if (cached) return Promise.resolve(cached);
     let pending = this.#pending.get(message.id);
     if (!pending) {
-      pending = parseRaw(message.raw)
+      pending = parseRaw(message.copyRaw())
         .catch(() => emptyParse())
         .then((parsed) => {
           this.#pending.delete(message.id);
-          this.#cache.set(message.id, parsed);
-          return parsed;
+          // Deleted while it was parsed: not kept for a message that is gone.
+          return this.#store.get(message.id) === message ? cache.remember(message.id, parsed) : parsed;
         });
       this.#pending.set(message.id, pending);
     }
     return pending;
   }
 
-  /** Drops cached parses of messages that are gone. */
-  forget(ids: Iterable<string>): void {
-    for (const id of ids) this.#cache.delete(id);
-  }
-
-  /** Drops every cached parse. */
-  clear(): void {
-    this.#cache.clear();
-  }
-
   /** Entries and bytes held (for tests and stats). */
   get stats(): { entries: number; bytes: number } {
-    return { entries: this.#cache.size, bytes: this.#cache.calculatedSize };
+    const cache = this.#store.cache(PARSES);
+    return { entries: cache.entries, bytes: cache.bytes };
   }
 }
 

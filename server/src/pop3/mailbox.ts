@@ -15,7 +15,7 @@ const sizes = new WeakMap<StoredMessage, number>();
 function sizeOf(message: StoredMessage): number {
   let size = sizes.get(message);
   if (size === undefined) {
-    size = wireSize(message.raw);
+    size = message.withRaw(wireSize);
     sizes.set(message, size);
   }
   return size;
@@ -23,7 +23,11 @@ function sizeOf(message: StoredMessage): number {
 
 /** The byte-stuffed multi-line body of a message, for RETR and TOP. */
 export function wireOf(entry: MaildropEntry): Buffer {
-  return toWire(entry.message.raw);
+  // toWire returns the bytes themselves when they need no stuffing: copied then, as they are lent.
+  return entry.message.withRaw((raw) => {
+    const wire = toWire(raw);
+    return wire === raw ? Buffer.from(raw) : wire;
+  });
 }
 
 /** True when `address` is among the message's To or Cc header addresses or its envelope recipients. */

@@ -88,9 +88,11 @@ export class Relay {
    * Received line. A relay pointed back at Pigeonhole itself would otherwise loop for ever.
    */
   relayedByMe(message: StoredMessage): boolean {
-    const headerEnd = message.raw.indexOf('\r\n\r\n');
-    const head = message.raw.subarray(0, headerEnd === -1 ? Math.min(message.raw.length, 65_536) : headerEnd);
-    return head.includes(`, instance ${this.#instance})`);
+    return message.withRaw((raw) => {
+      const headerEnd = raw.indexOf('\r\n\r\n');
+      const head = raw.subarray(0, headerEnd === -1 ? Math.min(raw.length, 65_536) : headerEnd);
+      return head.includes(`, instance ${this.#instance})`);
+    });
   }
 
   /** The addresses `--smtp-relay-allowed-recipients` refuses (all allowed when it is not set). */
@@ -105,10 +107,8 @@ export class Relay {
    */
   async send(message: StoredMessage, to: string[], how: 'release' | 'auto-relay'): Promise<RelayResult> {
     const from = message.envelope.mailFrom || message.summary.From?.Address || '';
-    const raw = Buffer.concat([
-      Buffer.from(receivedHeader(message, this.#hostname, how, this.#instance), 'latin1'),
-      message.raw,
-    ]);
+    const received = Buffer.from(receivedHeader(message, this.#hostname, how, this.#instance), 'latin1');
+    const raw = message.withRaw((bytes) => Buffer.concat([received, bytes]));
     try {
       this.#transport ??= this.#createTransport();
       const info = await (await this.#transport).sendMail({ envelope: { from, to }, raw });

@@ -1,4 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { nextTurn } from '../store/turns';
+
+export { nextTurn } from '../store/turns';
 
 /** Work done in one go before a search yields to the event loop: SMTP waits at most about this long. */
 export const SLICE_MS = 4;
@@ -18,34 +21,6 @@ export class SearchTooExpensiveError extends Error {
     super(message);
     this.name = 'SearchTooExpensiveError';
   }
-}
-
-const waiting: (() => void)[] = [];
-let pumping = false;
-
-function pump(): void {
-  pumping = false;
-  waiting.shift()?.();
-  if (waiting.length > 0) schedule();
-}
-
-function schedule(): void {
-  if (pumping) return;
-  pumping = true;
-  setImmediate(pump);
-}
-
-/**
- * Waits for this search's next turn. One slice of search work runs per turn of the event loop,
- * whatever the number of searches at once, in arrival order: with `setImmediate` alone, ten searches
- * that yield together would all run their slices in the same check phase and SMTP would wait ten
- * slices instead of one.
- */
-export function nextTurn(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    waiting.push(resolve);
-    schedule();
-  });
 }
 
 /**

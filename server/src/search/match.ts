@@ -1,7 +1,9 @@
+import { words, type BodyLookup } from '../store/body-index';
+import { recordHas, type SearchRecord } from '../store/search-record';
+import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
-import { words, type BodyLookup } from './body-index';
 import type { TextField, Term } from './query';
-import { bodyOf, hasInline, recordOf, type SearchRecord } from './record';
+import { bodyOf, hasInline } from './record';
 
 function fieldText(record: SearchRecord, field: Exclude<TextField, 'tag'>): string {
   switch (field) {
@@ -40,13 +42,14 @@ function termHolds(
   record: SearchRecord,
   mayHold: BodyFilter,
   work: WorkCounter,
+  store: MessageStore | undefined,
 ): boolean {
   const s = message.summary;
   switch (term.kind) {
     case 'text':
       // The summary fields first; the body is decoded only for words they do not contain, and with
       // an index only for messages whose body has the words.
-      if (record.text.includes(term.value)) return true;
+      if (recordHas(record, term.value)) return true;
       switch (mayHold(term, message)) {
         case 'yes':
           return true;
@@ -54,7 +57,7 @@ function termHolds(
           return false;
         case 'maybe':
           work.decodes++;
-          return bodyOf(message).includes(term.value);
+          return bodyOf(message, store).includes(term.value);
       }
       return false;
     case 'field':
@@ -87,6 +90,15 @@ export function textTokens(terms: readonly Term[]): string[] {
   return [...out];
 }
 
+/** What a compiled query may use beyond the message: the store's body index and body cache. */
+export interface CompileContext {
+  /** The store searched: decoded bodies are cached there. */
+  store?: MessageStore;
+  /** The body index's answer for the query's tokens. */
+  lookup?: BodyLookup;
+  work?: WorkCounter;
+}
+
 /**
  * A predicate for these terms: every term must hold (or, when negated, must not). With a body
  * lookup (searches over the whole store), body words are checked there first; without one (testing
@@ -95,12 +107,11 @@ export function textTokens(terms: readonly Term[]): string[] {
  */
 export function compile(
   terms: readonly Term[],
-  lookup?: BodyLookup,
-  work: WorkCounter = { decodes: 0 },
+  { store, lookup, work = { decodes: 0 } }: CompileContext = {},
 ): (message: StoredMessage) => boolean {
   const ordered = [...terms].sort((a, b) => cost(a) - cost(b));
   if (ordered.length === 0) return () => true;
-  const plans = new Map<TextTerm, { sets: ReadonlySet<StoredMessage>[]; exact: boolean } | null>();
+  const plans = new Map<TextTerm, { sets: ReadonlySet<number>[]; exact: boolean } | null>();
   for (const term of ordered) {
     if (term.kind !== 'text' || !lookup) continue;
     const tokens = [...new Set(words(term.value))];
@@ -109,20 +120,22 @@ export function compile(
     if (tokens.length === 0 || sets.some((set) => set === undefined)) plans.set(term, null);
     else
       plans.set(term, {
-        sets: sets as ReadonlySet<StoredMessage>[],
+        sets: sets as ReadonlySet<number>[],
         exact: tokens.length === 1 && tokens[0] === term.value,
       });
   }
   const mayHold: BodyFilter = (term, message) => {
     const plan = plans.get(term);
     if (!plan || !lookup || message.seq > lookup.coveredSeq) return 'maybe';
-    for (const set of plan.sets) if (!set.has(message)) return 'no';
+    for (const set of plan.sets) {
+      if (!set.has(message.seq)) return lookup.partial.has(message.seq) ? 'maybe' : 'no';
+    }
     return plan.exact ? 'yes' : 'maybe';
   };
   return (message) => {
-    const record = recordOf(message);
+    const record = message.record;
     for (const term of ordered) {
-      if (termHolds(term, message, record, mayHold, work) === term.negate) return false;
+      if (termHolds(term, message, record, mayHold, work, store) === term.negate) return false;
     }
     return true;
   };

@@ -1,6 +1,6 @@
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
-import { bodyIndexOf, type BodyLookup } from './body-index';
+import type { BodyLookup } from '../store/body-index';
 import { SearchBudget } from './budget';
 import { compile, textTokens, type WorkCounter } from './match';
 import { parseQuery } from './query';
@@ -41,9 +41,13 @@ export async function eachMatch(
   const terms = parseQuery(query, tz);
   let lookup: BodyLookup | undefined;
   const tokens = textTokens(terms);
-  if (tokens.length > 0) lookup = await bodyIndexOf(store).lookup(tokens, budget);
+  if (tokens.length > 0) {
+    // Shared work that every later search profits from: not charged to this search's budget.
+    await budget.outside(store.indexed());
+    lookup = await store.bodyLookup(tokens, budget);
+  }
   const work: WorkCounter = { decodes: 0 };
-  await scan(store, compile(terms, lookup, work), visit, budget, work);
+  await scan(store, compile(terms, lookup ? { store, lookup, work } : { store, work }), visit, budget, work);
 }
 
 /**
@@ -59,6 +63,8 @@ export async function scan(
   budget: SearchBudget = new SearchBudget(),
   work: WorkCounter = { decodes: 0 },
 ): Promise<void> {
+  // Every summary first (those deferred past a burst), as shared work outside the budget.
+  await budget.outside(store.summaries());
   for (const message of store.page(0, store.count)) {
     const decodes = work.decodes;
     if (test(message)) visit(message);

@@ -8,10 +8,19 @@ import {
   internStringList,
   internTls,
 } from './intern';
-import { RawSlabs, type RawRef } from './raw-slabs';
-import { packTranscript, unpackTranscript, type PackedTranscript } from './transcript-pack';
-import type { Envelope, IncomingMessage, IncomingSession, SessionInfo, StoredMessage, TranscriptLine } from './types';
-import type { SummaryFields } from './store';
+import type { NotPromise, RawHolder } from './raw-holder';
+import { searchRecord, type SearchRecord } from './search-record';
+import { packTranscript, unpackTranscript } from './transcript-pack';
+import type {
+  Envelope,
+  IncomingMessage,
+  IncomingSession,
+  PackedTranscript,
+  SessionInfo,
+  StoredMessage,
+  SummaryFields,
+  TranscriptLine,
+} from './types';
 
 /**
  * The session facts a message keeps, shared by every message of one SMTP connection: the client, its
@@ -56,9 +65,9 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
 /** Computes a message's summary fields from its bytes; run once, at the latest on first read. */
 export type Summarizer = (raw: Buffer, envelope: Envelope, username: string) => SummaryFields;
 
-/** What every entry of a store shares: its slabs, and whom to tell when a summary is made. */
-export interface EntryContext {
-  readonly slabs: RawSlabs;
+/** What every entry of a store shares: where the bytes are, and whom to tell when a summary is made. */
+export interface EntryContext<Ref = unknown> {
+  readonly slabs: RawHolder<Ref>;
   /** Told once when an entry's summary is made (the store counts tags). */
   onSummary(entry: StoredEntry): void;
 }
@@ -83,10 +92,11 @@ export class StoredEntry implements StoredMessage {
   readonly seq: number;
   readonly envelope: Envelope;
   /** Where the raw bytes and the transcript's own lines are; `null` once the message is deleted. */
-  ref: RawRef | null;
+  ref: unknown;
   readonly #context: EntryContext;
   readonly #session: SharedSession;
   #summary: MessageSummary | null = null;
+  #record: SearchRecord | null = null;
   #pending: PendingSummary | null = null;
 
   constructor(
@@ -114,9 +124,14 @@ export class StoredEntry implements StoredMessage {
   get summary(): MessageSummary {
     if (this.#summary) return this.#summary;
     const { summarizer, created } = this.#pending!;
-    // Read in place, not through `raw`: a view handed out would keep the slab from being reused.
-    const raw = this.ref ? this.#context.slabs.peek(this.ref) : Buffer.alloc(0);
-    return this.#build(summarizer(raw, this.envelope, this.#session.username), created);
+    const fields = this.withRaw((raw) => summarizer(raw, this.envelope, this.#session.username));
+    return this.#build(fields, created);
+  }
+
+  /** The lower-cased texts a search compares against, made with the summary. */
+  get record(): SearchRecord {
+    if (this.#record === null) void this.summary;
+    return this.#record!;
   }
 
   /** Whether the summary exists yet (reading {@link summary} makes it). */
@@ -149,18 +164,21 @@ export class StoredEntry implements StoredMessage {
       Snippet: flat(fields.Snippet),
     };
     this.#summary = summary;
+    this.#record = searchRecord(summary);
     this.#context.onSummary(this);
     return summary;
   }
 
-  /** The exact bytes received (after dot-unstuffing). Empty once the message is deleted. */
-  get raw(): Buffer {
-    return this.ref ? this.#context.slabs.get(this.ref) : Buffer.alloc(0);
+  withRaw<T>(fn: (raw: Buffer) => NotPromise<T>): T {
+    return this.ref ? this.#context.slabs.read(this.ref, fn) : fn(Buffer.alloc(0));
   }
 
-  /** Length of the raw bytes, without reading them. */
+  copyRaw(): Buffer {
+    return this.ref ? this.#context.slabs.copy(this.ref) : Buffer.alloc(0);
+  }
+
   get rawLength(): number {
-    return this.ref ? RawSlabs.lengthOf(this.ref) : 0;
+    return this.ref ? this.#context.slabs.length(this.ref) : 0;
   }
 
   /** The session facts and the transcript of the conversation that delivered this message. */

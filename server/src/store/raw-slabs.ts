@@ -1,5 +1,6 @@
 import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
 import { BlockAllocator, type Allocation } from './blocks';
+import type { NotPromise, RawHolder } from './raw-holder';
 
 /**
  * Slab storage for raw message bytes. One Buffer per message costs a malloc block, an ArrayBuffer and
@@ -69,8 +70,6 @@ class Slab {
   /** Messages in this slab not yet released. */
   live = 0;
   sealed = false;
-  /** A view of the plain bytes was handed out: they must not be reused once freed. */
-  lent = false;
 
   constructor(range: Allocation) {
     this.plainRange = range;
@@ -103,7 +102,7 @@ class OwnRef {
 export type RawRef = SlabRef | OwnRef;
 
 /** The raw bytes of every stored message, compactly. */
-export class RawSlabs {
+export class RawSlabs implements RawHolder<RawRef> {
   #open: Slab | null = null;
   /** Messages added so far; the idle check of the open slab compares it between ticks. */
   #adds = 0;
@@ -166,7 +165,7 @@ export class RawSlabs {
   }
 
   /** Length of a message's bytes. */
-  static lengthOf(ref: RawRef): number {
+  length(ref: RawRef): number {
     return ref instanceof OwnRef ? ref.own.length : ref.length;
   }
 
@@ -185,26 +184,20 @@ export class RawSlabs {
   }
 
   /**
-   * The exact bytes of a message, as a view into its (decompressed) slab: a copy per read cost 20 µs,
-   * which a search over 100,000 messages pays 100,000 times. Readers must not write into it, and
-   * whoever keeps it for long should copy it, or it keeps its 256 KiB slab alive.
+   * Calls `fn` with the exact bytes of a message, as a view into its (decompressed) slab, and returns
+   * what it returns: a copy per read cost 20 µs, which a search over 100,000 messages pays 100,000
+   * times. The view is valid only while `fn` runs: slabs are compressed and reused between turns of
+   * the event loop, never during a synchronous call, so `fn` must not keep it (nor be async).
    */
-  get(ref: RawRef): Buffer {
-    if (ref instanceof OwnRef) return ref.own;
-    const { slab, offset, length } = ref;
-    if (slab.plain) slab.lent = true;
-    const plain = slab.plain ?? this.#inflate(slab);
-    return plain.subarray(offset, offset + length);
+  read<T>(ref: RawRef, fn: (raw: Buffer) => NotPromise<T>): T {
+    if (ref instanceof OwnRef) return fn(ref.own);
+    const plain = ref.slab.plain ?? this.#inflate(ref.slab);
+    return fn(plain.subarray(ref.offset, ref.offset + ref.length));
   }
 
-  /**
-   * The bytes as {@link get} gives them, for a reader that is done with them before it returns (and
-   * keeps no view): the slab stays free to be reused once compressed.
-   */
-  peek(ref: RawRef): Buffer {
-    if (ref instanceof OwnRef) return ref.own;
-    const plain = ref.slab.plain ?? this.#inflate(ref.slab);
-    return plain.subarray(ref.offset, ref.offset + ref.length);
+  /** A copy of a message's bytes that the caller owns. */
+  copy(ref: RawRef): Buffer {
+    return this.read(ref, (raw) => Buffer.from(raw));
   }
 
   /** Releases a message; a slab whose messages are all released is dropped. */
@@ -222,7 +215,7 @@ export class RawSlabs {
   clear(): void {
     this.#generation++;
     this.#stopWatchingOpenSlab();
-    // Their plain memory can take the next mail (those lent out or being compressed excepted).
+    // Their plain memory can take the next mail (the one being compressed excepted).
     for (const slab of this.#open ? [this.#open, ...this.#backlog] : this.#backlog) this.#freePlain(slab);
     this.#open = null;
     this.#backlog = [];
@@ -344,7 +337,7 @@ export class RawSlabs {
 
   #freePlain(slab: Slab): void {
     if (slab.plainRange) {
-      if (slab.lent || slab === this.#compressing) this.#plainBlocks.discard(slab.plainRange);
+      if (slab === this.#compressing) this.#plainBlocks.discard(slab.plainRange);
       else {
         this.#plainBlocks.free(slab.plainRange);
         this.#releaseSpareLater();

@@ -1,11 +1,27 @@
-import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import { bodyText, mayCarryTags, summarize } from '../mail/summary';
+import { BodyIndex, type BodyLookup, type Pacer } from './body-index';
+import { nextTurn } from './turns';
 import { StoredEntry, type EntryContext, type Summarizer } from './entry';
 import { newId } from './id';
-import { RawSlabs } from './raw-slabs';
-import type { IncomingMessage, StoreEvent, StoredMessage } from './types';
+import { MessageCache, type CacheKind } from './message-cache';
+import type { RawHolder } from './raw-holder';
+import { RawSlabs, type RawRef } from './raw-slabs';
+import type { IncomingMessage, StoreEvent, StoredMessage, SummaryFields } from './types';
 
-/** The summary fields the ingest path computes from the message; the store adds ID, Read, Created. */
-export type SummaryFields = Omit<MessageSummary, 'ID' | 'Read' | 'Created'>;
+export type { SummaryFields } from './types';
+
+/** What the store holds in memory, in bytes, by kind (for `/api/v1/info`, stats and the bench). */
+export interface StoreMemory {
+  /** Raw messages, compressed where compressed. */
+  raw: number;
+  /** The body-word index. */
+  index: number;
+  /** Cached parses and decoded bodies. */
+  caches: number;
+}
+
+/** Decoded bytes of a body that are indexed and searched; the rest of a huge body is not. */
+export const BODY_SOURCE = 64 * 1024;
 
 /** Bounds of the store. 0 means unlimited. */
 export interface StoreLimits {
@@ -21,6 +37,10 @@ const SUMMARY_QUIET_MS = 100;
 const SUMMARY_SLICE = 256;
 /** Queued messages beyond those stored before the queue drops the evicted ones. */
 const SUMMARY_QUEUE_SLACK = 1024;
+/** Messages indexed between two yields to the event loop (a few ms of work). */
+const INDEX_SLICE = 32;
+/** Deleted messages tolerated in the body index beyond the live ones before it is compacted. */
+const INDEX_STALE_SLACK = 1000;
 
 /**
  * The in-memory message store. Keeps messages in arrival order in one array (oldest first) plus an
@@ -33,7 +53,12 @@ export class MessageStore {
   readonly #byId = new Map<string, StoredEntry>();
   /** Oldest first; entries before `#head` are evicted and wait for compaction. */
   #order: StoredEntry[] = [];
-  readonly #raw = new RawSlabs();
+  readonly #raw: RawHolder<RawRef> = new RawSlabs();
+  readonly #index = new BodyIndex();
+  /** Messages deleted since they were indexed. */
+  #indexStale = 0;
+  #indexing: Promise<void> | null = null;
+  readonly #caches = new Map<CacheKind<never>, MessageCache<unknown>>();
   #head = 0;
   #seq = 0;
   #bytes = 0;
@@ -61,25 +86,47 @@ export class MessageStore {
     return this.#raw.heldBytes;
   }
 
+  /** What the store holds, by kind: everything kept per message is counted here. */
+  get memory(): StoreMemory {
+    let caches = 0;
+    for (const cache of this.#caches.values()) caches += cache.bytes;
+    return { raw: this.#raw.heldBytes, index: this.#index.bytes, caches };
+  }
+
   /**
-   * Resolves once the raw bytes of every message so far are in their compact form. Compression
-   * otherwise waits for a quiet moment of SMTP (see RawSlabs); tests and the bench call this.
+   * Resolves once the work deferred past a burst is done: every summary made, every body indexed,
+   * the raw bytes in their compact form. It happens anyway at the next quiet moment of SMTP (see
+   * {@link add} and RawSlabs); tests and the bench call this to wait for it.
    */
   async settled(): Promise<void> {
-    await this.summaries();
+    await this.indexed();
     await this.#raw.settled(true);
   }
 
   /**
+   * The cache of one kind of value worked out from messages (a parse, a decoded body), made on first
+   * use. The store drops a message's values when the message goes and counts their bytes.
+   */
+  cache<T>(kind: CacheKind<T>): MessageCache<T> {
+    let cache = this.#caches.get(kind as CacheKind<never>) as MessageCache<T> | undefined;
+    if (!cache) {
+      cache = new MessageCache<T>(kind.limits, kind.size);
+      this.#caches.set(kind as CacheKind<never>, cache as MessageCache<unknown>);
+    }
+    return cache;
+  }
+
+  /**
    * Resolves once every message has its summary, making the deferred ones a slice at a time between
-   * turns of the event loop. Whatever reads the summaries of many messages (search, mailboxes, tags)
-   * awaits this first, so that a search right after a load test does not stall SMTP for seconds.
+   * turns of the event loop. Whatever reads the summaries of many messages (search, mailboxes) awaits
+   * this first, so that a search right after a load test does not stall SMTP for seconds. Counts and
+   * tags never need it: they are right at every moment (see {@link add}).
    */
   summaries(): Promise<void> {
     if (this.#unsummarized.length === 0) return Promise.resolve();
     this.#summarizing ??= (async () => {
       try {
-        while (this.#summarizeSlice()) await new Promise<void>((resolve) => setImmediate(resolve));
+        while (this.#summarizeSlice()) await nextTurn();
       } finally {
         this.#summarizing = null;
       }
@@ -107,9 +154,14 @@ export class MessageStore {
     return this.#bytes;
   }
 
-  /** Every tag in use, sorted (of summarized messages: await {@link summaries} first for all). */
+  /** Every tag in use, sorted. */
   get tags(): string[] {
     return [...this.#tags.keys()].sort((a, b) => a.localeCompare(b));
+  }
+
+  /** Each tag in use with the number of messages carrying it. */
+  get tagCounts(): ReadonlyMap<string, number> {
+    return this.#tags;
   }
 
   /** Calls `listener` for every event until the returned function is called. */
@@ -121,19 +173,26 @@ export class MessageStore {
   /**
    * Stores a message, evicting the oldest beyond the limits, and emits `added` (and `deleted`).
    *
-   * Given a {@link Summarizer} rather than the fields, the summary is deferred: made on first read
-   * (a listener of `added` that reads it gets it at once), or once SMTP has been quiet for a moment.
-   * During a load test with nobody watching, that keeps a third of Pigeonhole's CPU per message off
-   * the SMTP path (test/bench); the work is the same, done after the burst.
+   * Without the summary's fields (or given a {@link Summarizer}), the summary is deferred: made on
+   * first read (a listener of `added` that reads it gets it at once), or once SMTP has been quiet for
+   * a moment, and the body indexed for search after it. During a load test with nobody watching,
+   * that keeps a third of Pigeonhole's CPU per message off the SMTP path (test/bench); the work is
+   * the same, done after the burst. A message whose headers may carry tags (`X-Tags`, `user+tag@`)
+   * is summarized at once, a byte scan decides: so the tag counts are right at every moment, and a
+   * load test's untagged mail pays nothing.
    */
-  add(incoming: IncomingMessage, fields: SummaryFields | Summarizer): StoredMessage {
+  add(incoming: IncomingMessage, fields: SummaryFields | Summarizer = summarize): StoredMessage {
     const id = newId();
     const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#entries);
     this.#order.push(message);
     this.#byId.set(id, message);
     this.#bytes += message.rawLength;
     this.#unread++;
-    if (!message.summarized) this.#deferSummary(message);
+    if (!message.summarized) {
+      if (mayCarryTags(incoming.raw, incoming.envelope)) void message.summary;
+      else this.#deferSummary(message);
+    }
+    this.#indexLater();
     const evicted = this.#evict();
     this.#emit({ type: 'added', message });
     if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted });
@@ -179,6 +238,7 @@ export class MessageStore {
     this.#order = this.#order.slice(this.#head).filter((m) => !gone.has(m.id));
     this.#head = 0;
     const deleted = [...gone];
+    this.#forgetCached(deleted);
     this.#emit({ type: 'deleted', ids: deleted });
     return deleted;
   }
@@ -189,6 +249,9 @@ export class MessageStore {
     this.#unsummarized = [];
     this.#unsummarizedHead = 0;
     this.#raw.clear();
+    this.#index.clear();
+    this.#indexStale = 0;
+    for (const cache of this.#caches.values()) cache.clear();
     this.#order = [];
     this.#head = 0;
     this.#bytes = 0;
@@ -238,6 +301,7 @@ export class MessageStore {
       this.#forget(oldest);
       evicted.push(oldest.id);
     }
+    if (evicted.length > 0) this.#forgetCached(evicted);
     // Compact lazily: slicing on every eviction would make each add O(n).
     if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
       this.#order = this.#order.slice(this.#head);
@@ -246,7 +310,12 @@ export class MessageStore {
     return evicted;
   }
 
+  #forgetCached(ids: string[]): void {
+    for (const cache of this.#caches.values()) cache.forget(ids);
+  }
+
   #forget(message: StoredEntry): void {
+    if (message.seq <= this.#index.coveredSeq) this.#indexStale++;
     this.#byId.delete(message.id);
     this.#bytes -= message.rawLength;
     message.release();
@@ -256,7 +325,6 @@ export class MessageStore {
 
   #deferSummary(message: StoredEntry): void {
     this.#unsummarized.push(message);
-    this.#adds++;
     // Under a load that never pauses, with eviction (--max), the queue would keep every message
     // ever received: past the live count plus a margin, the gone and the summarized leave it.
     if (this.#unsummarized.length - this.#unsummarizedHead > this.count + SUMMARY_QUEUE_SLACK) {
@@ -265,6 +333,11 @@ export class MessageStore {
         .filter((entry) => entry.ref !== null && !entry.summarized);
       this.#unsummarizedHead = 0;
     }
+  }
+
+  /** Schedules the deferred work (summaries, then the body index) for the next quiet moment. */
+  #indexLater(): void {
+    this.#adds++;
     // Each message pushes the quiet moment back.
     if (this.#summaryTimer) {
       this.#summaryTimer.refresh();
@@ -272,18 +345,87 @@ export class MessageStore {
     }
     this.#summaryTimer = setTimeout(() => {
       this.#summaryTimer = null;
-      this.#summarizeWhileQuiet(this.#adds);
+      this.#workWhileQuiet(this.#adds);
     }, SUMMARY_QUIET_MS);
     this.#summaryTimer.unref();
   }
 
   /**
-   * Makes deferred summaries a slice at a time while no message arrives. A message arriving stops
-   * it; the timer that message set resumes it at the next quiet moment.
+   * Makes deferred summaries, then indexes bodies, a slice at a time while no message arrives. A
+   * message arriving stops it; the timer that message set resumes it at the next quiet moment.
    */
-  #summarizeWhileQuiet(adds: number): void {
+  #workWhileQuiet(adds: number): void {
     if (this.#adds !== adds) return;
-    if (this.#summarizeSlice()) setImmediate(() => this.#summarizeWhileQuiet(adds));
+    if (this.#summarizeSlice() || this.#indexSlice()) setImmediate(() => this.#workWhileQuiet(adds));
+    else if (this.#indexStale > this.count + INDEX_STALE_SLACK) void this.indexed();
+  }
+
+  /**
+   * Resolves once every message has its summary and its body in the index, doing what is left a
+   * slice at a time between turns of the event loop (and dropping deleted messages from the index
+   * when they outnumber the live ones). A body-word search awaits this first.
+   */
+  indexed(): Promise<void> {
+    this.#indexing ??= (async () => {
+      try {
+        await this.summaries();
+        while (this.#indexSlice()) await nextTurn();
+        if (this.#indexStale > this.count + INDEX_STALE_SLACK) {
+          const stale = this.#indexStale;
+          await this.#index.compact((seq) => this.#bySeq(seq) !== undefined, this.count, nextTurn);
+          this.#indexStale -= stale;
+        }
+      } finally {
+        this.#indexing = null;
+      }
+    })();
+    return this.#indexing;
+  }
+
+  /**
+   * The messages whose indexed body has a word containing each token (by `seq`), paced by `pacer`.
+   * Messages after `coveredSeq` were not indexed yet; await {@link indexed} first to have none.
+   */
+  bodyLookup(tokens: readonly string[], pacer: Pacer): Promise<BodyLookup> {
+    return this.#index.lookup(tokens, pacer);
+  }
+
+  /** The stored message with this `seq`, by binary search of the arrival order. */
+  #bySeq(seq: number): StoredEntry | undefined {
+    const order = this.#order;
+    let lo = this.#head;
+    let hi = order.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = order[mid]!.seq;
+      if (at === seq) return order[mid];
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Indexes the bodies of up to a slice of messages not yet indexed; whether any remain. */
+  #indexSlice(): boolean {
+    const order = this.#order;
+    const covered = this.#index.coveredSeq;
+    // The first message after the last one indexed.
+    let lo = this.#head;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (order[mid]!.seq <= covered) lo = mid + 1;
+      else hi = mid;
+    }
+    const end = Math.min(order.length, lo + INDEX_SLICE);
+    for (let i = lo; i < end; i++) {
+      const message = order[i]!;
+      this.#index.add(
+        message.seq,
+        message.withRaw((raw) => bodyText(raw, BODY_SOURCE)),
+      );
+    }
+    return end < order.length;
   }
 
   /** Makes up to a slice of deferred summaries; whether any remain. */

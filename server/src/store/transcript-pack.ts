@@ -1,13 +1,6 @@
-import type { TranscriptLine } from './types';
+import type { PackedTranscript, TranscriptLine } from './types';
 
-/**
- * A transcript packed into strings: about 20 lines per message as objects cost some 800 bytes; as one
- * string 200. The lines before the first MAIL FROM (greeting, EHLO and its reply, STARTTLS, AUTH) are
- * the same for every message of a connection, so they are packed once per connection and shared.
- * Lines are `<ms since base> <C|S><text>`, joined by LF; transcript lines never hold a LF (the
- * recorder escapes control characters), and a transcript that does is kept as it is.
- */
-export type PackedTranscript = { base: number; prefix: string; own: string } | { lines: TranscriptLine[] };
+export type { PackedTranscript } from './types';
 
 function packLines(lines: TranscriptLine[], base: number): string {
   // join() builds one flat string; concatenation would leave a tree of pieces.

@@ -1,5 +1,9 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import type { PackedTranscript } from './transcript-pack';
+import type { NotPromise } from './raw-holder';
+import type { SearchRecord } from './search-record';
+
+/** The summary fields the ingest path computes from the message; the store adds ID, Read, Created. */
+export type SummaryFields = Omit<MessageSummary, 'ID' | 'Read' | 'Created'>;
 
 /** One line of the SMTP conversation that delivered a message. */
 export interface TranscriptLine {
@@ -14,6 +18,15 @@ export interface Envelope {
   mailFrom: string;
   rcptTo: string[];
 }
+
+/**
+ * A transcript packed into strings: about 20 lines per message as objects cost some 800 bytes; as one
+ * string 200. The lines before the first MAIL FROM (greeting, EHLO and its reply, STARTTLS, AUTH) are
+ * the same for every message of a connection, so they are packed once per connection and shared.
+ * Lines are `<ms since base> <C|S><text>`, joined by LF; transcript lines never hold a LF (the
+ * recorder escapes control characters), and a transcript that does is kept as it is.
+ */
+export type PackedTranscript = { base: number; prefix: string; own: string } | { lines: TranscriptLine[] };
 
 /** Facts about the SMTP session a message arrived in. */
 export interface SessionInfo {
@@ -37,18 +50,30 @@ export interface IncomingMessage {
   created: Date;
 }
 
-/** One stored message. Raw bytes are the truth; the summary is made once, after a burst of mail at the latest. */
+/**
+ * One stored message. Raw bytes are the truth; the summary is made once, after a burst of mail at the
+ * latest. The bytes are not a property: {@link withRaw} lends them for the length of a call and
+ * {@link copyRaw} gives a copy, so every read says whether it borrows the store's memory.
+ */
 export interface StoredMessage {
   readonly id: string;
   /** Insertion order, unique and increasing. */
   readonly seq: number;
-  readonly raw: Buffer;
+  /**
+   * Calls `fn` with the exact bytes received (after dot-unstuffing; empty once the message is
+   * deleted) and returns its result. The Buffer is lent: it is valid only while `fn` runs.
+   */
+  withRaw<T>(fn: (raw: Buffer) => NotPromise<T>): T;
+  /** A copy of the exact bytes received, for a reader that keeps them or awaits meanwhile. */
+  copyRaw(): Buffer;
   /** Length of the raw bytes, without reading them. */
   readonly rawLength: number;
   readonly envelope: Envelope;
   readonly session: SessionInfo;
   /** Mutable fields: `Read` and `Tags`; change them through the store so events fire. */
   readonly summary: MessageSummary;
+  /** The lower-cased texts a search compares against, made with the summary. */
+  readonly record: SearchRecord;
 }
 
 /** What the store tells the layers above. Transport code subscribes; the store imports none. */

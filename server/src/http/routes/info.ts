@@ -17,10 +17,7 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
     Routes.info,
     { schema: { tags: TAGS, summary: 'Version, totals, tags and runtime figures', response: { 200: InfoSchema } } },
     async () => {
-      const tags: Record<string, number> = {};
-      for (const message of store.newestFirst()) {
-        for (const tag of message.summary.Tags) tags[tag] = (tags[tag] ?? 0) + 1;
-      }
+      const tags = Object.fromEntries(store.tagCounts);
       return {
         Version: VERSION,
         // Pigeonhole never calls home, so there is no "latest version" to report.

@@ -16,6 +16,7 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async () => {
+      await store.summaries();
       const boxes = new Map<string, Mailbox>();
       // Newest first, so the name kept for an address is the latest one it was given.
       for (const message of store.newestFirst()) {

@@ -11,7 +11,7 @@ import { safeContentDisposition } from '../../mail/content-disposition';
 import { mailhogListJson } from '../../mail/mailhog-json';
 import type { StoredMessage } from '../../store/types';
 import type { WorkCounter } from '../../search/match';
-import { recordOf } from '../../search/record';
+import { recordHas } from '../../store/search-record';
 import { scan } from '../../search/search';
 import { searchError } from '../api-context';
 import { apiError } from '../errors';
@@ -37,14 +37,14 @@ function mailhogMatch(
   work: WorkCounter,
 ): (m: StoredMessage) => boolean {
   const q = query.toLowerCase();
-  if (kind === 'from') return (m) => m.envelope.mailFrom.toLowerCase().includes(q) || recordOf(m).from.includes(q);
+  if (kind === 'from') return (m) => m.envelope.mailFrom.toLowerCase().includes(q) || m.record.from.includes(q);
   if (kind === 'to') {
-    return (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || recordOf(m).addressed.includes(q);
+    return (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || m.record.addressed.includes(q);
   }
   return (m) => {
-    if (recordOf(m).text.includes(q)) return true;
+    if (recordHas(m.record, q)) return true;
     work.decodes++;
-    return m.raw.toString('utf8').toLowerCase().includes(q);
+    return m.withRaw((raw) => raw.toString('utf8').toLowerCase().includes(q));
   };
 }
 
@@ -123,7 +123,7 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type('message/rfc822')
         .header('Content-Disposition', safeContentDisposition('attachment', `${message.id}.eml`))
-        .send(message.raw);
+        .send(message.copyRaw());
     },
   );
 };

@@ -46,7 +46,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: HeadersSchema },
       },
     },
-    async (req) => headersOf((await resolveMessage(store, req.params.id, req.query.query, req.query.tz)).raw),
+    async (req) => (await resolveMessage(store, req.params.id, req.query.query, req.query.tz)).withRaw(headersOf),
   );
 
   app.get(
@@ -61,7 +61,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
-      return reply.type('text/plain; charset=utf-8').send(message.raw);
+      return reply.type('text/plain; charset=utf-8').send(message.copyRaw());
     },
   );
 

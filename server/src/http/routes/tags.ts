@@ -61,6 +61,8 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [name] = cleanTags([req.body.Name]);
       if (!name) throw apiError('BAD_REQUEST', 'Invalid tag name');
       const from = req.params.tag.toLowerCase();
+      // Summaries deferred past a burst carry no tags; made first all the same, so every one is seen.
+      await store.summaries();
       for (const message of [...store.newestFirst()]) {
         const tags = message.summary.Tags;
         if (!tags.some((t) => t.toLowerCase() === from)) continue;
@@ -85,6 +87,8 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req, reply) => {
       const gone = req.params.tag.toLowerCase();
+      // Summaries deferred past a burst carry no tags; made first all the same, so every one is seen.
+      await store.summaries();
       for (const message of [...store.newestFirst()]) {
         const tags = message.summary.Tags;
         if (tags.some((t) => t.toLowerCase() === gone)) {

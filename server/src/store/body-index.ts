@@ -1,0 +1,237 @@
+/** Word lengths indexed: shorter ones say little, longer ones are tokens, hashes and base64 junk. */
+const MIN_WORD = 2;
+const MAX_WORD = 40;
+/** Distinct words indexed per message, so that one hostile body cannot swell the dictionary. */
+const MAX_WORDS_PER_MESSAGE = 4000;
+
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** The lower-case word tokens of a text. */
+export function words(text: string): string[] {
+  return text.toLowerCase().match(WORD) ?? [];
+}
+
+/** Something that paces a long loop: a promise to await every so often (a search's budget). */
+export interface Pacer {
+  step(weight: number): Promise<void> | null;
+}
+
+/** What the index says of a query's tokens; see {@link BodyIndex.lookup}. */
+export interface BodyLookup {
+  /** Token to the `seq` of every message whose indexed body has a word containing it. */
+  postings: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Messages after this `seq` were not indexed yet: their bodies must be decoded to be sure. */
+  coveredSeq: number;
+  /** Messages (by `seq`) with more distinct words than were indexed: absent from a list proves nothing. */
+  partial: ReadonlySet<number>;
+}
+
+/**
+ * The messages of one word, as the differences between successive `seq` numbers in LEB128 varints:
+ * a word found in every tenth message costs a byte per message, where an array of message objects
+ * cost 8 (and with 8,000 different words in 4 KiB bodies, 100,000 messages hold some 50 million
+ * word-message pairs). A word seen in one message only (an order number, a token) is kept as that
+ * `seq` alone, without this object.
+ */
+class Postings {
+  bytes: Uint8Array;
+  used = 0;
+  last: number;
+
+  constructor(first: number, second: number) {
+    this.bytes = new Uint8Array(8);
+    this.last = 0;
+    this.push(first);
+    this.push(second);
+  }
+
+  push(seq: number): number {
+    let delta = seq - this.last;
+    this.last = seq;
+    if (this.used + 5 > this.bytes.length) this.#grow(this.used + 5);
+    const start = this.used;
+    while (delta >= 0x80) {
+      this.bytes[this.used++] = (delta & 0x7f) | 0x80;
+      delta >>>= 7;
+    }
+    this.bytes[this.used++] = delta;
+    return this.used - start;
+  }
+
+  /** Calls `visit` with every `seq`, oldest first. */
+  each(visit: (seq: number) => void): void {
+    let seq = 0;
+    let i = 0;
+    const { bytes, used } = this;
+    while (i < used) {
+      let delta = 0;
+      let shift = 0;
+      let byte: number;
+      do {
+        byte = bytes[i++]!;
+        delta |= (byte & 0x7f) << shift;
+        shift += 7;
+      } while (byte & 0x80);
+      seq += delta;
+      visit(seq);
+    }
+  }
+
+  /** Bytes this list holds beyond its object. */
+  get capacity(): number {
+    return this.bytes.length;
+  }
+
+  #grow(need: number): void {
+    const next = new Uint8Array(Math.max(need, this.bytes.length * 2));
+    next.set(this.bytes.subarray(0, this.used));
+    this.bytes = next;
+  }
+
+  /** These `seq` numbers (ascending) packed without spare room: a number alone for one. */
+  static rebuilt(seqs: number[]): Postings | number | null {
+    if (seqs.length === 0) return null;
+    if (seqs.length === 1) return seqs[0]!;
+    const out = new Postings(seqs[0]!, seqs[1]!);
+    for (let i = 2; i < seqs.length; i++) out.push(seqs[i]!);
+    if (out.bytes.length > out.used) out.bytes = out.bytes.slice(0, out.used);
+    return out;
+  }
+}
+
+/** Bytes of bookkeeping per dictionary word beyond its letters (a Map entry, the key string). */
+const WORD_OVERHEAD = 48;
+
+/**
+ * An inverted index of body words, owned by the store: messages are added in arrival order (`seq`),
+ * by the store, when SMTP is quiet, so that the first body-word search finds it built. It answers
+ * "which messages have a body word containing this text": words match by substring within the
+ * dictionary, as Mailpit's `LIKE '%word%'` does. Deleted messages stay in the lists until
+ * {@link compact} drops them; the store calls it when they outnumber the live ones.
+ */
+export class BodyIndex {
+  readonly #postings = new Map<string, Postings | number>();
+  /** Messages with more distinct words than were indexed. */
+  readonly #partial = new Set<number>();
+  #coveredSeq = 0;
+  #bytes = 0;
+  #messages = 0;
+
+  /** The `seq` of the last message indexed. */
+  get coveredSeq(): number {
+    return this.#coveredSeq;
+  }
+
+  /** Messages indexed, deleted ones included until {@link compact}. */
+  get messages(): number {
+    return this.#messages;
+  }
+
+  /** Approximate bytes the index holds. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** Whether a token can be looked up here: the dictionary holds words of 2 to 40 letters only. */
+  static indexable(token: string): boolean {
+    return token.length >= MIN_WORD && token.length <= MAX_WORD;
+  }
+
+  /** Indexes the words of a message's decoded body; `seq` must be above every one indexed before. */
+  add(seq: number, body: string): void {
+    this.#messages++;
+    this.#coveredSeq = seq;
+    const seen = new Set<string>();
+    for (const word of words(body)) {
+      if (word.length < MIN_WORD || word.length > MAX_WORD || seen.has(word)) continue;
+      if (seen.size >= MAX_WORDS_PER_MESSAGE) {
+        this.#partial.add(seq);
+        break;
+      }
+      seen.add(word);
+      const known = this.#postings.get(word);
+      if (known === undefined) {
+        this.#postings.set(word, seq);
+        this.#bytes += WORD_OVERHEAD + word.length;
+      } else if (typeof known === 'number') {
+        const list = new Postings(known, seq);
+        this.#postings.set(word, list);
+        this.#bytes += list.capacity + 32;
+      } else {
+        const before = known.capacity;
+        known.push(seq);
+        this.#bytes += known.capacity - before;
+      }
+    }
+  }
+
+  /**
+   * The messages whose indexed body has a word containing each token, from one pass over the
+   * dictionary for all tokens of a query (a query of 50 words once scanned it 50 times), paced by
+   * `pacer` between words.
+   */
+  async lookup(tokens: readonly string[], pacer: Pacer): Promise<BodyLookup> {
+    const wanted = [...new Set(tokens)].filter((t) => BodyIndex.indexable(t));
+    const sets = wanted.map(() => new Set<number>());
+    const coveredSeq = this.#coveredSeq;
+    // One test per word for all tokens: tokens are letters and digits only, so the alternation
+    // needs no escaping, and it runs in time linear in the word for each token at most.
+    const any = wanted.length > 1 ? new RegExp(wanted.join('|'), 'u') : null;
+    // A Map iterated while it changes (mail indexed between slices) visits new words and skips deleted ones.
+    const base = 1 + (wanted.length >> 3);
+    for (const [word, list] of this.#postings) {
+      let weight = base;
+      if (any === null ? wanted.length === 1 && word.includes(wanted[0]!) : any.test(word)) {
+        weight += wanted.length;
+        for (let t = 0; t < wanted.length; t++) {
+          if (!word.includes(wanted[t]!)) continue;
+          const set = sets[t]!;
+          if (typeof list === 'number') set.add(list);
+          else {
+            list.each((seq) => set.add(seq));
+            weight += list.used;
+          }
+        }
+      }
+      const pause = pacer.step(weight);
+      if (pause) await pause;
+    }
+    return { postings: new Map(wanted.map((t, i) => [t, sets[i]!])), coveredSeq, partial: this.#partial };
+  }
+
+  /**
+   * Drops the messages `live` refuses from every list, a slice of words between turns of the event
+   * loop (`pause`), and trims the lists. Messages indexed meanwhile are kept.
+   */
+  async compact(live: (seq: number) => boolean, liveCount: number, pause: () => Promise<void>): Promise<void> {
+    let bytes = 0;
+    let n = 0;
+    for (const word of [...this.#postings.keys()]) {
+      const current = this.#postings.get(word);
+      if (current === undefined) continue;
+      const seqs: number[] = [];
+      if (typeof current === 'number') seqs.push(current);
+      else current.each((seq) => seqs.push(seq));
+      const next = Postings.rebuilt(seqs.filter(live));
+      if (next === null) this.#postings.delete(word);
+      else {
+        this.#postings.set(word, next);
+        bytes += WORD_OVERHEAD + word.length + (typeof next === 'number' ? 0 : next.capacity + 32);
+      }
+      if (++n % 2000 === 0) await pause();
+    }
+    for (const seq of this.#partial) if (!live(seq)) this.#partial.delete(seq);
+    // Words indexed during the pauses were counted in #bytes meanwhile; near enough, until the next.
+    this.#bytes = bytes;
+    this.#messages = liveCount;
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#postings.clear();
+    this.#partial.clear();
+    this.#coveredSeq = 0;
+    this.#bytes = 0;
+    this.#messages = 0;
+  }
+}
