@@ -62,7 +62,10 @@ describe('client.getChaos and client.setChaos', () => {
       Recipient: { ErrorCode: 451, Probability: 0 },
       Authentication: { ErrorCode: 535, Probability: 0 },
     });
-    const set = await p.client.setChaos({ Recipient: { ErrorCode: 452, Probability: 100 }, Delay: { Milliseconds: 5 } });
+    const set = await p.client.setChaos({
+      Recipient: { ErrorCode: 452, Probability: 100 },
+      Delay: { Milliseconds: 5 },
+    });
     expect(set).toEqual({
       Sender: { ErrorCode: 451, Probability: 0 },
       Recipient: { ErrorCode: 452, Probability: 100 },
