@@ -1,6 +1,15 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import { webLayers } from './web/eslint.layers.js';
+
+/** `no-restricted-syntax` entries of every file (the web layer blocks repeat them: options replace). */
+const restrictedSyntax = [
+  {
+    selector: "MemberExpression[object.name='process'][property.name='env']",
+    message: 'Read configuration once, in server/src/cli.ts or config.ts; nothing else reads process.env.',
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test/artifacts/**', 'docs/screenshots/**'] },
@@ -26,13 +35,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Read configuration once, in server/src/cli.ts or config.ts; nothing else reads process.env.',
-        },
-      ],
+      'no-restricted-syntax': ['error', ...restrictedSyntax],
     },
   },
   {
@@ -40,6 +43,7 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  ...webLayers(restrictedSyntax),
   {
     files: ['server/src/**/*.ts'],
     ignores: ['server/src/mail/**'],

@@ -8,9 +8,11 @@ import {
 import { waitQuery, WaitTimeoutError, type WaitFilter } from './client-wait';
 import type { ApiEvent } from './events';
 import { pathOf, type RouteName, type RouteParams } from './routes';
+import type { ChaosTriggers, ChaosTriggersBody } from './schemas/chaos';
 import type { Info, WebUiConfig } from './schemas/info';
 import type { Headers, Mailboxes, Message, Session } from './schemas/message';
 import type { MessageSummary, MessagesList, PageQuery } from './schemas/messages';
+import type { ReleaseBody } from './schemas/relay';
 import type { SendBody, SendResponse } from './schemas/send';
 import { WAIT_DEFAULT_MS, WAIT_MAX_MS } from './schemas/wait';
 
@@ -211,6 +213,24 @@ export class PigeonholeClient {
   /** Stores a message as if received over SMTP (Mailpit's `/api/v1/send`). */
   send(body: SendBody): Promise<SendResponse> {
     return this.json('POST', 'send', undefined, undefined, body);
+  }
+
+  /**
+   * Sends a stored message on to `body.To` through the relay Pigeonhole was started with (Mailpit's
+   * `POST /api/v1/message/{ID}/release`). Throws {@link PigeonholeHttpError} when no relay is set.
+   */
+  async releaseMessage(id: string, body: ReleaseBody): Promise<void> {
+    await this.request('POST', 'messageRelease', { id }, undefined, body);
+  }
+
+  /** The chaos triggers in force (Mailpit's `GET /api/v1/chaos`); a 400 while chaos is not enabled. */
+  getChaos(): Promise<ChaosTriggers> {
+    return this.json('GET', 'chaos');
+  }
+
+  /** Sets the chaos triggers and answers those now in force; an omitted trigger is reset, as in Mailpit. */
+  setChaos(body: ChaosTriggersBody): Promise<ChaosTriggers> {
+    return this.json('PUT', 'chaos', undefined, undefined, body);
   }
 
   /** Ours: every recipient address seen, with message and unread counts. */

@@ -1,18 +1,20 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import { Menu, MousePointerClick } from 'lucide-react';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ConfirmDialog } from '../components/dialog';
-import { useChaos } from '../features/chaos/api/get-chaos';
+import { useChaosStatus } from '../features/chaos/hooks/use-chaos-status';
 import { useLiveEvents } from '../features/events/api/use-live-events';
 import { OfflineBanner } from '../features/events/components/offline-banner';
 import { Sidebar, type Filter } from '../features/mailboxes/components/sidebar';
+import { filterLabel as labelOf } from '../features/mailboxes/lib/filter-label';
 import type { TabKey } from '../features/message/components/message-view';
 import { useWebUi } from '../features/message/api/get-webui';
-import { deleteAll, deleteMessages } from '../features/messages/api/delete-messages';
-import { setRead } from '../features/messages/api/set-read';
+import { useMessageViewActions } from '../features/message/hooks/use-message-view-actions';
 import { ListToolbar } from '../features/messages/components/list-toolbar';
 import { MessageList } from '../features/messages/components/message-list';
 import { SearchBox } from '../features/messages/components/search-box';
+import { useMessageActions } from '../features/messages/hooks/use-message-actions';
+import { useSelection } from '../features/messages/hooks/use-selection';
 import { cx } from '../lib/class-names';
 import { showUnread } from '../lib/favicon-badge';
 import { useTheme } from '../lib/theme';
@@ -25,7 +27,6 @@ import { useHotkeys } from './use-hotkeys';
 import { useInboxWindow } from './use-inbox-window';
 import { useNow } from './use-now';
 import { useRoute, viewQuery } from './use-route';
-import { useSelection } from './use-selection';
 
 // Loaded on first use, so the list paints before the message view (DOMPurify, the tabs) is parsed.
 const MessageView = lazy(() =>
@@ -41,7 +42,10 @@ const ShortcutsDialog = lazy(() =>
 /** Search runs this long after the last keystroke. */
 const SEARCH_DEBOUNCE_MS = 250;
 
-/** The inbox page: sidebar, list and message view, live. */
+/**
+ * The inbox page: sidebar, list and message view, live. It holds the page's state (route, search,
+ * dialogs, drawer) and composes the features, each of which owns its actions.
+ */
 export function Inbox() {
   const [route, navigate] = useRoute();
   const [searchText, setSearchText] = useState(route.q);
@@ -78,11 +82,15 @@ export function Inbox() {
   const webui = useWebUi();
   // Chaos controls only when the server has them: ask only if /webui says so (or cannot say).
   const chaosWanted = webui.isSuccess && (webui.data === null || webui.data.ChaosEnabled);
-  const chaos = useChaos(chaosWanted);
+  const chaos = useChaosStatus(chaosWanted);
 
   useEffect(() => showUnread(totals.unread), [totals.unread]);
 
-  const open = useCallback((id: string | null) => navigate({ ...routeRef.current, id }), [navigate]);
+  const open = useCallback(
+    (id: string | null, options?: { replace?: boolean }) => navigate({ ...routeRef.current, id }, options),
+    [navigate],
+  );
+  const focusList = useCallback((options?: FocusOptions) => listEl.current?.focus(options), []);
 
   // The open message was deleted (here, in another tab, or evicted): close it.
   useEffect(() => {
@@ -99,93 +107,16 @@ export function Inbox() {
     navigate({ filter, q: searchText, id: null });
   });
 
-  /** The messages an action applies to: the selection, else the open message, else the cursor's. */
-  const targets = (): MessageSummary[] => {
-    if (selection.selected.size > 0) {
-      return win.slice(0, win.size - 1).filter((m) => selection.selected.has(m.ID));
-    }
-    const openIndex = route.id ? win.indexOf(route.id) : -1;
-    const one = win.at(openIndex >= 0 ? openIndex : selection.active);
-    return one ? [one] : [];
-  };
-
-  const markRead = (read: boolean, list = targets()) => {
-    if (list.length === 0) return;
-    win.apply({ updated: new Map(list.map((m) => [m.ID, { Read: read }])) });
-    void setRead(read, { ids: list.map((m) => m.ID) }).catch(catchUp);
-  };
-
-  const remove = (list = targets()) => {
-    if (list.length === 0) return;
-    const ids = new Set(list.map((m) => m.ID));
-    const first = Math.min(...list.map((m) => win.indexOf(m.ID)).filter((i) => i >= 0));
-    const wasOpen = route.id !== null && ids.has(route.id);
-    win.apply({ removed: ids });
-    selection.forget(ids);
-    void deleteMessages([...ids]).catch(catchUp);
-    // Carry on with the message that took the deleted one's place, as mail apps do.
-    const nextIndex = Math.min(Number.isFinite(first) ? first : 0, win.size - 1);
-    selection.focus(nextIndex);
-    if (wasOpen) {
-      const next = win.at(nextIndex);
-      navigate({ ...route, id: next ? next.ID : null }, { replace: true });
-    }
-  };
-
-  const onRowClick = useStableCallback((index: number, event: MouseEvent) => {
-    const message = win.at(index);
-    if (!message) return;
-    if (event.shiftKey) selection.range(index);
-    else if (event.metaKey || event.ctrlKey) selection.toggle(index);
-    else {
-      selection.focus(index);
-      if (!message.Read) win.apply({ updated: new Map([[message.ID, { Read: true }]]) });
-      open(message.ID);
-    }
-    listEl.current?.focus({ preventScroll: true });
-  });
-
-  const onToggle = useStableCallback((index: number, event: MouseEvent) => {
-    if (event.shiftKey) selection.range(index);
-    else selection.toggle(index);
-  });
-
-  const move = (delta: number, extend: boolean) => {
-    if (win.size === 0) return;
-    const from = selection.active < 0 ? (route.id ? win.indexOf(route.id) : -1) : selection.active;
-    const next = Math.max(0, Math.min(win.size - 1, from + delta));
-    listEl.current?.focus({ preventScroll: true });
-    if (extend) selection.range(next);
-    else {
-      selection.focus(next);
-      // With a message open, moving opens the next one, as in a mail client's reading pane.
-      const message = win.at(next);
-      if (route.id && message) {
-        if (!message.Read) win.apply({ updated: new Map([[message.ID, { Read: true }]]) });
-        navigate({ ...route, id: message.ID }, { replace: true });
-      }
-    }
-  };
+  const actions = useMessageActions({ win, selection, openId: route.id, query, open, focusList, catchUp });
 
   useHotkeys(
     {
-      move,
-      open: () => {
-        const message = win.at(selection.active);
-        if (!message) return;
-        if (!message.Read) win.apply({ updated: new Map([[message.ID, { Read: true }]]) });
-        open(message.ID);
-      },
+      move: actions.move,
+      open: actions.openActive,
       toggleSelect: () => selection.active >= 0 && selection.toggle(selection.active),
       selectAll: selection.all,
-      toggleRead: () => {
-        const list = targets();
-        markRead(
-          list.some((m) => !m.Read),
-          list,
-        );
-      },
-      remove: () => remove(),
+      toggleRead: actions.toggleRead,
+      remove: () => actions.remove(),
       search: () => searchEl.current?.focus(),
       help: () => setDialog('help'),
       theme: theme.cycle,
@@ -193,7 +124,7 @@ export function Inbox() {
         if (selection.selected.size > 1) selection.clear();
         else if (route.id) {
           open(null);
-          listEl.current?.focus();
+          focusList();
         } else selection.clear();
       },
     },
@@ -203,7 +134,7 @@ export function Inbox() {
   const setListEl = useCallback((el: HTMLDivElement | null) => {
     listEl.current = el;
   }, []);
-  const chaosArmed = chaos.data ? Object.values(chaos.data).some((t) => t && t.Probability > 0) : null;
+  const chaosArmed = chaos.armed;
   const { mode: themeMode, cycle: cycleTheme } = theme;
   // Memoised, like the handlers below, so that list updates (every page that loads) re-render
   // neither the sidebar nor the message view.
@@ -220,30 +151,16 @@ export function Inbox() {
   );
 
   const openSummary = route.id ? win.at(win.indexOf(route.id)) : undefined;
-  const closeView = useStableCallback(() => {
-    open(null);
-    listEl.current?.focus();
+  const view = useMessageViewActions({
+    id: route.id,
+    summary: openSummary,
+    remove: actions.remove,
+    markRead: actions.markRead,
+    open,
+    focusList,
+    catchUp,
   });
-  const deleteOpen = useStableCallback(() => {
-    const summary = openSummary;
-    if (summary) remove([summary]);
-    else if (route.id) {
-      void deleteMessages([route.id]).catch(catchUp);
-      open(null);
-    }
-  });
-  const setOpenRead = useStableCallback((read: boolean) => {
-    if (openSummary) markRead(read, [openSummary]);
-    else if (route.id) void setRead(read, { ids: [route.id] });
-  });
-  const filterLabel =
-    route.filter.kind === 'mailbox'
-      ? route.filter.address
-      : route.filter.kind === 'tag'
-        ? `Tag: ${route.filter.tag}`
-        : route.filter.kind === 'unread'
-          ? 'Unread'
-          : 'All mail';
+  const filterLabel = labelOf(route.filter);
 
   return (
     <div className={cx('app', route.id && 'app--reading', drawer && 'app--drawer')}>
@@ -277,12 +194,9 @@ export function Inbox() {
             unread={win.unread}
             selectedCount={selection.selected.size}
             filtered={filtered}
-            onMarkRead={(read) => markRead(read)}
-            onMarkAllRead={() => {
-              win.patchAll({ Read: true });
-              void setRead(true, filtered ? { search: query } : {}).catch(catchUp);
-            }}
-            onDelete={() => remove()}
+            onMarkRead={(read) => actions.markRead(read)}
+            onMarkAllRead={actions.markAllRead}
+            onDelete={() => actions.remove()}
             onDeleteAll={() => setDialog('deleteAll')}
             onClearSelection={selection.clear}
           />
@@ -295,8 +209,8 @@ export function Inbox() {
             filtered={filtered}
             now={now}
             listRef={setListEl}
-            onRowClick={onRowClick}
-            onToggle={onToggle}
+            onRowClick={actions.onRowClick}
+            onToggle={actions.onToggle}
           />
         </main>
         <section className="view-pane" aria-label="Message view">
@@ -314,9 +228,9 @@ export function Inbox() {
                 read={openSummary?.Read ?? true}
                 tab={tab}
                 onTab={setTab}
-                onBack={closeView}
-                onDelete={deleteOpen}
-                onSetRead={setOpenRead}
+                onBack={view.onBack}
+                onDelete={view.onDelete}
+                onSetRead={view.onSetRead}
               />
             </Suspense>
           ) : (
@@ -335,7 +249,9 @@ export function Inbox() {
       </div>
       <Suspense fallback={null}>
         {dialog === 'help' ? <ShortcutsDialog onClose={() => setDialog(null)} /> : null}
-        {dialog === 'chaos' && chaos.data ? <ChaosPanel triggers={chaos.data} onClose={() => setDialog(null)} /> : null}
+        {dialog === 'chaos' && chaos.triggers ? (
+          <ChaosPanel triggers={chaos.triggers} onClose={() => setDialog(null)} />
+        ) : null}
       </Suspense>
       {dialog === 'deleteAll' ? (
         <ConfirmDialog
@@ -349,13 +265,7 @@ export function Inbox() {
             </p>
           }
           confirmLabel="Delete all"
-          onConfirm={() => {
-            selection.forget('all');
-            if (route.id) open(null);
-            void deleteAll(query)
-              .then(() => win.reload())
-              .catch(catchUp);
-          }}
+          onConfirm={actions.removeAll}
           onClose={() => setDialog(null)}
         />
       ) : null}

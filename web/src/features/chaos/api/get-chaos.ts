@@ -1,7 +1,7 @@
 import { PigeonholeHttpError } from '@pigeonhole/shared/client';
 import type { ChaosTriggers } from '@pigeonhole/shared/schemas/chaos';
 import { useQuery } from '@tanstack/react-query';
-import { getChaos } from '../../../lib/api-gaps';
+import { client } from '../../../lib/client';
 
 /** Query key of the chaos triggers. */
 export const CHAOS_KEY = ['chaos'] as const;
@@ -12,7 +12,7 @@ export const CHAOS_KEY = ['chaos'] as const;
  */
 export async function getChaosOrNull(): Promise<ChaosTriggers | null> {
   try {
-    return await getChaos();
+    return await client.getChaos();
   } catch (err) {
     if (err instanceof PigeonholeHttpError && (err.status === 404 || err.status === 405 || err.status === 400))
       return null;

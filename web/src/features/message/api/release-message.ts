@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
-import { releaseMessage } from '../../../lib/api-gaps';
+import { client } from '../../../lib/client';
 
 /** Releases (relays) a message to real recipients: `POST /api/v1/message/{ID}/release`. */
 export function useReleaseMessage(id: string) {
-  return useMutation({ mutationFn: (to: string[]) => releaseMessage(id, { To: to }) });
+  return useMutation({ mutationFn: (to: string[]) => client.releaseMessage(id, { To: to }) });
 }

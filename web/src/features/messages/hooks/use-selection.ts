@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { MessageWindow } from '../features/messages/lib/message-window';
+import type { MessageWindow } from '../lib/message-window';
 
 /** The selection (IDs), the keyboard cursor (an index) and the anchor of shift-ranges. */
 export interface Selection {
