@@ -3,7 +3,10 @@
  * (the machines are shared and noisy; ratios are what count). Prints one table and writes it as JSON.
  *
  *   node test/bench/run.mjs [--out bench-results.json] [--only ingest,memory,api,events,ui] [--quick]
- *                           [--ingest-cases 1k,4k,4k1,4kw,64k,10m]
+ *                           [--ingest-cases 1k,4k,4k1,4kw,64k,10m] [--text realistic,filler]
+ *
+ * `--text`: the kinds of body text the memory and API sections fill the store with, each in turn
+ * (see TEXT_KINDS in lib/messages.mjs); the ingest, events and UI sections use the first.
  *
  * Needs `npm run build` first (the bench runs the built server, as users do).
  */
@@ -13,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { ingestSection } from './sections/ingest.mjs';
 import { memorySection } from './sections/memory.mjs';
 import { formatTable } from './lib/table.mjs';
+import { TEXT_KINDS } from './lib/messages.mjs';
 
 const SECTIONS = ['ingest', 'memory', 'api', 'events', 'ui'];
 
@@ -23,6 +27,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     /** Ingest cases to run: 1k, 4k, 4k1 (one connection), 64k, 10m. */
     'ingest-cases': { type: 'string' },
+    text: { type: 'string', default: TEXT_KINDS.join(',') },
   },
 });
 const only = new Set(values.only.split(',').map((s) => s.trim()));
@@ -31,19 +36,34 @@ const rows = [];
 const notes = [];
 const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 const ingestCases = values['ingest-cases']?.split(',').map((s) => s.trim());
-const ctx = { rows, notes, quick, log, ingestCases, pigeonhole100k: null };
+const texts = values.text.split(',').map((s) => s.trim());
+for (const kind of texts) if (!TEXT_KINDS.includes(kind)) throw new Error(`--text: unknown kind ${kind}`);
+/** `filled`: text kind to the Pigeonhole child holding 100,000 messages of it (see lib/filled.mjs). */
+const ctx = { rows, notes, quick, log, ingestCases, texts, filled: new Map() };
 
+const stopFilled = async (kind) => {
+  await ctx.filled.get(kind)?.child.stop();
+  ctx.filled.delete(kind);
+};
 const started = Date.now();
 try {
   if (only.has('ingest')) await ingestSection(ctx);
-  if (only.has('memory')) ctx.pigeonhole100k = await memorySection(ctx);
-  for (const name of ['api', 'events', 'ui']) {
+  // One kind of text at a time: its memory, then its API figures on the same 100,000 messages.
+  for (const [i, kind] of texts.entries()) {
+    if (only.has('memory')) ctx.filled.set(kind, await memorySection(ctx, kind));
+    if (only.has('api')) {
+      const { apiSection } = await import('./sections/api.mjs');
+      await apiSection(ctx, kind);
+    }
+    if (i > 0) await stopFilled(kind);
+  }
+  for (const name of ['events', 'ui']) {
     if (!only.has(name)) continue;
     const { [`${name}Section`]: section } = await import(`./sections/${name}.mjs`);
     await section(ctx);
   }
 } finally {
-  await ctx.pigeonhole100k?.stop();
+  for (const kind of [...ctx.filled.keys()]) await stopFilled(kind);
 }
 
 const cpu = os.cpus();

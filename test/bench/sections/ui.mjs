@@ -31,7 +31,7 @@ export async function uiSection(ctx) {
     notes.push(`UI: ${CHROMIUM} not found; UI figures skipped.`);
     return;
   }
-  const child = await filledPigeonhole(ctx);
+  const { child } = await filledPigeonhole(ctx);
   const { chromium } = require('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
   try {
