@@ -126,7 +126,7 @@ class Client {
 async function onlyConnection(server: SMTPServer): Promise<Connection> {
   const connections = (server as unknown as Internals).connections;
   expect(connections, `${where}: server.connections is a Set of sessions`).toBeInstanceOf(Set);
-  await expect.poll(() => connections.size, `${where}: the session is in server.connections`).toBe(1);
+  await expect.poll(() => connections.size, { message: `${where}: the session is in server.connections` }).toBe(1);
   return [...connections][0]!;
 }
 
@@ -273,7 +273,7 @@ describe(`${where}: the private shapes smtp-server-adapter.ts relies on`, () => 
     const secure = tlsConnect({ socket: client.socket as Socket, rejectUnauthorized: false });
     await new Promise((resolve) => secure.once('secureConnect', resolve));
     const tlsClient = new Client(secure);
-    await expect.poll(() => c._upgrading, `${where}: _upgrading is false once TLS is up`).toBe(false);
+    await expect.poll(() => c._upgrading, { message: `${where}: _upgrading is false once TLS is up` }).toBe(false);
     expect(c._socket, `${where}: _socket is the TLS socket after STARTTLS`).toBeInstanceOf(TLSSocket);
 
     c.send(421, 'closing for a test', false);
@@ -293,11 +293,11 @@ describe(`${where}: the private shapes smtp-server-adapter.ts relies on`, () => 
     const pending = (server as unknown as Internals)._pendingSockets;
     expect(pending, `${where}: server._pendingSockets is a Map`).toBeInstanceOf(Map);
     const client = await Client.connect(await listen(server));
-    await expect.poll(() => pending.size, `${where}: a handshake under way is in _pendingSockets`).toBe(1);
+    await expect.poll(() => pending.size, { message: `${where}: a handshake under way is in _pendingSockets` }).toBe(1);
     const raw = [...pending.keys()][0]!;
     expect(raw.remotePort, `${where}: its key is the accepted socket`).toBe(client.socket.localPort);
     await expect
-      .poll(() => pending.get(raw), `${where}: its value becomes the TLS socket on top`)
+      .poll(() => pending.get(raw), { message: `${where}: its value becomes the TLS socket on top` })
       .toBeInstanceOf(TLSSocket);
     expect((server as unknown as Internals).connections.size, `${where}: it is not a session yet`).toBe(0);
     pending.get(raw)!.destroy();
