@@ -1,5 +1,5 @@
 import addressparser from 'nodemailer/lib/addressparser';
-import { splitHeader } from '../mail/headers';
+import { splitHeader } from '../mail/mime/headers';
 
 /**
  * A message read from a file or standard input, taken apart just enough to build an SMTP envelope

@@ -1,5 +1,6 @@
 import type { StoredMessage } from '../store/types';
-import { mailhogPath, mailhogTree, type MailHogPart } from './mailhog';
+import { mailhogPath } from './mailhog';
+import { mailhogTree, type MailHogPart } from './mime/mailhog-tree';
 
 /**
  * Bytes of a message body turned into one JSON piece. A MailHog item carries its message about three

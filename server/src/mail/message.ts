@@ -1,7 +1,7 @@
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { Headers } from '@pigeonhole/shared/schemas/message';
 import type { StoredMessage } from '../store/types';
-import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
+import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
 import type { ParsedMessage, ParsedPart } from './parse';
 
 /** The header block of a stored message, by lower-case name. */

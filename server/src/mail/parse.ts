@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Attachment as MailparserAttachment } from 'mailparser';
 import { CacheKind } from '../store/message-cache';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
-import { decodeLargePart, elideLargeParts, measureLargePart, type LargePart } from './large-parts';
+import { MAILPARSER_MAX_PARTS, mailparserParse, type MailparserAttachment } from './mailparser-adapter';
+import { decodeLargePart, elideLargeParts, measureLargePart, type LargePart } from './mime/large-parts';
 
 /** One attachment or inline part, decoded, with the fields Mailpit lists. */
 export interface ParsedPart {
@@ -37,14 +37,6 @@ export interface ParsedMessage {
   /** Rough memory held, for the cache's byte bound. */
   bytes: number;
 }
-
-/**
- * A hostile message can hold 100,000 MIME parts; mailparser builds a node per part, so the tree is
- * capped. Real mail has tens of parts; the raw bytes keep everything beyond the cap.
- */
-const MAX_CHILD_NODES = 1000;
-/** HTML bodies beyond this are not converted to text (mailparser's own guard against slow regexes). */
-const MAX_HTML_TO_TEXT = 2 * 1024 * 1024;
 
 function checksums(content: Buffer): ParsedPart['Checksums'] {
   return {
@@ -95,20 +87,10 @@ function isInline(a: MailparserAttachment): boolean {
 
 /** Parses raw bytes fully with mailparser. Never throws on bad mail: what cannot be parsed is left out. */
 export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
-  // Loaded on the first message someone opens, not at start: mailparser and what it pulls in
-  // (iconv-lite, html-to-text, linkify-it) are about 25 MB of resident memory that a Pigeonhole
-  // which only catches mail never needs (measured by test/bench).
-  const { simpleParser } = await import('mailparser');
-  const elided = elideLargeParts(raw, MAX_CHILD_NODES);
+  // Large parts are looked for among as many parts as mailparser builds nodes for.
+  const elided = elideLargeParts(raw, MAILPARSER_MAX_PARTS);
   const large = elided?.parts ?? [];
-  const mail = await simpleParser(elided?.skeleton ?? raw, {
-    keepCidLinks: true,
-    skipImageLinks: true,
-    skipTextLinks: true,
-    skipTextToHtml: true,
-    maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
-    maxChildNodes: MAX_CHILD_NODES,
-  });
+  const mail = await mailparserParse(elided?.skeleton ?? raw);
   const attachments: ParsedPart[] = [];
   const inline: ParsedPart[] = [];
   mail.attachments.forEach((a, i) => {

@@ -1,10 +1,9 @@
 import type { Address } from '@pigeonhole/shared/schemas/common';
-import { decodeCharset, mime } from './libmime-lazy';
-import { decode as decodeQp } from 'libqp';
-import addressparser from 'nodemailer/lib/addressparser';
 import type { Envelope, SummaryFields } from '../store/types';
-import { plainWords, simpleAddress, simpleHeaderValue } from './fast-header';
-import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
+import { decodeBody, type BodyRange } from './mime/body';
+import { decodeWords, GENERAL_ADDRESSES_MAX, parseAddresses, parseValue } from './mime/header-value';
+import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
+import { walkMime, type MimeLeaf } from './mime/walk';
 
 /**
  * The list summary of a message, from its header block and a light walk of its MIME tree: no body is
@@ -16,10 +15,10 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
   const headers = parseHeaders(raw.toString('utf8', 0, headerEnd));
   const budget = { left: GENERAL_ADDRESSES_MAX };
   const from =
-    addresses(headers, 'from', budget)[0] ?? (envelope.mailFrom ? { Name: '', Address: envelope.mailFrom } : null);
-  const to = addresses(headers, 'to', budget);
-  const cc = addresses(headers, 'cc', budget);
-  const bcc = envelopeBcc(addresses(headers, 'bcc', budget), envelope.rcptTo, [...to, ...cc]);
+    parseAddresses(headers, 'from', budget)[0] ?? (envelope.mailFrom ? { Name: '', Address: envelope.mailFrom } : null);
+  const to = parseAddresses(headers, 'to', budget);
+  const cc = parseAddresses(headers, 'cc', budget);
+  const bcc = envelopeBcc(parseAddresses(headers, 'bcc', budget), envelope.rcptTo, [...to, ...cc]);
   const walk = new PartWalk(raw, headers, bodyStart);
   return {
     MessageID: first(headers, 'message-id').replace(/^<|>$/g, ''),
@@ -27,7 +26,7 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
     To: to,
     Cc: cc,
     Bcc: bcc,
-    ReplyTo: addresses(headers, 'reply-to', budget),
+    ReplyTo: parseAddresses(headers, 'reply-to', budget),
     Subject: decodeWords(first(headers, 'subject')),
     Username: username,
     Tags: tagsOf(headers, [...to, ...cc, ...bcc]),
@@ -45,54 +44,6 @@ export function bodyText(raw: Buffer, sourceBytes: number): string {
   const { headerEnd, bodyStart } = splitHeader(raw);
   const walk = new PartWalk(raw, parseHeaders(raw.toString('utf8', 0, headerEnd)), bodyStart);
   return walk.text(sourceBytes);
-}
-
-/**
- * Most characters of one header value handed to libmime (decodeWords, parseHeaderValue). Both are
- * linear but slow, about 100 ms a megabyte on this machine, and a header block may hold a megabyte:
- * no summary field needs more than the start of such a value (the raw bytes keep all of it).
- */
-const GENERAL_VALUE_MAX = 16 * 1024;
-/**
- * Most characters of a message's address headers (all of them together) handed to addressparser:
- * 1,000 recipients of 60 characters fit. addressparser costs about a microsecond per address, up to
- * 600 ms for a hostile megabyte (`a;a;...`); the plain ones the fast path reads cost nothing of it.
- */
-const GENERAL_ADDRESSES_MAX = 64 * 1024;
-
-function decodeWords(value: string): string {
-  const plain = plainWords(value);
-  if (plain !== undefined) return plain;
-  try {
-    return mime().decodeWords(value.slice(0, GENERAL_VALUE_MAX)).replace(/\s+/g, ' ').trim();
-  } catch {
-    return value;
-  }
-}
-
-/**
- * Parses address headers, decoding RFC 2047 names and flattening groups; values the fast path cannot
- * read spend `budget` (characters handed to addressparser), and what is past it is left unread.
- */
-function addresses(headers: HeaderMap, name: string, budget: { left: number }): Address[] {
-  const out: Address[] = [];
-  for (const value of headers.get(name) ?? []) {
-    const simple = simpleAddress(value);
-    if (simple) {
-      out.push({ Name: decodeWords(simple.name), Address: simple.address });
-      continue;
-    }
-    if (budget.left <= 0) break;
-    // Cut at the last comma inside the budget, so that no address is read half (if there is one).
-    const comma = value.length <= budget.left ? -1 : value.lastIndexOf(',', budget.left);
-    const cut = value.length <= budget.left ? value : value.slice(0, comma > 0 ? comma : budget.left);
-    budget.left -= cut.length;
-    for (const entry of addressparser(cut, { flatten: true })) {
-      if (entry.address === undefined) continue;
-      out.push({ Name: decodeWords(entry.name), Address: entry.address });
-    }
-  }
-  return out;
 }
 
 /**
@@ -159,53 +110,8 @@ const SNIPPET_SOURCE = 16 * 1024;
 const SNIPPET_FIRST_TRY = 2 * 1024;
 /** Parts visited per message for the summary; a hostile tree of 100,000 parts costs no more. */
 const MAX_PARTS = 500;
-/** Nesting followed by any walk. */
-const MAX_DEPTH = 20;
-
-/** A part of a MIME tree other than a multipart with a boundary. */
-export interface MimeLeaf {
-  headers: HeaderMap;
-  /** The Content-Type's value, lower-cased (`text/plain` when there is none). */
-  mime: string;
-  params: Record<string, string | undefined>;
-  /** The body's range in the raw bytes. */
-  start: number;
-  end: number;
-}
-
-/**
- * Walks the MIME tree below a header block without a full parse, depth first, calling `leaf` for each
- * part that is not a multipart with a boundary: at most `maxParts` parts, {@link MAX_DEPTH} deep.
- */
-export function walkMime(
-  raw: Buffer,
-  headers: HeaderMap,
-  start: number,
-  maxParts: number,
-  leaf: (part: MimeLeaf) => void,
-): void {
-  let parts = 0;
-  const visit = (headers: HeaderMap, start: number, end: number, depth: number): void => {
-    if (++parts > maxParts || depth > MAX_DEPTH) return;
-    const type = parseValue(first(headers, 'content-type') || 'text/plain');
-    const mime = type.value.toLowerCase();
-    if (mime.startsWith('multipart/') && type.params.boundary) {
-      for (const [partStart, partEnd] of boundaries(raw, type.params.boundary, start, end)) {
-        const split = splitHeader(raw, partStart, partEnd);
-        visit(parseHeaders(raw.toString('utf8', partStart, split.headerEnd)), split.bodyStart, partEnd, depth + 1);
-      }
-      return;
-    }
-    leaf({ headers, mime, params: type.params, start, end });
-  };
-  visit(headers, start, raw.length, 0);
-}
-
-interface TextPart {
+interface TextPart extends BodyRange {
   html: boolean;
-  headers: HeaderMap;
-  start: number;
-  end: number;
 }
 
 /** A bounded walk of the MIME tree that counts attachments and finds the text for the snippet. */
@@ -272,69 +178,6 @@ function collapseSpace(text: string, need: number): string {
     if (out.length > need) break;
   }
   return out;
-}
-
-function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
-  if (!value) return { value: '', params: {} };
-  const simple = simpleHeaderValue(value);
-  if (simple) return simple;
-  try {
-    const parsed = mime().parseHeaderValue(value.slice(0, GENERAL_VALUE_MAX));
-    return { value: parsed.value, params: parsed.params as Record<string, string | undefined> };
-  } catch {
-    return { value, params: {} };
-  }
-}
-
-/** Yields [start, end) of each body part between `--boundary` lines. */
-function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
-  const delimiter = Buffer.from(`--${boundary}`);
-  let partStart = -1;
-  let at = raw.indexOf(delimiter, start);
-  while (at !== -1 && at < end) {
-    const lineStart = at === start || raw[at - 1] === 0x0a || raw[at - 1] === 0x0d;
-    if (lineStart) {
-      const closing = raw[at + delimiter.length] === 0x2d && raw[at + delimiter.length + 1] === 0x2d;
-      if (partStart !== -1) yield [partStart, trimLineEnd(raw, at)];
-      if (closing) return;
-      const eol = raw.indexOf(0x0a, at + delimiter.length);
-      partStart = eol === -1 || eol >= end ? end : eol + 1;
-    }
-    at = raw.indexOf(delimiter, at + delimiter.length);
-  }
-  // A boundary that never closes: the last part runs to the end.
-  if (partStart !== -1 && partStart < end) yield [partStart, end];
-}
-
-function trimLineEnd(raw: Buffer, at: number): number {
-  let end = at;
-  if (raw[end - 1] === 0x0a) end--;
-  if (raw[end - 1] === 0x0d) end--;
-  return end;
-}
-
-function decodeBody(raw: Buffer, part: TextPart, sourceBytes: number): string {
-  const encoding = first(part.headers, 'content-transfer-encoding').toLowerCase().trim();
-  const charset = parseValue(first(part.headers, 'content-type')).params.charset ?? 'utf-8';
-  const source = raw.subarray(part.start, Math.min(part.end, part.start + sourceBytes));
-  let bytes: Buffer;
-  if (encoding === 'base64') {
-    const text = source.toString('latin1').replace(/[^A-Za-z0-9+/]/g, '');
-    // Only a source cut short can end mid-quantum; a whole part's unpadded tail is real data.
-    const whole = source.length === part.end - part.start;
-    bytes = Buffer.from(whole ? text : text.slice(0, text.length - (text.length % 4)), 'base64');
-  } else if (encoding === 'quoted-printable') {
-    bytes = decodeQp(source.toString('latin1'));
-  } else {
-    bytes = source;
-  }
-  // Most mail is UTF-8: libmime would normalise the charset name with regular expressions first.
-  if (/^utf-?8$/i.test(charset)) return bytes.toString('utf8');
-  try {
-    return decodeCharset(bytes, charset);
-  } catch {
-    return bytes.toString('utf8');
-  }
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };

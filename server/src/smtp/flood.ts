@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import type { Logger } from 'pino';
-import type { SMTPServer } from 'smtp-server';
+import type { SmtpServerAdapter } from './smtp-server-adapter';
 
 /**
  * Service under connection floods, after Postfix's stress mode: a leaking connection pool or any
@@ -20,33 +20,10 @@ import type { SMTPServer } from 'smtp-server';
  *   for a free smtpd: it is greeted once a session ends or becomes closable, newest first (so that a
  *   client that just came is not stuck behind a flood), or gets `421 4.7.0` after 10 s.
  *
- * This is the one file that knows smtp-server's internals (3.x, dist/cjs/smtp-server.js and
- * smtp-connection.js), none of which its API exposes: its `connection` listener on `server.server`
- * (the one `net.createServer` got, taken over here to hold sockets back), `server.connections` (the
- * sessions; a session leaves it in `close()`), `server._pendingSockets` (implicit-TLS sockets still
- * in their handshake), and per session `id`, `_ready` (greeting sent), `_upgrading` (STARTTLS
- * handshake), `_closing`, `_dataStream` (DATA under way), `session.envelope.mailFrom` (transaction
- * open), `_socket`, and `send(421, text, false)`, which writes the reply when it can and closes.
+ * What it reads of smtp-server's sessions and intake (which its API does not expose) comes through
+ * smtp-server-adapter.ts: the connection intake it holds sockets back at, the sessions with their
+ * state, and the implicit-TLS sockets still in their handshake.
  */
-
-/** The session internals read here; see the file comment. */
-interface Session {
-  id: string;
-  _ready: boolean;
-  _upgrading: boolean;
-  _closing: boolean;
-  _dataStream: unknown;
-  _socket: net.Socket;
-  session?: { envelope?: { mailFrom?: unknown } };
-  send(code: number, text: string, context: false): void;
-}
-
-interface Internals {
-  connections: Set<Session>;
-  _pendingSockets: Map<net.Socket, net.Socket>;
-}
-
-type Handler = (socket: net.Socket) => void;
 
 /** Share of the limit at which stress starts, and below which it ends. */
 const STRESS_ENTER = 0.8;
@@ -70,8 +47,7 @@ interface Candidate {
 
 /** Watches an smtp-server's connections; see the file comment. */
 export class FloodGuard {
-  readonly #internals: Internals;
-  readonly #serve: Handler;
+  readonly #smtp: SmtpServerAdapter;
   readonly #max: number;
   readonly #idleMs: number;
   readonly #name: string;
@@ -82,7 +58,7 @@ export class FloodGuard {
   readonly #accepted = new WeakMap<object, number>();
   /**
    * Sockets handed to smtp-server that are not yet among its sessions: it makes the session one
-   * `setImmediate` later (in `_handleProxy`), and this count's own `setImmediate` runs after it.
+   * `setImmediate` later (see SmtpServerAdapter.serve), and this count's own `setImmediate` runs after it.
    */
   #starting = 0;
   /** Connections waiting for a slot, oldest first. */
@@ -90,18 +66,14 @@ export class FloodGuard {
   #sweep: NodeJS.Timeout | null = null;
   #closedUnderStress = 0;
 
-  /** Takes over `server`'s connection listener; call before any other listener is added. */
+  /** Takes over `smtp`'s connection intake: every new connection is admitted here. */
   constructor(
-    server: SMTPServer,
+    smtp: SmtpServerAdapter,
     options: { maxConnections: number; idleTimeoutMs: number; hostname: string },
     log: Logger,
   ) {
-    this.#internals = server as unknown as Internals;
-    const [serve, ...others] = server.server.listeners('connection') as Handler[];
-    if (!serve || others.length > 0) throw new Error("FloodGuard: expected smtp-server's connection listener alone");
-    server.server.removeListener('connection', serve);
-    server.server.on('connection', (socket: net.Socket) => this.#arrive(socket));
-    this.#serve = serve;
+    this.#smtp = smtp;
+    smtp.gateConnections((socket) => this.#arrive(socket));
     this.#max = options.maxConnections;
     this.#idleMs = Math.min(STRESS_IDLE_MS, options.idleTimeoutMs);
     this.#name = options.hostname;
@@ -110,7 +82,7 @@ export class FloodGuard {
 
   /** Sessions and pending handshakes that count against the limit (not those waiting). */
   get count(): number {
-    return this.#internals.connections.size + this.#internals._pendingSockets.size + this.#starting;
+    return this.#smtp.connectionCount + this.#starting;
   }
 
   /** True while the server is under stress. */
@@ -166,7 +138,7 @@ export class FloodGuard {
     socket.removeListener('error', ignore);
     // Its second of grace counts from now, not from when it began to wait.
     this.#accepted.set(socket, Date.now());
-    this.#serve(socket);
+    this.#smtp.serve(socket);
     this.#starting++;
     setImmediate(() => this.#starting--);
     return true;
@@ -189,26 +161,17 @@ export class FloodGuard {
   /** Every session and pending socket that does nothing, with its rank and since when. */
   #candidates(): Candidate[] {
     const out: Candidate[] = [];
-    const { connections, _pendingSockets: pending } = this.#internals;
-    for (const [raw, top] of pending) {
-      out.push({
-        rank: 0,
-        since: this.#since(raw),
-        close: () => {
-          // Nothing can be written before the handshake is done; smtp-server drops these likewise.
-          pending.delete(raw);
-          top.destroy();
-        },
-      });
+    for (const pending of this.#smtp.pendingHandshakes()) {
+      out.push({ rank: 0, since: this.#since(pending.socket), close: () => pending.destroy() });
     }
-    for (const session of connections) {
-      if (session._closing || session._dataStream || session.session?.envelope?.mailFrom) continue;
+    for (const session of this.#smtp.sessions()) {
+      if (session.closing || session.inTransaction) continue;
       const active = this.#active.get(session.id);
-      const spoke = active !== undefined && !session._upgrading;
+      const spoke = active !== undefined && !session.upgrading;
       out.push({
         rank: spoke ? 1 : 0,
-        since: active ?? this.#since(session._socket),
-        close: (reason) => session.send(421, `4.7.0 ${this.#name} ${reason}`, false),
+        since: active ?? this.#since(session.socket),
+        close: (reason) => session.close421(`4.7.0 ${this.#name} ${reason}`),
       });
     }
     return out;

@@ -1,6 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { ChaosEngine, ChaosStep } from '../chaos/engine';
 import { chaosGate } from '../chaos/gate';
 import type { Config } from '../config';
@@ -8,8 +7,8 @@ import type { PackedTranscript } from '../store/transcript-pack';
 import type { IncomingMessage, IncomingSession } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';
-import { corkReplies } from './cork';
 import { FloodGuard } from './flood';
+import { SmtpServerAdapter } from './smtp-server-adapter';
 import { selfSignedCertificate } from './tls';
 import { TranscriptRecorder } from './transcript';
 
@@ -29,9 +28,10 @@ interface SessionUser {
 }
 
 /**
- * The one wrapper around smtp-server: ESMTP with PIPELINING, 8BITMIME, SMTPUTF8, SIZE and
+ * The SMTP service on smtp-server: ESMTP with PIPELINING, 8BITMIME, SMTPUTF8, SIZE and
  * ENHANCEDSTATUSCODES; STARTTLS or implicit TLS; AUTH PLAIN, LOGIN and CRAM-MD5; size, recipient,
- * line and connection limits; and a transcript of each message's conversation.
+ * line and connection limits; and a transcript of each message's conversation. What it relies on of
+ * smtp-server beyond its API is in smtp-server-adapter.ts, and nowhere else.
  */
 export async function startSmtp(
   config: Config,
@@ -45,35 +45,6 @@ export async function startSmtp(
   const authRequired = config.smtpAuth !== null;
   // Made once the server exists; the logger above may be called before (smtp-server logs at start).
   let flood: FloodGuard | null = null;
-
-  // smtp-server logs every command ('C:') and reply ('S:') at debug level, with AUTH secrets already
-  // masked; that stream is the transcript. Everything else it says goes to our logger.
-  const smtpLogger = {
-    debug(meta: { tnx?: string; cid?: string }, ...args: unknown[]): void {
-      if (meta.cid && meta.tnx === 'command') flood?.touch(meta.cid);
-      if (meta.cid && (meta.tnx === 'command' || meta.tnx === 'send')) {
-        transcripts.record(meta.cid, meta.tnx === 'command' ? 'client' : 'server', String(args[1] ?? ''));
-      }
-      if (config.verbose) log.debug({ cid: meta.cid }, args.map(String).join(' '));
-    },
-    info(meta: { cid?: string }, ...args: unknown[]): void {
-      if (config.verbose) log.debug({ cid: meta.cid }, formatLog(args));
-    },
-    error(meta: { cid?: string; err?: NodeJS.ErrnoException }, ...args: unknown[]): void {
-      // A client that drops its connection is no fault of ours, and after STARTTLS smtp-server hears
-      // it twice (the TLS socket and the one beneath): a debug line, not two warnings.
-      const quiet = meta.err?.code === 'ECONNRESET' || meta.err?.code === 'EPIPE';
-      if (!quiet) log.warn({ cid: meta.cid }, formatLog(args));
-      else if (config.verbose) log.debug({ cid: meta.cid }, formatLog(args));
-    },
-    warn(meta: { cid?: string }, ...args: unknown[]): void {
-      log.warn({ cid: meta.cid }, formatLog(args));
-    },
-    trace(): void {},
-    fatal(meta: { cid?: string }, ...args: unknown[]): void {
-      log.error({ cid: meta.cid }, formatLog(args));
-    },
-  };
 
   /**
    * Runs an SMTP step through chaos (--enable-chaos): `proceed` at once when chaos is off, the
@@ -93,116 +64,121 @@ export async function startSmtp(
     }
     chaosGate(chaos, step, input(), {
       reply: (err) => callback(err),
-      disconnect: () => [...server.connections].find((c) => c.id === session.id)?._socket.destroy(),
+      disconnect: () => smtp.destroySession(session.id),
       proceed,
       log: (event) => log.info({ cid: session.id, ...event }, 'chaos'),
     });
   };
 
-  const server = new SMTPServer({
-    name: config.smtpHostname,
-    banner: 'Pigeonhole ESMTP: every message caught, none delivered',
-    secure: config.smtpRequireTls,
-    key: tls.key,
-    cert: tls.cert,
-    hideSTARTTLS: !config.smtpStarttls || config.smtpRequireTls,
-    hideENHANCEDSTATUSCODES: false,
-    size: config.maxMessageSize,
-    authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
-    // Without --smtp-auth any login is accepted, and none is needed: an app configured with or
-    // without auth just works. With it, MAIL, RCPT and DATA need a successful AUTH (530 before).
-    authOptional: !authRequired,
-    authRequiredMessage: 'Authentication required',
-    // Required credentials are not sent in the clear: AUTH before STARTTLS gets smtp-server's 538, as
-    // Mailpit refuses unless --smtp-auth-allow-insecure. CRAM-MD5 too, though it never sends the
-    // password: its challenge and answer, captured, can be cracked offline, and every client that
-    // speaks CRAM-MD5 speaks STARTTLS. Accepting any login, there is nothing to protect.
-    allowInsecureAuth: !authRequired || config.smtpAuthAllowInsecure,
-    disableReverseLookup: true,
-    maxClients: config.smtpMaxConnections,
-    maxRecipients: config.smtpMaxRecipients,
-    maxCommandLength: config.smtpMaxLineLength,
-    socketTimeout: config.smtpIdleTimeoutMs,
-    closeTimeout: 2000,
-    logger: smtpLogger,
+  const smtp = new SmtpServerAdapter(
+    {
+      name: config.smtpHostname,
+      banner: 'Pigeonhole ESMTP: every message caught, none delivered',
+      secure: config.smtpRequireTls,
+      key: tls.key,
+      cert: tls.cert,
+      hideSTARTTLS: !config.smtpStarttls || config.smtpRequireTls,
+      hideENHANCEDSTATUSCODES: false,
+      size: config.maxMessageSize,
+      authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
+      // Without --smtp-auth any login is accepted, and none is needed: an app configured with or
+      // without auth just works. With it, MAIL, RCPT and DATA need a successful AUTH (530 before).
+      authOptional: !authRequired,
+      authRequiredMessage: 'Authentication required',
+      // Required credentials are not sent in the clear: AUTH before STARTTLS gets smtp-server's 538, as
+      // Mailpit refuses unless --smtp-auth-allow-insecure. CRAM-MD5 too, though it never sends the
+      // password: its challenge and answer, captured, can be cracked offline, and every client that
+      // speaks CRAM-MD5 speaks STARTTLS. Accepting any login, there is nothing to protect.
+      allowInsecureAuth: !authRequired || config.smtpAuthAllowInsecure,
+      disableReverseLookup: true,
+      maxClients: config.smtpMaxConnections,
+      maxRecipients: config.smtpMaxRecipients,
+      maxCommandLength: config.smtpMaxLineLength,
+      socketTimeout: config.smtpIdleTimeoutMs,
+      closeTimeout: 2000,
 
-    onAuth(auth, session, callback) {
-      throughChaos(
-        'auth',
-        () => ({}),
-        session,
-        callback,
-        () => {
-          try {
-            callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
-          } catch (err) {
-            log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
-            callback(err as Error);
+      onAuth(auth, session, callback) {
+        throughChaos(
+          'auth',
+          () => ({}),
+          session,
+          callback,
+          () => {
+            try {
+              callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
+            } catch (err) {
+              log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
+              callback(err as Error);
+            }
+          },
+        );
+      },
+
+      onMailFrom(address, session, callback) {
+        throughChaos('sender', () => ({ address: address.address }), session, callback);
+      },
+
+      onRcptTo(address, session, callback) {
+        throughChaos('recipient', () => ({ address: address.address }), session, callback);
+      },
+
+      onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+        const collected = new MessageCollector(announcedSize(session));
+        stream.on('data', (chunk: Buffer) => {
+          // Past the limit keep reading (the client is still sending) but stop keeping.
+          if (!stream.sizeExceeded) collected.push(chunk);
+        });
+        stream.on('error', (err: Error) => {
+          log.info({ cid: session.id, err: err.message }, 'message dropped: client left during DATA');
+        });
+        stream.on('end', () => {
+          if (stream.sizeExceeded) {
+            log.info({ cid: session.id, size: stream.byteLength }, 'message refused: over --max-message-size');
+            callback(new SmtpError(`Message exceeds the maximum size of ${config.maxMessageSize} bytes`, 552));
+            return;
           }
-        },
-      );
-    },
+          const store = (): void => {
+            const raw = collected.finish();
+            try {
+              const id = deliver({
+                raw,
+                envelope: {
+                  mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                  rcptTo: session.envelope.rcptTo.map((r) => r.address),
+                },
+                session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
+                created: new Date(),
+              });
+              callback(null, `Ok: queued as ${id}`);
+            } catch (err) {
+              log.error({ cid: session.id, err }, 'message could not be stored');
+              callback(new SmtpError('Local error in processing', 451));
+            }
+          };
+          const recipients = () => ({ recipients: session.envelope.rcptTo.map((r) => r.address) });
+          throughChaos('data', recipients, session, callback, store);
+        });
+      },
 
-    onMailFrom(address, session, callback) {
-      throughChaos('sender', () => ({ address: address.address }), session, callback);
+      onClose(session) {
+        transcripts.forget(session.id);
+        flood?.forget(session.id);
+      },
     },
-
-    onRcptTo(address, session, callback) {
-      throughChaos('recipient', () => ({ address: address.address }), session, callback);
+    {
+      log,
+      verbose: config.verbose,
+      // smtp-server's log of each command and reply, AUTH secrets masked, is the transcript.
+      line: (cid, direction, text) => {
+        if (direction === 'client') flood?.touch(cid);
+        transcripts.record(cid, direction, text);
+      },
     },
+  );
 
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
-      const collected = new MessageCollector(announcedSize(session));
-      stream.on('data', (chunk: Buffer) => {
-        // Past the limit keep reading (the client is still sending) but stop keeping.
-        if (!stream.sizeExceeded) collected.push(chunk);
-      });
-      stream.on('error', (err: Error) => {
-        log.info({ cid: session.id, err: err.message }, 'message dropped: client left during DATA');
-      });
-      stream.on('end', () => {
-        if (stream.sizeExceeded) {
-          log.info({ cid: session.id, size: stream.byteLength }, 'message refused: over --max-message-size');
-          callback(new SmtpError(`Message exceeds the maximum size of ${config.maxMessageSize} bytes`, 552));
-          return;
-        }
-        const store = (): void => {
-          const raw = collected.finish();
-          try {
-            const id = deliver({
-              raw,
-              envelope: {
-                mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-                rcptTo: session.envelope.rcptTo.map((r) => r.address),
-              },
-              session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
-              created: new Date(),
-            });
-            callback(null, `Ok: queued as ${id}`);
-          } catch (err) {
-            log.error({ cid: session.id, err }, 'message could not be stored');
-            callback(new SmtpError('Local error in processing', 451));
-          }
-        };
-        const recipients = () => ({ recipients: session.envelope.rcptTo.map((r) => r.address) });
-        throughChaos('data', recipients, session, callback, store);
-      });
-    },
-
-    onClose(session) {
-      transcripts.forget(session.id);
-      flood?.forget(session.id);
-    },
-  });
-
-  server.on('error', (err) => log.warn({ err: err.message }, 'SMTP connection error'));
-  // smtp-server wraps the logger it is given in nodemailer's, which copies each entry's fields into
-  // a new object: about 3 % of the CPU per message, for seven log calls. Ours takes the calls as
-  // they come; the fields it reads (tnx, cid) are smtp-server's own.
-  (server as unknown as { logger: typeof smtpLogger }).logger = smtpLogger;
-  // Takes smtp-server's connection listener over, so first, while it is the only one.
+  smtp.server.on('error', (err) => log.warn({ err: err.message }, 'SMTP connection error'));
   flood = new FloodGuard(
-    server,
+    smtp,
     {
       maxConnections: config.smtpMaxConnections,
       idleTimeoutMs: config.smtpIdleTimeoutMs,
@@ -210,24 +186,13 @@ export async function startSmtp(
     },
     log,
   );
-  // Before smtp-server's own handler, so that even the first reply is sent through it.
-  server.server.prependListener('connection', corkReplies);
-
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
-    server.server.once('error', onError);
-    server.listen(config.smtp.port, config.smtp.host, () => {
-      server.server.off('error', onError);
-      resolve();
-    });
-  });
-  const port = (server.server.address() as AddressInfo).port;
+  const port = await smtp.listen(config.smtp.port, config.smtp.host);
 
   return {
     port,
     close: () => {
       flood?.stop();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      return smtp.close();
     },
   };
 }
@@ -243,12 +208,6 @@ function sessionInfo(session: SMTPServerSession, transcript: PackedTranscript): 
     username: user?.username ?? '',
     transcript,
   };
-}
-
-function formatLog(args: unknown[]): string {
-  const [format, ...rest] = args;
-  let i = 0;
-  return String(format ?? '').replace(/%[sdj]/g, () => String(rest[i++] ?? ''));
 }
 
 /** The SIZE a client announced in MAIL FROM (RFC 1870), 0 when none. smtp-server checked the limit. */

@@ -7,7 +7,7 @@ import {
   MailHogPageQuerySchema,
   MailHogSearchQuerySchema,
 } from '@pigeonhole/shared/schemas/mailhog';
-import { safeContentDisposition } from '../../mail/content-disposition';
+import { safeContentDisposition } from '../../mail/mime/content-disposition';
 import { mailhogListJson } from '../../mail/mailhog-json';
 import type { StoredMessage } from '../../store/types';
 import type { WorkCounter } from '../../search/match';

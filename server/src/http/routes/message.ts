@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
 import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
-import { inlineSafe, safeContentDisposition } from '../../mail/content-disposition';
+import { inlineSafe, safeContentDisposition } from '../../mail/mime/content-disposition';
 import { findPart, headersOf, toMessage } from '../../mail/message';
 import { partContent } from '../../mail/parse';
 import { thumbnail } from '../../mail/thumbnail';

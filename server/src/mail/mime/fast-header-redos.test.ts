@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import addressparser from 'nodemailer/lib/addressparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAST_ADDRESS_MAX, simpleAddress, simpleHeaderValue, plainWords } from './fast-header';
-import { summarize } from './summary';
+import { summarize } from '../summary';
 
 /**
  * Adversarial header values against the ingest path: every call must stay linear. Budgets are per

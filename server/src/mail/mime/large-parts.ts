@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { first, parseHeaders, splitHeader } from './headers';
-import { walkMime } from './summary';
+import { walkMime } from './walk';
 
 /**
  * Large attachments are decoded by us, on demand, rather than by mailparser. Parsing a 10 MB message

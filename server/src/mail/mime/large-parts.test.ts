@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { LARGE_PART_BYTES } from './large-parts';
-import { parseRaw, partContent } from './parse';
+import { parseRaw, partContent } from '../parse';
 
 function base64Lines(bytes: Buffer, width: number): string {
   const text = bytes.toString('base64');

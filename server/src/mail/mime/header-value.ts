@@ -1,0 +1,73 @@
+import type { Address } from '@pigeonhole/shared/schemas/common';
+import addressparser from 'nodemailer/lib/addressparser';
+import { mime } from '../mailparser-adapter';
+import { plainWords, simpleAddress, simpleHeaderValue } from './fast-header';
+import type { HeaderMap } from './headers';
+
+/**
+ * Header values decoded: RFC 2047 encoded words, `type; key=value` parameters and address lists,
+ * each by its fast path when the value is plain (fast-header.ts) and by the general parser, within a
+ * bound, when not.
+ */
+
+/**
+ * Most characters of one header value handed to libmime (decodeWords, parseHeaderValue). Both are
+ * linear but slow, about 100 ms a megabyte on this machine, and a header block may hold a megabyte:
+ * no summary field needs more than the start of such a value (the raw bytes keep all of it).
+ */
+const GENERAL_VALUE_MAX = 16 * 1024;
+/**
+ * Most characters of a message's address headers (all of them together) handed to addressparser:
+ * 1,000 recipients of 60 characters fit. addressparser costs about a microsecond per address, up to
+ * 600 ms for a hostile megabyte (`a;a;...`); the plain ones the fast path reads cost nothing of it.
+ */
+export const GENERAL_ADDRESSES_MAX = 64 * 1024;
+
+/** A header value with its encoded words decoded and whitespace collapsed; the value itself if it cannot be. */
+export function decodeWords(value: string): string {
+  const plain = plainWords(value);
+  if (plain !== undefined) return plain;
+  try {
+    return mime().decodeWords(value.slice(0, GENERAL_VALUE_MAX)).replace(/\s+/g, ' ').trim();
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Parses address headers, decoding RFC 2047 names and flattening groups; values the fast path cannot
+ * read spend `budget` (characters handed to addressparser), and what is past it is left unread.
+ */
+export function parseAddresses(headers: HeaderMap, name: string, budget: { left: number }): Address[] {
+  const out: Address[] = [];
+  for (const value of headers.get(name) ?? []) {
+    const simple = simpleAddress(value);
+    if (simple) {
+      out.push({ Name: decodeWords(simple.name), Address: simple.address });
+      continue;
+    }
+    if (budget.left <= 0) break;
+    // Cut at the last comma inside the budget, so that no address is read half (if there is one).
+    const comma = value.length <= budget.left ? -1 : value.lastIndexOf(',', budget.left);
+    const cut = value.length <= budget.left ? value : value.slice(0, comma > 0 ? comma : budget.left);
+    budget.left -= cut.length;
+    for (const entry of addressparser(cut, { flatten: true })) {
+      if (entry.address === undefined) continue;
+      out.push({ Name: decodeWords(entry.name), Address: entry.address });
+    }
+  }
+  return out;
+}
+
+/** `type/subtype; key=value` (Content-Type, Content-Disposition) as a value and its parameters. */
+export function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {
+  if (!value) return { value: '', params: {} };
+  const simple = simpleHeaderValue(value);
+  if (simple) return simple;
+  try {
+    const parsed = mime().parseHeaderValue(value.slice(0, GENERAL_VALUE_MAX));
+    return { value: parsed.value, params: parsed.params as Record<string, string | undefined> };
+  } catch {
+    return { value, params: {} };
+  }
+}

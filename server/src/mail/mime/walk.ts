@@ -1,0 +1,71 @@
+import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
+import { parseValue } from './header-value';
+
+/** Nesting followed by any walk. */
+const MAX_DEPTH = 20;
+
+/** A part of a MIME tree other than a multipart with a boundary. */
+export interface MimeLeaf {
+  headers: HeaderMap;
+  /** The Content-Type's value, lower-cased (`text/plain` when there is none). */
+  mime: string;
+  params: Record<string, string | undefined>;
+  /** The body's range in the raw bytes. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Walks the MIME tree below a header block without a full parse, depth first, calling `leaf` for each
+ * part that is not a multipart with a boundary: at most `maxParts` parts, {@link MAX_DEPTH} deep.
+ */
+export function walkMime(
+  raw: Buffer,
+  headers: HeaderMap,
+  start: number,
+  maxParts: number,
+  leaf: (part: MimeLeaf) => void,
+): void {
+  let parts = 0;
+  const visit = (headers: HeaderMap, start: number, end: number, depth: number): void => {
+    if (++parts > maxParts || depth > MAX_DEPTH) return;
+    const type = parseValue(first(headers, 'content-type') || 'text/plain');
+    const mime = type.value.toLowerCase();
+    if (mime.startsWith('multipart/') && type.params.boundary) {
+      for (const [partStart, partEnd] of boundaries(raw, type.params.boundary, start, end)) {
+        const split = splitHeader(raw, partStart, partEnd);
+        visit(parseHeaders(raw.toString('utf8', partStart, split.headerEnd)), split.bodyStart, partEnd, depth + 1);
+      }
+      return;
+    }
+    leaf({ headers, mime, params: type.params, start, end });
+  };
+  visit(headers, start, raw.length, 0);
+}
+
+/** Yields [start, end) of each body part between `--boundary` lines. */
+function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
+  const delimiter = Buffer.from(`--${boundary}`);
+  let partStart = -1;
+  let at = raw.indexOf(delimiter, start);
+  while (at !== -1 && at < end) {
+    const lineStart = at === start || raw[at - 1] === 0x0a || raw[at - 1] === 0x0d;
+    if (lineStart) {
+      const closing = raw[at + delimiter.length] === 0x2d && raw[at + delimiter.length + 1] === 0x2d;
+      if (partStart !== -1) yield [partStart, trimLineEnd(raw, at)];
+      if (closing) return;
+      const eol = raw.indexOf(0x0a, at + delimiter.length);
+      partStart = eol === -1 || eol >= end ? end : eol + 1;
+    }
+    at = raw.indexOf(delimiter, at + delimiter.length);
+  }
+  // A boundary that never closes: the last part runs to the end.
+  if (partStart !== -1 && partStart < end) yield [partStart, end];
+}
+
+function trimLineEnd(raw: Buffer, at: number): number {
+  let end = at;
+  if (raw[end - 1] === 0x0a) end--;
+  if (raw[end - 1] === 0x0d) end--;
+  return end;
+}
