@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * No module of server/, shared/ or web/ may import itself back through other modules: a cycle makes
- * the load order decide which side sees the other half-initialised, and ties layers that the house
- * keeps apart (a route importing back the app that registers it). Every import counts: `import type`
- * too (erased at run time, yet it still binds the two files' designs together), `export ... from`,
- * and `import()`.
+ * the load order decide which side sees the other half-initialised, and ties together layers that
+ * are meant to stay apart (a route importing back the app that registers it). Every import counts:
+ * `import type` too (erased at run time, yet it still binds the two files' designs together),
+ * `export ... from`, and `import()`.
  */
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
