@@ -4,9 +4,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { Pigeonhole, StartOptions } from 'pigeonhole';
 import { afterEach, describe, expect, it } from 'vitest';
-import { browser } from './helpers/browser';
-import { start } from './helpers/pigeonhole';
-import { transport } from './helpers/smtp';
+import { browser } from '../helpers/browser';
+import { start } from '../helpers/pigeonhole';
+import { transport } from '../helpers/smtp';
 
 /**
  * The cross-site release as an attacker runs it: a real Chromium visits a page on another origin

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { committedFixtures, deepNesting, hugeHeader, manyParts } from './fixtures/malformed/generate';
-import { RawSmtp } from './fixtures/raw-smtp';
-import { expectUiBuilt, openUi } from './helpers/browser';
-import { start } from './helpers/pigeonhole';
+import { committedFixtures, deepNesting, hugeHeader, manyParts } from '../fixtures/malformed/generate';
+import { RawSmtp } from '../fixtures/raw-smtp';
+import { expectUiBuilt, openUi } from '../helpers/browser';
+import { start } from '../helpers/pigeonhole';
 
 /**
  * The malformed-mail corpus in the web UI, in a real Chromium: each message opens and every tab of

@@ -10,10 +10,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { browser, expectUiBuilt, openUi, row } from './helpers/browser';
-import { latencyNote, startProcess, type PigeonholeProcess } from './helpers/pigeonhole-process';
-import { deprioritiseHelpers } from './helpers/priority';
-import { transport } from './helpers/smtp';
+import { browser, expectUiBuilt, openUi, row } from '../helpers/browser';
+import { latencyNote, startProcess, type PigeonholeProcess } from '../helpers/pigeonhole-process';
+import { deprioritiseHelpers } from '../helpers/priority';
+import { transport } from '../helpers/smtp';
 
 beforeAll(expectUiBuilt);
 

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { expectUiBuilt, openUi, row } from './helpers/browser';
-import { start } from './helpers/pigeonhole';
-import { transport } from './helpers/smtp';
+import { expectUiBuilt, openUi, row } from '../helpers/browser';
+import { start } from '../helpers/pigeonhole';
+import { transport } from '../helpers/smtp';
 
 /**
  * Stored XSS, in a real Chromium: a message whose HTML, plain text, subject, sender name and
