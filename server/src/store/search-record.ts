@@ -1,29 +1,9 @@
 import type { Address } from '@pigeonhole/shared/schemas/common';
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import { flat, Interner } from './intern';
+import type { SearchRecord } from './types';
 
-/**
- * The lower-cased text a search compares against, made with the summary (its fields never change
- * after ingest) and kept in the message's entry. Read state, tags, size and dates are read live from
- * the summary. The address texts are shared between messages with the same (interned) lists: a
- * load test's 100,000 messages to 500 recipients hold 500 of each, not 100,000.
- */
-export interface SearchRecord {
-  readonly from: string;
-  readonly to: string;
-  readonly cc: string;
-  readonly bcc: string;
-  readonly replyTo: string;
-  /** To, Cc and Bcc together (`addressed:`). */
-  readonly addressed: string;
-  readonly subject: string;
-  readonly messageId: string;
-  readonly snippet: string;
-  /** When the message arrived, ms since the epoch. */
-  readonly created: number;
-  /** `has:inline`, found on first use: undefined until then. */
-  inline: boolean | undefined;
-}
+export type { SearchRecord } from './types';
 
 /** Lower-cased text of an interned (shared, frozen) address list, made once per list. */
 const listTexts = new WeakMap<readonly Address[], string>();

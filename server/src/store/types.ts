@@ -1,6 +1,5 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import type { NotPromise } from './raw-holder';
-import type { SearchRecord } from './search-record';
 
 /** The summary fields the ingest path computes from the message; the store adds ID, Read, Created. */
 export type SummaryFields = Omit<MessageSummary, 'ID' | 'Read' | 'Created'>;
@@ -82,3 +81,26 @@ export type StoreEvent =
   | { type: 'deleted'; ids: string[] }
   | { type: 'updated'; messages: StoredMessage[] }
   | { type: 'cleared' };
+
+/**
+ * The lower-cased text a search compares against, made with the summary (its fields never change
+ * after ingest) and kept in the message's entry. Read state, tags, size and dates are read live from
+ * the summary. The address texts are shared between messages with the same (interned) lists: a
+ * load test's 100,000 messages to 500 recipients hold 500 of each, not 100,000.
+ */
+export interface SearchRecord {
+  readonly from: string;
+  readonly to: string;
+  readonly cc: string;
+  readonly bcc: string;
+  readonly replyTo: string;
+  /** To, Cc and Bcc together (`addressed:`). */
+  readonly addressed: string;
+  readonly subject: string;
+  readonly messageId: string;
+  readonly snippet: string;
+  /** When the message arrived, ms since the epoch. */
+  readonly created: number;
+  /** `has:inline`, found on first use: undefined until then. */
+  inline: boolean | undefined;
+}
