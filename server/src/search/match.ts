@@ -49,7 +49,7 @@ function termHolds(
     case 'text':
       // The summary fields first; the body is decoded only for words they do not contain, and with
       // an index only for messages whose body has the words.
-      if (recordHas(record, term.value)) return true;
+      if (recordHas(record, s.Snippet, term.value)) return true;
       switch (mayHold(term, message)) {
         case 'yes':
           return true;

@@ -98,7 +98,6 @@ export interface SearchRecord {
   readonly addressed: string;
   readonly subject: string;
   readonly messageId: string;
-  readonly snippet: string;
   /** When the message arrived, ms since the epoch. */
   readonly created: number;
   /** `has:inline`, found on first use: undefined until then. */
