@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Routes } from '@pigeonhole/shared/routes';
-import { originAllowed } from '../cors';
+import { originAllowed } from '../plugins/cors';
 import { EventHub, holderOf } from '../event-hub';
 import { VERSION } from './info';
 
