@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+// Types only, erased from the bundle: the `tags`, `summary` and `hide` of every route's schema are
+// @fastify/swagger's fields (its augmentation of FastifySchema). The package itself runs only at build.
+import type {} from '@fastify/swagger';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
