@@ -50,7 +50,8 @@ function headerSafe(text: string): string {
  * MailHog's release. The `mailhog` npm client sends the body without a Content-Type (Go does not care;
  * the app-wide state-change guard reads such a body as JSON, and refuses any other type with 415)
  * and JSON-parses any non-empty answer; MailHog answers a failure with a status and an empty body. So
- * does this route, with the reason in an `X-Pigeonhole-Error` header (and the log).
+ * does this route, with the reason in an `X-Pigeonhole-Error` header (and the log). A plugin of its own
+ * so that this error handler covers this one route.
  */
 export const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.setErrorHandler((err, req, reply) => {
