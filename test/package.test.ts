@@ -48,7 +48,7 @@ describe('the pigeonhole npm package', () => {
     const installed = join(app, 'node_modules', 'pigeonhole');
     const files = readdirSync(join(installed, 'dist'));
     expect(files).toEqual(
-      expect.arrayContaining(['cli.js', 'index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'web']),
+      expect.arrayContaining(['cli.js', 'index.js', 'index.cjs', 'index.d.ts', 'index.d.cts', 'openapi.json', 'web']),
     );
     expect(existsSync(join(installed, 'dist', 'web', 'index.html'))).toBe(true);
     expect(existsSync(join(installed, 'src'))).toBe(false);
@@ -81,6 +81,26 @@ await mail.stop();
       ui: 'text/html; charset=utf-8',
       root: true,
     });
+  });
+
+  it('serves the OpenAPI document it ships, without @fastify/swagger installed', async () => {
+    // The document is made by `npm run build`; swagger is a build tool, not a dependency.
+    expect(existsSync(join(app, 'node_modules', '@fastify', 'swagger'))).toBe(false);
+    writeFileSync(
+      join(app, 'openapi.mjs'),
+      `import { startPigeonhole } from 'pigeonhole';
+const mail = await startPigeonhole();
+const answers = await Promise.all(['openapi', 'swagger'].map((name) => fetch(mail.httpUrl + '/api/v1/' + name + '.json')));
+const docs = await Promise.all(answers.map((res) => res.json()));
+console.log(JSON.stringify({ status: answers.map((res) => res.status), version: docs.map((doc) => doc.openapi), paths: Object.keys(docs[1].paths).length }));
+await mail.stop();
+`,
+    );
+    const { stdout } = await run(process.execPath, ['openapi.mjs'], { cwd: app });
+    const served = JSON.parse(stdout) as { status: number[]; version: string[]; paths: number };
+    expect(served.status).toEqual([200, 200]);
+    expect(served.version).toEqual(['3.0.3', '3.0.3']);
+    expect(served.paths).toBeGreaterThan(20);
   });
 
   it('loads with require() too (Jest, CommonJS)', async () => {

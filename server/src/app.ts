@@ -3,26 +3,26 @@ import Fastify, {
   LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
-  type FastifyPluginAsync,
   type FastifyServerOptions,
   type RawServerDefault,
 } from 'fastify';
+import fp from 'fastify-plugin';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ApiError } from './http/errors';
 import { apiServicesPlugin } from './http/api-context';
-import { bodyKeyCasePlugin } from './http/body-keys';
-import { jsonBodyPlugin } from './http/json-body';
-import { corsPlugin } from './http/cors';
+import { bodyKeyCasePlugin } from './http/plugins/body-keys';
+import { jsonBodyPlugin } from './http/plugins/json-body';
+import { corsPlugin } from './http/plugins/cors';
 import { validatorCompiler } from './http/validator';
-import { websocketPlugin } from './http/websocket';
+import { websocketPlugin } from './http/plugins/websocket';
 import { eventsRoutes } from './http/routes/events';
 import { infoRoutes } from './http/routes/info';
 import { mailboxesRoutes } from './http/routes/mailboxes';
 import { mailhogRoutes } from './http/routes/mailhog';
 import { messageRoutes } from './http/routes/message';
-import { openapiDocument, openapiPlugin } from './http/routes/openapi';
+import { openapiRoutes } from './http/routes/openapi';
 import { sendRoutes } from './http/routes/send';
 import { tagsRoutes } from './http/routes/tags';
 import { viewRoutes } from './http/routes/view';
@@ -85,70 +85,85 @@ const compilersFactory = {
 const BODY_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Builds the fastify app: routes, error handler, static UI. Never listens; the entry point does, and
- * tests call `app.inject()`.
- *
- * With `describe`, builds the same routes under @fastify/swagger instead, for the OpenAPI document:
- * the served app builds such a twin the first time the document is asked for (see openapi.ts), so
- * that swagger and its YAML and schema-resolver dependencies (5 MB resident) are never loaded by a
- * run that does not read the document.
+ * The fastify instance every app is built on: logger, limits, schema compilers. No routes; see
+ * {@link pigeonholeApp}.
  */
-export async function buildApp(context: AppContext, logger: Logger, describe?: FastifyPluginAsync): Promise<App> {
-  const app = Fastify({
+export function createFastify(config: Config, logger: Logger): App {
+  return Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: !context.config.verbose }),
+    logController: new LogController({ disableRequestLogging: !config.verbose }),
     bodyLimit: BODY_LIMIT,
     routerOptions: { maxParamLength: 500 },
-    ...httpServerOptions(context.config),
+    ...httpServerOptions(config),
     // Set here rather than with setValidatorCompiler(), so that fastify never loads its defaults:
     // ajv (211 files) and fast-json-stringify. TypeBox validates (http/validator.ts); responses are
     // written with JSON.stringify, which writes a list page of 50 in well under a millisecond.
     schemaController: { compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>();
+}
 
-  app.decorate('pigeonhole', context);
+/**
+ * Pigeonhole as a fastify plugin: the context, the error handler, the cross-cutting plugins, every
+ * route of the route table (`shared/src/routes.ts`) and the static UI. Not encapsulated, so all of it
+ * sits at the root of the instance it is registered on. A plugin rather than a function of a fresh
+ * instance so that a plugin which must see routes as they are added (@fastify/swagger, when
+ * `npm run build` writes the OpenAPI document; the route-table test) can be registered first.
+ */
+export const pigeonholeApp = fp<{ context: AppContext }>(
+  async (app, { context }) => {
+    app.decorate('pigeonhole', context);
 
-  app.setErrorHandler((err, req, reply) => {
-    if (err instanceof ApiError) {
-      return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.message);
-    }
-    const status = (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) req.log.error({ err }, 'request failed');
-    else req.log.info({ err: (err as Error).message, url: req.url }, 'bad request');
-    return reply
-      .code(status)
-      .type('text/plain; charset=utf-8')
-      .send(status >= 500 ? 'Internal server error' : (err as Error).message);
-  });
+    app.setErrorHandler((err, req, reply) => {
+      if (err instanceof ApiError) {
+        return reply.code(err.statusCode).type('text/plain; charset=utf-8').send(err.message);
+      }
+      const status = (err as { statusCode?: number }).statusCode ?? 500;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      else req.log.info({ err: (err as Error).message, url: req.url }, 'bad request');
+      return reply
+        .code(status)
+        .type('text/plain; charset=utf-8')
+        .send(status >= 500 ? 'Internal server error' : (err as Error).message);
+    });
 
-  await app.register(shutdownPlugin);
-  await app.register(websocketPlugin);
-  await app.register(securityHeadersPlugin);
-  await app.register(hostCheckPlugin);
-  await app.register(websocketOriginPlugin);
-  await app.register(authPlugin);
-  await app.register(stateChangeGuardPlugin);
-  await app.register(connectionsPlugin);
-  await app.register(bodyLimitsPlugin);
-  await app.register(corsPlugin);
-  await app.register(apiServicesPlugin);
-  await app.register(bodyKeyCasePlugin);
-  await app.register(jsonBodyPlugin);
-  if (describe) await app.register(describe);
-  else await app.register(openapiPlugin, { document: () => openapiDocument(context, logger, buildApp) });
-  await app.register(healthRoutes);
-  await app.register(messagesRoutes);
-  await app.register(messageRoutes);
-  await app.register(viewRoutes);
-  await app.register(tagsRoutes);
-  await app.register(infoRoutes);
-  await app.register(sendRoutes);
-  await app.register(waitRoutes);
-  await app.register(mailboxesRoutes);
-  await app.register(mailhogRoutes);
-  await app.register(eventsRoutes);
-  await app.register(releaseRoutes);
-  await app.register(chaosRoutes);
-  await app.register(webRoutes(findWebRoot(context.config.webRoot)));
+    await app.register(shutdownPlugin);
+    await app.register(websocketPlugin);
+    await app.register(securityHeadersPlugin);
+    await app.register(hostCheckPlugin);
+    await app.register(websocketOriginPlugin);
+    await app.register(authPlugin);
+    await app.register(stateChangeGuardPlugin);
+    await app.register(connectionsPlugin);
+    await app.register(bodyLimitsPlugin);
+    await app.register(corsPlugin);
+    await app.register(apiServicesPlugin);
+    await app.register(bodyKeyCasePlugin);
+    await app.register(jsonBodyPlugin);
+    await app.register(openapiRoutes);
+    await app.register(healthRoutes);
+    await app.register(messagesRoutes);
+    await app.register(messageRoutes);
+    await app.register(viewRoutes);
+    await app.register(tagsRoutes);
+    await app.register(infoRoutes);
+    await app.register(sendRoutes);
+    await app.register(waitRoutes);
+    await app.register(mailboxesRoutes);
+    await app.register(mailhogRoutes);
+    await app.register(eventsRoutes);
+    await app.register(releaseRoutes);
+    await app.register(chaosRoutes);
+    await app.register(webRoutes(findWebRoot(context.config.webRoot)));
+  },
+  { name: 'pigeonhole-app' },
+);
+
+/**
+ * Builds the fastify app: routes, error handler, static UI. Never listens; the entry point does, and
+ * tests call `app.inject()`.
+ */
+export async function buildApp(context: AppContext, logger: Logger): Promise<App> {
+  const app = createFastify(context.config, logger);
+  await app.register(pigeonholeApp, { context });
   return app;
 }

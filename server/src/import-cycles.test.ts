@@ -15,13 +15,6 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const WORKSPACES = ['server', 'shared', 'web'];
 
-/**
- * TEMPORARY: the cycles found when this test was written, each as its files (sorted). Each is being
- * removed; when one goes, this test fails until its entry is deleted here, so the list only shrinks.
- * It is to be empty.
- */
-const KNOWN_CYCLES_TO_REMOVE: string[][] = [['server/src/app.ts', 'server/src/http/routes/openapi.ts']];
-
 /** The compiler options of a workspace, as `tsc -b` reads them, and the files its tsconfig lists. */
 function workspaceConfig(workspace: string): ts.ParsedCommandLine {
   const config = ts.getParsedCommandLineOfConfigFile(`${root}${workspace}/tsconfig.json`, undefined, {
@@ -125,8 +118,6 @@ function path(graph: Map<string, string[]>, component: string[]): string {
 describe('the import graph of server/src, shared/src and web/src', () => {
   const graph = importGraph();
   const found = cycles(graph);
-  const key = (files: string[]) => files.join(' | ');
-  const known = new Set(KNOWN_CYCLES_TO_REMOVE.map(key));
 
   it('reads every kind of import and resolves it to our files', () => {
     // Guards the walk itself: a walk that resolved nothing would report no cycles at all.
@@ -146,13 +137,8 @@ describe('the import graph of server/src, shared/src and web/src', () => {
     expect([...graph.keys()]).toContain('web/src/app/inbox.tsx');
   });
 
-  it('has no import cycle but the known ones being removed', () => {
-    const unknown = found.filter((c) => !known.has(key(c))).map((c) => path(graph, c));
-    expect(unknown, `import cycles:\n${unknown.join('\n')}`).toEqual([]);
-  });
-
-  it('lists no known cycle that is gone (delete its entry from KNOWN_CYCLES_TO_REMOVE)', () => {
-    const present = new Set(found.map(key));
-    expect(KNOWN_CYCLES_TO_REMOVE.filter((c) => !present.has(key(c)))).toEqual([]);
+  it('has no import cycle', () => {
+    const paths = found.map((c) => path(graph, c));
+    expect(paths, `import cycles:\n${paths.join('\n')}`).toEqual([]);
   });
 });

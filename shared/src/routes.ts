@@ -1,57 +1,111 @@
+/** An HTTP method a route of the table answers. Every GET answers HEAD too (fastify adds it). */
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** One route: the methods it answers, its path pattern (find-my-way syntax), and its handler's file. */
+export interface RouteEntry {
+  readonly methods: readonly RouteMethod[];
+  readonly path: string;
+  /** The file that registers the route, relative to `server/src/`. */
+  readonly module: string;
+}
+
 /**
- * The route table: every HTTP path of Pigeonhole, in one place. Server routes register these
- * patterns; the typed client fills them with `pathOf`. Grep here first.
+ * The route table: every HTTP route Pigeonhole registers, in one place, read top to bottom. Each
+ * server route module registers its routes from here (`app.route({ ...endpoint('messages', 'GET'),
+ * ... })`) and the typed client fills the same patterns with `pathOf`, so neither side spells a
+ * path. `server/src/http/route-table.test.ts` fails when a registered route is missing here, when
+ * an entry has no route, or when an entry names the wrong method or module.
  */
-export const Routes = {
-  livez: '/livez',
-  readyz: '/readyz',
+export const RouteTable = {
+  // Health, for orchestrators: 200 while the process runs; 200 once SMTP and HTTP listen.
+  livez: { methods: ['GET'], path: '/livez', module: 'http/routes/health.ts' },
+  readyz: { methods: ['GET'], path: '/readyz', module: 'http/routes/health.ts' },
 
   // Mailpit API v1: messages. GET lists, PUT sets read state, DELETE deletes (no IDs: all).
-  messages: '/api/v1/messages',
+  messages: { methods: ['GET', 'PUT', 'DELETE'], path: '/api/v1/messages', module: 'http/routes/messages.ts' },
   // GET searches, DELETE deletes every match.
-  search: '/api/v1/search',
-  message: '/api/v1/message/:id',
-  messageHeaders: '/api/v1/message/:id/headers',
-  messageRaw: '/api/v1/message/:id/raw',
-  messagePart: '/api/v1/message/:id/part/:partId',
-  messagePartThumb: '/api/v1/message/:id/part/:partId/thumb',
+  search: { methods: ['GET', 'DELETE'], path: '/api/v1/search', module: 'http/routes/messages.ts' },
+  message: { methods: ['GET'], path: '/api/v1/message/:id', module: 'http/routes/message.ts' },
+  messageHeaders: { methods: ['GET'], path: '/api/v1/message/:id/headers', module: 'http/routes/message.ts' },
+  messageRaw: { methods: ['GET'], path: '/api/v1/message/:id/raw', module: 'http/routes/message.ts' },
+  messagePart: { methods: ['GET'], path: '/api/v1/message/:id/part/:partId', module: 'http/routes/message.ts' },
+  messagePartThumb: {
+    methods: ['GET'],
+    path: '/api/v1/message/:id/part/:partId/thumb',
+    module: 'http/routes/message.ts',
+  },
 
   // Mailpit API v1: tags, info, send.
-  tags: '/api/v1/tags',
-  tag: '/api/v1/tags/:tag',
-  info: '/api/v1/info',
-  webui: '/api/v1/webui',
-  send: '/api/v1/send',
+  tags: { methods: ['GET', 'PUT'], path: '/api/v1/tags', module: 'http/routes/tags.ts' },
+  tag: { methods: ['PUT', 'DELETE'], path: '/api/v1/tags/:tag', module: 'http/routes/tags.ts' },
+  info: { methods: ['GET'], path: '/api/v1/info', module: 'http/routes/info.ts' },
+  webui: { methods: ['GET'], path: '/api/v1/webui', module: 'http/routes/info.ts' },
+  send: { methods: ['POST'], path: '/api/v1/send', module: 'http/routes/send.ts' },
 
   // Mailpit's HTML and text renderings for front-end testing, outside /api as in Mailpit.
-  viewHtml: '/view/:id.html',
-  viewText: '/view/:id.txt',
-  viewLatest: '/view/latest',
+  viewHtml: { methods: ['GET'], path: '/view/:id.html', module: 'http/routes/view.ts' },
+  viewText: { methods: ['GET'], path: '/view/:id.txt', module: 'http/routes/view.ts' },
+  viewLatest: { methods: ['GET'], path: '/view/latest', module: 'http/routes/view.ts' },
 
   // Ours, beyond Mailpit.
-  messageSession: '/api/v1/message/:id/session',
-  wait: '/api/v1/wait',
-  mailboxes: '/api/v1/mailboxes',
-  openapi: '/api/v1/openapi.json',
+  messageSession: { methods: ['GET'], path: '/api/v1/message/:id/session', module: 'http/routes/message.ts' },
+  wait: { methods: ['GET'], path: '/api/v1/wait', module: 'http/routes/wait.ts' },
+  mailboxes: { methods: ['GET'], path: '/api/v1/mailboxes', module: 'http/routes/mailboxes.ts' },
 
-  // Beyond capture (helper D): Mailpit's release and chaos, MailHog's release.
-  messageRelease: '/api/v1/message/:id/release',
-  chaos: '/api/v1/chaos',
-  mailhogRelease: '/api/v1/messages/:id/release',
+  // The OpenAPI document, made at build time (`server/dist/openapi.json`); Mailpit serves its own
+  // at `swagger.json`, so the same file answers there too.
+  openapi: { methods: ['GET'], path: '/api/v1/openapi.json', module: 'http/routes/openapi.ts' },
+  swagger: { methods: ['GET'], path: '/api/v1/swagger.json', module: 'http/routes/openapi.ts' },
 
-  // Live events: Mailpit's envelope `{ Type, Data }`.
-  events: '/api/events',
+  // Beyond capture: Mailpit's release and chaos, MailHog's release.
+  messageRelease: { methods: ['POST'], path: '/api/v1/message/:id/release', module: 'http/routes/release.ts' },
+  chaos: { methods: ['GET', 'PUT'], path: '/api/v1/chaos', module: 'http/routes/chaos.ts' },
+  mailhogRelease: { methods: ['POST'], path: '/api/v1/messages/:id/release', module: 'http/routes/release.ts' },
+
+  // Live events (WebSocket): Mailpit's envelope `{ Type, Data }`.
+  events: { methods: ['GET'], path: '/api/events', module: 'http/routes/events.ts' },
 
   // MailHog API v2 and the v1 routes its clients use.
-  mailhogMessages: '/api/v2/messages',
-  mailhogSearch: '/api/v2/search',
-  mailhogWebsocket: '/api/v2/websocket',
-  mailhogDeleteAll: '/api/v1/messages',
-  mailhogMessage: '/api/v1/messages/:id',
-  mailhogDownload: '/api/v1/messages/:id/download',
-} as const;
+  mailhogMessages: { methods: ['GET'], path: '/api/v2/messages', module: 'http/routes/mailhog.ts' },
+  mailhogSearch: { methods: ['GET'], path: '/api/v2/search', module: 'http/routes/mailhog.ts' },
+  mailhogWebsocket: { methods: ['GET'], path: '/api/v2/websocket', module: 'http/routes/events.ts' },
+  // The very route of `messages`' DELETE, named for what MailHog's clients do with it: sent with no
+  // body at all, it deletes everything and answers an empty body (their client JSON-parses any other).
+  mailhogDeleteAll: { methods: ['DELETE'], path: '/api/v1/messages', module: 'http/routes/messages.ts' },
+  mailhogMessage: { methods: ['DELETE'], path: '/api/v1/messages/:id', module: 'http/routes/mailhog.ts' },
+  mailhogDownload: { methods: ['GET'], path: '/api/v1/messages/:id/download', module: 'http/routes/mailhog.ts' },
 
-export type RouteName = keyof typeof Routes;
+  // The web UI: `/` is its index.html (or, when the UI is not built, a note saying so). Every other
+  // file of the built UI (`/favicon.svg`, `/assets/index-[hash].js`, ...) is a route of its own,
+  // registered by @fastify/static at startup from the files present, so no other path reaches the
+  // disk. There is no SPA fallback: the UI opens a message at `/?id=...`.
+  webUi: { methods: ['GET'], path: '/', module: 'http/routes/web.ts' },
+  webFiles: { methods: ['GET'], path: '/*', module: 'http/routes/web.ts' },
+} as const satisfies Record<string, RouteEntry>;
+
+export type RouteName = keyof typeof RouteTable;
+
+/** The path pattern of each route, by name: `Routes.messageRaw` is `/api/v1/message/:id/raw`. */
+export const Routes = Object.fromEntries(Object.entries(RouteTable).map(([name, entry]) => [name, entry.path])) as {
+  readonly [N in RouteName]: (typeof RouteTable)[N]['path'];
+};
+
+/** The methods a route of the table answers, e.g. `'GET' | 'PUT' | 'DELETE'` for `messages`. */
+export type MethodOf<N extends RouteName> = (typeof RouteTable)[N]['methods'][number];
+
+/**
+ * The method and URL of one route of the table, for a server route module to register with:
+ * `app.route({ ...endpoint('messages', 'PUT'), schema, handler })`. A method the entry does not list
+ * is a type error, and throws for untyped callers.
+ */
+export function endpoint<N extends RouteName, M extends MethodOf<N>>(
+  name: N,
+  method: M,
+): { method: M; url: (typeof RouteTable)[N]['path'] } {
+  const entry: RouteEntry = RouteTable[name];
+  if (!entry.methods.includes(method)) throw new Error(`the route table has no ${method} for ${name}`);
+  return { method, url: RouteTable[name].path };
+}
 
 /** `id.html` names the parameter `id`: a dot ends a parameter name, as in find-my-way. */
 type ParamName<S extends string> = S extends `${infer Name}.${string}` ? Name : S;

@@ -5,7 +5,7 @@ import v8 from 'node:v8';
  * full GC when the child runs with --expose-gc, CPU time, messages held), `clear`, `settle` (finish
  * work deferred past a burst of mail), `snapshot` and `exit`.
  */
-export function serve({ ready, count, bytes, clear, settle = async () => {} }) {
+export function serve({ ready, count, bytes, clear, settle = async () => {}, memory = () => null }) {
   process.on('message', async (request) => {
     const { id, type } = request;
     let result = null;
@@ -30,6 +30,8 @@ export function serve({ ready, count, bytes, clear, settle = async () => {} }) {
         cpuSystem: cpu.system,
         count: count(),
         bytes: bytes(),
+        /** What the server says it holds, by kind (Pigeonhole's store), when it says. */
+        held: memory(),
       };
     } else if (type === 'clear') {
       clear();

@@ -12,6 +12,8 @@ serve({
   count: () => pigeonhole.store.count,
   bytes: () => pigeonhole.store.bytes,
   clear: () => pigeonhole.store.clear(),
-  // Summaries deferred during the burst (MessageStore.add): made now, so CPU per message counts them.
-  settle: () => pigeonhole.store.summaries(),
+  // Work deferred past the burst (summaries, the body index, compression): done now, so that CPU
+  // per message counts it and memory is read once it is done.
+  settle: () => pigeonhole.store.settled(),
+  memory: () => pigeonhole.store.memory,
 });

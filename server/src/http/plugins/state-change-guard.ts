@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { corsAllows, sameOrigin, type OriginPolicy } from '../cors';
+import { corsAllows, sameOrigin, type OriginPolicy } from './cors';
 import { apiError } from '../errors';
 
 /** Methods that change state. Every route with one of them is guarded, whenever it is added. */

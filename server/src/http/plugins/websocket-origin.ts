@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { originAllowed, type OriginPolicy } from '../cors';
+import { originAllowed, type OriginPolicy } from './cors';
 import { apiError } from '../errors';
 
 /**

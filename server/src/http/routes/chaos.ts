@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { ChaosTriggersBodySchema, ChaosTriggersSchema } from '@pigeonhole/shared/schemas/chaos';
 import { ChaosConfigError, type ChaosEngine } from '../../chaos/engine';
 import { apiError } from '../errors';
@@ -17,28 +17,26 @@ export const chaosRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   const tags = ['Mailpit API v1'];
-  app.get(
-    Routes.chaos,
-    { schema: { tags, summary: 'The chaos triggers in force', response: { 200: ChaosTriggersSchema } } },
-    async () => engineOrThrow().triggers,
-  );
+  app.route({
+    ...endpoint('chaos', 'GET'),
+    schema: { tags, summary: 'The chaos triggers in force', response: { 200: ChaosTriggersSchema } },
+    handler: async () => engineOrThrow().triggers,
+  });
 
-  app.put(
-    Routes.chaos,
-    {
-      schema: {
-        tags,
-        summary: 'Replace the chaos triggers (omitted ones reset to 0 %)',
-        body: ChaosTriggersBodySchema,
-        response: { 200: ChaosTriggersSchema },
-      },
-      // Before validation, so that a body is not judged when chaos is off. (Keys are matched to the
-      // schema without regard to case by the app-wide body-keys plugin.)
-      preValidation: async () => {
-        engineOrThrow();
-      },
+  app.route({
+    ...endpoint('chaos', 'PUT'),
+    schema: {
+      tags,
+      summary: 'Replace the chaos triggers (omitted ones reset to 0 %)',
+      body: ChaosTriggersBodySchema,
+      response: { 200: ChaosTriggersSchema },
     },
-    async (req) => {
+    // Before validation, so that a body is not judged when chaos is off. (Keys are matched to the
+    // schema without regard to case by the app-wide body-keys plugin.)
+    preValidation: async () => {
+      engineOrThrow();
+    },
+    handler: async (req) => {
       try {
         const triggers = engineOrThrow().set(req.body);
         req.log.info({ triggers }, 'chaos triggers set');
@@ -48,5 +46,5 @@ export const chaosRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw err;
       }
     },
-  );
+  });
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
-import { originAllowed } from '../cors';
+import { endpoint, Routes } from '@pigeonhole/shared/routes';
+import { originAllowed } from '../plugins/cors';
 import { EventHub, holderOf } from '../event-hub';
 import { VERSION } from './info';
 
@@ -22,18 +22,17 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.code(403).type('text/plain; charset=utf-8').send('Forbidden: foreign origin');
   });
 
-  app.get(
-    Routes.events,
-    { websocket: true, schema: { tags: ['Events'], summary: 'WebSocket: Mailpit events { Type, Data }', hide: true } },
-    (socket, req) => hub.add(socket, 'mailpit', holderOf(req)),
-  );
+  app.route({
+    ...endpoint('events', 'GET'),
+    websocket: true,
+    schema: { tags: ['Events'], summary: 'WebSocket: Mailpit events { Type, Data }', hide: true },
+    handler: (socket, req) => hub.add(socket, 'mailpit', holderOf(req)),
+  });
 
-  app.get(
-    Routes.mailhogWebsocket,
-    {
-      websocket: true,
-      schema: { tags: ['MailHog API'], summary: 'WebSocket: each new message, MailHog shape', hide: true },
-    },
-    (socket, req) => hub.add(socket, 'mailhog', holderOf(req)),
-  );
+  app.route({
+    ...endpoint('mailhogWebsocket', 'GET'),
+    websocket: true,
+    schema: { tags: ['MailHog API'], summary: 'WebSocket: each new message, MailHog shape', hide: true },
+    handler: (socket, req) => hub.add(socket, 'mailhog', holderOf(req)),
+  });
 };

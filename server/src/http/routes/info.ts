@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { InfoSchema, WebUiConfigSchema } from '@pigeonhole/shared/schemas/info';
 import packageJson from '../../../package.json' with { type: 'json' };
 
@@ -13,10 +13,10 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config } = app.pigeonhole;
   const { runtime } = app.api;
 
-  app.get(
-    Routes.info,
-    { schema: { tags: TAGS, summary: 'Version, totals, tags and runtime figures', response: { 200: InfoSchema } } },
-    async () => {
+  app.route({
+    ...endpoint('info', 'GET'),
+    schema: { tags: TAGS, summary: 'Version, totals, tags and runtime figures', response: { 200: InfoSchema } },
+    handler: async () => {
       const tags = Object.fromEntries(store.tagCounts);
       return {
         Version: VERSION,
@@ -38,12 +38,12 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         },
       };
     },
-  );
+  });
 
-  app.get(
-    Routes.webui,
-    { schema: { tags: TAGS, summary: 'What the web UI should offer', response: { 200: WebUiConfigSchema } } },
-    async () => {
+  app.route({
+    ...endpoint('webui', 'GET'),
+    schema: { tags: TAGS, summary: 'What the web UI should offer', response: { 200: WebUiConfigSchema } },
+    handler: async () => {
       const relay = app.pigeonhole.relay ?? null;
       return {
         Label: '',
@@ -63,5 +63,5 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         HideDeleteAllButton: false,
       };
     },
-  );
+  });
 };

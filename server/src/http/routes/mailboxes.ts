@@ -1,21 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { MailboxesSchema, type Mailbox } from '@pigeonhole/shared/schemas/message';
 
 /** Ours: `/api/v1/mailboxes`, every recipient seen (To, Cc, and Bcc from the envelope) with counts. */
 export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
 
-  app.get(
-    Routes.mailboxes,
-    {
-      schema: {
-        tags: ['Pigeonhole'],
-        summary: 'Every recipient address seen, with message and unread counts, for an inbox per recipient',
-        response: { 200: MailboxesSchema },
-      },
+  app.route({
+    ...endpoint('mailboxes', 'GET'),
+    schema: {
+      tags: ['Pigeonhole'],
+      summary: 'Every recipient address seen, with message and unread counts, for an inbox per recipient',
+      response: { 200: MailboxesSchema },
     },
-    async () => {
+    handler: async () => {
       await store.summaries();
       const boxes = new Map<string, Mailbox>();
       // Newest first, so the name kept for an address is the latest one it was given.
@@ -37,5 +35,5 @@ export const mailboxesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return { mailboxes: [...boxes.values()].sort((a, b) => a.Address.localeCompare(b.Address)) };
     },
-  );
+  });
 };

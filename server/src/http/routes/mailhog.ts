@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdParamsSchema } from '@pigeonhole/shared/schemas/common';
 import {
@@ -59,27 +59,23 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const list = (req: FastifyRequest, reply: FastifyReply, page: StoredMessage[], total: number, start: number) =>
     sendStreamed(req, reply, mailhogListJson(page, total, start), LIST_TYPE, config.httpWriteTimeoutMs);
 
-  app.get(
-    Routes.mailhogMessages,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'List messages, newest first, MailHog shape',
-        querystring: MailHogPageQuerySchema,
-      },
+  app.route({
+    ...endpoint('mailhogMessages', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'List messages, newest first, MailHog shape',
+      querystring: MailHogPageQuerySchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const start = req.query.start ?? 0;
       return list(req, reply, store.page(start, pageLimit(req.query.limit)), store.count, start);
     },
-  );
+  });
 
-  app.get(
-    Routes.mailhogSearch,
-    {
-      schema: { tags: TAGS, summary: 'Search by kind: from, to or containing', querystring: MailHogSearchQuerySchema },
-    },
-    async (req, reply) => {
+  app.route({
+    ...endpoint('mailhogSearch', 'GET'),
+    schema: { tags: TAGS, summary: 'Search by kind: from, to or containing', querystring: MailHogSearchQuerySchema },
+    handler: async (req, reply) => {
       const start = req.query.start ?? 0;
       const limit = pageLimit(req.query.limit);
       const work = { decodes: 0 };
@@ -102,22 +98,22 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return list(req, reply, page, total, start);
     },
-  );
+  });
 
-  app.delete(
-    Routes.mailhogMessage,
-    { schema: { tags: TAGS, summary: 'Delete one message (empty answer)', params: IdParamsSchema } },
-    async (req, reply) => {
+  app.route({
+    ...endpoint('mailhogMessage', 'DELETE'),
+    schema: { tags: TAGS, summary: 'Delete one message (empty answer)', params: IdParamsSchema },
+    handler: async (req, reply) => {
       if (!store.get(req.params.id)) throw apiError('MESSAGE_NOT_FOUND');
       store.delete([req.params.id]);
       return reply.code(200).send();
     },
-  );
+  });
 
-  app.get(
-    Routes.mailhogDownload,
-    { schema: { tags: TAGS, summary: 'Download the raw message as .eml', params: IdParamsSchema } },
-    async (req, reply) => {
+  app.route({
+    ...endpoint('mailhogDownload', 'GET'),
+    schema: { tags: TAGS, summary: 'Download the raw message as .eml', params: IdParamsSchema },
+    handler: async (req, reply) => {
       const message = store.get(req.params.id);
       if (!message) throw apiError('MESSAGE_NOT_FOUND');
       return reply
@@ -125,5 +121,5 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('Content-Disposition', safeContentDisposition('attachment', `${message.id}.eml`))
         .send(message.copyRaw());
     },
-  );
+  });
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
 import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
 import { inlineSafe, safeContentDisposition } from '../../mail/mime/content-disposition';
@@ -16,54 +16,49 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
   const { parser } = app.api;
 
-  app.get(
-    Routes.message,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The full message; marks it read, as Mailpit does',
-        params: IdParamsSchema,
-        querystring: LatestQuerySchema,
-        response: { 200: MessageSchema },
-      },
+  app.route({
+    ...endpoint('message', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'The full message; marks it read, as Mailpit does',
+      params: IdParamsSchema,
+      querystring: LatestQuerySchema,
+      response: { 200: MessageSchema },
     },
-    async (req) => {
+    handler: async (req) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       store.setRead([message.id], true);
       return toMessage(message, parsed);
     },
-  );
+  });
 
-  app.get(
-    Routes.messageHeaders,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Every header by name (Go canonical case, sorted), raw values in order',
-        params: IdParamsSchema,
-        querystring: LatestQuerySchema,
-        response: { 200: HeadersSchema },
-      },
+  app.route({
+    ...endpoint('messageHeaders', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'Every header by name (Go canonical case, sorted), raw values in order',
+      params: IdParamsSchema,
+      querystring: LatestQuerySchema,
+      response: { 200: HeadersSchema },
     },
-    async (req) => (await resolveMessage(store, req.params.id, req.query.query, req.query.tz)).withRaw(headersOf),
-  );
+    handler: async (req) =>
+      (await resolveMessage(store, req.params.id, req.query.query, req.query.tz)).withRaw(headersOf),
+  });
 
-  app.get(
-    Routes.messageRaw,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The exact bytes as received',
-        params: IdParamsSchema,
-        querystring: LatestQuerySchema,
-      },
+  app.route({
+    ...endpoint('messageRaw', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'The exact bytes as received',
+      params: IdParamsSchema,
+      querystring: LatestQuerySchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       return reply.type('text/plain; charset=utf-8').send(message.copyRaw());
     },
-  );
+  });
 
   /** An attachment or inline part of a message, parsed on demand (cached), or a 404. */
   async function partOf(id: string, partId: string) {
@@ -72,16 +67,14 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return part;
   }
 
-  app.get(
-    Routes.messagePart,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The decoded bytes of an attachment or inline part',
-        params: PartParamsSchema,
-      },
+  app.route({
+    ...endpoint('messagePart', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'The decoded bytes of an attachment or inline part',
+      params: PartParamsSchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const part = await partOf(req.params.id, req.params.partId);
       // Types a browser could run as a page (HTML, SVG, XML) always download, whatever the mail says.
       const inline = inlineSafe(part.ContentType);
@@ -91,36 +84,32 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('X-Content-Type-Options', 'nosniff')
         .send(partContent(part));
     },
-  );
+  });
 
-  app.get(
-    Routes.messagePartThumb,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'A 180x120 JPEG thumbnail of an image part (blank for other parts)',
-        params: PartParamsSchema,
-      },
+  app.route({
+    ...endpoint('messagePartThumb', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'A 180x120 JPEG thumbnail of an image part (blank for other parts)',
+      params: PartParamsSchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const part = await partOf(req.params.id, req.params.partId);
       const jpeg = await thumbnail(partContent(part), part.ContentType);
       return reply.type('image/jpeg').header('Cache-Control', 'private, max-age=3600').send(jpeg);
     },
-  );
+  });
 
-  app.get(
-    Routes.messageSession,
-    {
-      schema: {
-        tags: ['Pigeonhole'],
-        summary: 'How the message arrived: client, HELO, TLS, AUTH user, envelope and transcript',
-        params: IdParamsSchema,
-        querystring: LatestQuerySchema,
-        response: { 200: SessionSchema },
-      },
+  app.route({
+    ...endpoint('messageSession', 'GET'),
+    schema: {
+      tags: ['Pigeonhole'],
+      summary: 'How the message arrived: client, HELO, TLS, AUTH user, envelope and transcript',
+      params: IdParamsSchema,
+      querystring: LatestQuerySchema,
+      response: { 200: SessionSchema },
     },
-    async (req) => {
+    handler: async (req) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const session = message.session;
       return {
@@ -138,5 +127,5 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
       };
     },
-  );
+  });
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyRequest } from 'fastify';
 import { OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import {
@@ -29,35 +29,31 @@ async function emptyBodyIsObject(req: FastifyRequest): Promise<void> {
 export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
 
-  app.get(
-    Routes.messages,
-    {
-      schema: {
-        tags: ['Mailpit API v1'],
-        summary: 'List messages, newest first',
-        querystring: PageQuerySchema,
-        response: { 200: MessagesListSchema },
-      },
+  app.route({
+    ...endpoint('messages', 'GET'),
+    schema: {
+      tags: ['Mailpit API v1'],
+      summary: 'List messages, newest first',
+      querystring: PageQuerySchema,
+      response: { 200: MessagesListSchema },
     },
-    async (req) => {
+    handler: async (req) => {
       const start = req.query.start ?? 0;
       const limit = Math.min(req.query.limit ?? 50, MAX_PAGE_LIMIT);
       return messagesList(store, { page: store.page(start, limit), matched: store.count, unread: store.unread }, start);
     },
-  );
+  });
 
-  app.put(
-    Routes.messages,
-    {
-      schema: {
-        tags: ['Mailpit API v1'],
-        summary: 'Mark messages read or unread: these IDs, every search match, or all',
-        body: SetReadBodySchema,
-        response: { 200: OkTextSchema },
-      },
-      preValidation: emptyBodyIsObject,
+  app.route({
+    ...endpoint('messages', 'PUT'),
+    schema: {
+      tags: ['Mailpit API v1'],
+      summary: 'Mark messages read or unread: these IDs, every search match, or all',
+      body: SetReadBodySchema,
+      response: { 200: OkTextSchema },
     },
-    async (req, reply) => {
+    preValidation: emptyBodyIsObject,
+    handler: async (req, reply) => {
       const body = req.body;
       // Go's zero value: Mailpit treats a missing `Read` as false.
       const read = body.Read ?? false;
@@ -73,21 +69,19 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       store.setRead(ids, read);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 
-  app.delete(
-    Routes.messages,
-    {
-      schema: {
-        tags: ['Mailpit API v1', 'MailHog API'],
-        summary: 'Delete these messages; without IDs, delete all',
-        description:
-          'With no body this is also MailHog\'s "delete all", answered with an empty body because the mailhog client JSON-parses any non-empty answer.',
-        body: DeleteBodySchema,
-      },
-      preValidation: emptyBodyIsObject,
+  app.route({
+    ...endpoint('messages', 'DELETE'),
+    schema: {
+      tags: ['Mailpit API v1', 'MailHog API'],
+      summary: 'Delete these messages; without IDs, delete all',
+      description:
+        'With no body this is also MailHog\'s "delete all", answered with an empty body because the mailhog client JSON-parses any non-empty answer.',
+      body: DeleteBodySchema,
     },
-    async (req, reply) => {
+    preValidation: emptyBodyIsObject,
+    handler: async (req, reply) => {
       const ids = req.body.IDs ?? [];
       if (ids.length > 0) {
         store.delete(ids);
@@ -99,36 +93,32 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (bodyless.has(req)) return reply.code(200).send();
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 
-  app.get(
-    Routes.search,
-    {
-      schema: {
-        tags: ['Mailpit API v1'],
-        summary: "Search messages with Mailpit's query syntax",
-        querystring: SearchQuerySchema,
-        response: { 200: MessagesListSchema },
-      },
+  app.route({
+    ...endpoint('search', 'GET'),
+    schema: {
+      tags: ['Mailpit API v1'],
+      summary: "Search messages with Mailpit's query syntax",
+      querystring: SearchQuerySchema,
+      response: { 200: MessagesListSchema },
     },
-    async (req) => {
+    handler: async (req) => {
       const start = req.query.start ?? 0;
       const limit = Math.min(req.query.limit ?? 50, MAX_PAGE_LIMIT);
       return messagesList(store, await runSearch(store, req.query.query, start, limit, req.query.tz, req.log), start);
     },
-  );
+  });
 
-  app.delete(
-    Routes.search,
-    {
-      schema: {
-        tags: ['Mailpit API v1'],
-        summary: 'Delete every message matching a search',
-        querystring: DeleteSearchQuerySchema,
-        response: { 200: OkTextSchema },
-      },
+  app.route({
+    ...endpoint('search', 'DELETE'),
+    schema: {
+      tags: ['Mailpit API v1'],
+      summary: 'Delete every message matching a search',
+      querystring: DeleteSearchQuerySchema,
+      response: { 200: OkTextSchema },
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       let ids: string[];
       try {
         ids = (await searchAll(store, req.query.query, req.query.tz)).map((m) => m.id);
@@ -138,5 +128,5 @@ export const messagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       store.delete(ids);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import { MailHogReleaseBodySchema, ReleaseBodySchema } from '@pigeonhole/shared/schemas/relay';
 import type { FastifyInstance } from 'fastify';
@@ -50,9 +50,10 @@ function headerSafe(text: string): string {
  * MailHog's release. The `mailhog` npm client sends the body without a Content-Type (Go does not care;
  * the app-wide state-change guard reads such a body as JSON, and refuses any other type with 415)
  * and JSON-parses any non-empty answer; MailHog answers a failure with a status and an empty body. So
- * does this route, with the reason in an `X-Pigeonhole-Error` header (and the log).
+ * does this route, with the reason in an `X-Pigeonhole-Error` header (and the log). A plugin of its own
+ * so that this error handler covers this one route.
  */
-const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
+export const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
   app.setErrorHandler((err, req, reply) => {
     const status = err instanceof ApiError ? err.statusCode : ((err as { statusCode?: number }).statusCode ?? 500);
     req.log.info({ err: err instanceof Error ? err.message : String(err) }, 'MailHog release refused');
@@ -62,17 +63,15 @@ const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
       .send();
   });
 
-  app.post(
-    Routes.mailhogRelease,
-    {
-      schema: {
-        tags: ['MailHog API'],
-        summary: 'Release a message (MailHog): only through the configured relay',
-        params: IdParamsSchema,
-        body: MailHogReleaseBodySchema,
-      },
+  app.route({
+    ...endpoint('mailhogRelease', 'POST'),
+    schema: {
+      tags: ['MailHog API'],
+      summary: 'Release a message (MailHog): only through the configured relay',
+      params: IdParamsSchema,
+      body: MailHogReleaseBodySchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const relay = relayOf(app);
       const { Host, Port, Email } = req.body;
       // MailHog connects wherever the request says. Pigeonhole does not: an API that sends mail to any
@@ -86,7 +85,7 @@ const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
       await release(relay, findMessage(app.pigeonhole.store, req.params.id), [Email]);
       return reply.code(200).send();
     },
-  );
+  });
 };
 
 /**
@@ -96,23 +95,21 @@ const mailhogReleaseRoute: FastifyPluginAsyncTypebox = async (app) => {
  * A relay's refusal is a 400 carrying the relay's own reply. Nothing is retried.
  */
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post(
-    Routes.messageRelease,
-    {
-      schema: {
-        tags: ['Mailpit API v1'],
-        summary: 'Release a message through the configured SMTP relay',
-        params: IdParamsSchema,
-        body: ReleaseBodySchema,
-        response: { 200: OkTextSchema },
-      },
+  app.route({
+    ...endpoint('messageRelease', 'POST'),
+    schema: {
+      tags: ['Mailpit API v1'],
+      summary: 'Release a message through the configured SMTP relay',
+      params: IdParamsSchema,
+      body: ReleaseBodySchema,
+      response: { 200: OkTextSchema },
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const relay = relayOf(app);
       await release(relay, findMessage(app.pigeonhole.store, req.params.id), req.body.To);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 
   await app.register(mailhogReleaseRoute);
 };

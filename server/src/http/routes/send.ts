@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { ErrorSchema } from '@pigeonhole/shared/schemas/common';
 import { SendBodySchema, SendResponseSchema } from '@pigeonhole/shared/schemas/send';
 import { ingest } from '../../ingest';
@@ -31,18 +31,16 @@ function jsonError(err: FastifyError | ApiError, req: FastifyRequest, reply: Fas
 export const sendRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config } = app.pigeonhole;
 
-  app.post(
-    Routes.send,
-    {
-      schema: {
-        tags: ['Mailpit API v1'],
-        summary: 'Store a message built from JSON (attachments base64), as if received',
-        body: SendBodySchema,
-        response: { 200: SendResponseSchema, 400: ErrorSchema },
-      },
-      errorHandler: jsonError,
+  app.route({
+    ...endpoint('send', 'POST'),
+    schema: {
+      tags: ['Mailpit API v1'],
+      summary: 'Store a message built from JSON (attachments base64), as if received',
+      body: SendBodySchema,
+      response: { 200: SendResponseSchema, 400: ErrorSchema },
     },
-    async (req) => {
+    errorHandler: jsonError,
+    handler: async (req) => {
       let composed;
       try {
         composed = await compose(req.body, config.maxMessageSize);
@@ -69,5 +67,5 @@ export const sendRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
       return { ID: id };
     },
-  );
+  });
 };

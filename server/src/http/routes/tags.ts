@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { OkTextSchema } from '@pigeonhole/shared/schemas/common';
 import { apiError } from '../errors';
 import {
@@ -23,41 +23,37 @@ export function cleanTags(tags: readonly string[]): string[] {
 export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
 
-  app.get(
-    Routes.tags,
-    { schema: { tags: TAGS, summary: 'Every tag in use, sorted', response: { 200: TagListSchema } } },
-    async () => store.tags,
-  );
+  app.route({
+    ...endpoint('tags', 'GET'),
+    schema: { tags: TAGS, summary: 'Every tag in use, sorted', response: { 200: TagListSchema } },
+    handler: async () => store.tags,
+  });
 
-  app.put(
-    Routes.tags,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Set (replace) the tags of these messages; an empty list removes them',
-        body: SetTagsBodySchema,
-        response: { 200: OkTextSchema },
-      },
+  app.route({
+    ...endpoint('tags', 'PUT'),
+    schema: {
+      tags: TAGS,
+      summary: 'Set (replace) the tags of these messages; an empty list removes them',
+      body: SetTagsBodySchema,
+      response: { 200: OkTextSchema },
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const tags = cleanTags(req.body.Tags ?? []);
       for (const id of req.body.IDs) store.setTags(id, tags);
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 
-  app.put(
-    Routes.tag,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Rename a tag on every message',
-        params: TagParamsSchema,
-        body: RenameTagBodySchema,
-        response: { 200: OkTextSchema },
-      },
+  app.route({
+    ...endpoint('tag', 'PUT'),
+    schema: {
+      tags: TAGS,
+      summary: 'Rename a tag on every message',
+      params: TagParamsSchema,
+      body: RenameTagBodySchema,
+      response: { 200: OkTextSchema },
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const [name] = cleanTags([req.body.Name]);
       if (!name) throw apiError('BAD_REQUEST', 'Invalid tag name');
       const from = req.params.tag.toLowerCase();
@@ -73,19 +69,17 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 
-  app.delete(
-    Routes.tag,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'Remove a tag from every message',
-        params: TagParamsSchema,
-        response: { 200: OkTextSchema },
-      },
+  app.route({
+    ...endpoint('tag', 'DELETE'),
+    schema: {
+      tags: TAGS,
+      summary: 'Remove a tag from every message',
+      params: TagParamsSchema,
+      response: { 200: OkTextSchema },
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const gone = req.params.tag.toLowerCase();
       // Summaries deferred past a burst carry no tags; made first all the same, so every one is seen.
       await store.summaries();
@@ -100,5 +94,5 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return reply.type('text/plain; charset=utf-8').send('ok');
     },
-  );
+  });
 };

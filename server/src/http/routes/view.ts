@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, LatestQuerySchema } from '@pigeonhole/shared/schemas/common';
 import { viewHtml } from '../../mail/html-view';
 import { resolveMessage } from '../api-context';
@@ -32,29 +32,25 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { parser } = app.api;
 
   // Registered before `/view/:id.html` so `latest` without a suffix is this route.
-  app.get(
-    Routes.viewLatest,
-    {
-      schema: { tags: TAGS, summary: 'Redirects to the newest message in the web UI', querystring: LatestQuerySchema },
-    },
-    async (req, reply) => {
+  app.route({
+    ...endpoint('viewLatest', 'GET'),
+    schema: { tags: TAGS, summary: 'Redirects to the newest message in the web UI', querystring: LatestQuerySchema },
+    handler: async (req, reply) => {
       const message = await resolveMessage(store, 'latest', req.query.query, req.query.tz);
       // Mailpit redirects to its UI's `/view/{ID}`; our UI opens a message at `/?id={ID}`.
       return reply.redirect(`/?id=${encodeURIComponent(message.id)}`, 302);
     },
-  );
+  });
 
-  app.get(
-    Routes.viewHtml,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The HTML part as a page, cid: images inlined, nothing loading from Pigeonhole (404 without HTML)',
-        params: IdParamsSchema,
-        querystring: LatestQuerySchema,
-      },
+  app.route({
+    ...endpoint('viewHtml', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'The HTML part as a page, cid: images inlined, nothing loading from Pigeonhole (404 without HTML)',
+      params: IdParamsSchema,
+      querystring: LatestQuerySchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       if (!parsed.html) throw apiError('NO_HTML');
@@ -65,22 +61,20 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('X-Content-Type-Options', 'nosniff')
         .send(html);
     },
-  );
+  });
 
-  app.get(
-    Routes.viewText,
-    {
-      schema: {
-        tags: TAGS,
-        summary: 'The plain-text part',
-        params: IdParamsSchema,
-        querystring: LatestQuerySchema,
-      },
+  app.route({
+    ...endpoint('viewText', 'GET'),
+    schema: {
+      tags: TAGS,
+      summary: 'The plain-text part',
+      params: IdParamsSchema,
+      querystring: LatestQuerySchema,
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       return reply.type('text/plain; charset=utf-8').send(parsed.text);
     },
-  );
+  });
 };

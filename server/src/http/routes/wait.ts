@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Routes } from '@pigeonhole/shared/routes';
+import { endpoint } from '@pigeonhole/shared/routes';
 import { MessagesListSchema, type MessagesList } from '@pigeonhole/shared/schemas/messages';
 import { parseWaitTimeout, WaitQuerySchema } from '@pigeonhole/shared/schemas/wait';
 import { matcher } from '../../search/search';
@@ -24,17 +24,15 @@ async function listOf(
 export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
 
-  app.get(
-    Routes.wait,
-    {
-      schema: {
-        tags: ['Pigeonhole'],
-        summary: 'Wait until count messages match the query (408 at the timeout)',
-        querystring: WaitQuerySchema,
-        response: { 200: MessagesListSchema },
-      },
+  app.route({
+    ...endpoint('wait', 'GET'),
+    schema: {
+      tags: ['Pigeonhole'],
+      summary: 'Wait until count messages match the query (408 at the timeout)',
+      querystring: WaitQuerySchema,
+      response: { 200: MessagesListSchema },
     },
-    async (req, reply) => {
+    handler: async (req, reply) => {
       const query = req.query.query ?? '';
       const count = req.query.count ?? 1;
       const tz = req.query.tz;
@@ -113,5 +111,5 @@ export const waitRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.closing.addEventListener('abort', onShutdown);
       });
     },
-  );
+  });
 };

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { endpoint, Routes } from '@pigeonhole/shared/routes';
 import type { FastifyPluginAsync } from 'fastify';
 
 /**
@@ -48,20 +49,27 @@ const UI_HEADERS: Record<string, string> = {
 
 /** Serves the web UI's static files at `/`, or a short note when the UI is not built. */
 export function webRoutes(root: string | null): FastifyPluginAsync {
-  return async (app) => {
+  // Named as the factory: fastify names the plugin after its function, and the route-table test
+  // finds a route's module by that name.
+  return async function webRoutes(app) {
     // Encapsulated: this hook covers the UI's responses (files, the note, their 404s), not the API.
     app.addHook('onSend', async (_req, reply, payload) => {
       for (const [name, value] of Object.entries(UI_HEADERS)) reply.header(name, value);
       return payload;
     });
     if (!root) {
-      app.get('/', async (_req, reply) =>
-        reply.type('text/plain').send('Pigeonhole is running. The web UI is not built: run `npm run build`.'),
-      );
+      app.route({
+        ...endpoint('webUi', 'GET'),
+        handler: async (_req, reply) =>
+          reply.type('text/plain').send('Pigeonhole is running. The web UI is not built: run `npm run build`.'),
+      });
       return;
     }
     await app.register(fastifyStatic, {
       root,
+      prefix: Routes.webUi,
+      // One route per file present at startup (the route table's `webFiles`), not a `/*` route that
+      // looks on disk for whatever path a request names.
       wildcard: false,
       index: ['index.html'],
       // Our own Cache-Control below: @fastify/static's would overwrite it.

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from '../config';
-import { hostNameAllowed, parseHost } from './plugins/host-check';
+import type { Config } from '../../config';
+import { hostNameAllowed, parseHost } from './host-check';
 
 /** What the origin rules read from the configuration. */
 export type OriginPolicy = Pick<Config, 'apiCors' | 'allowedHosts'>;
