@@ -99,6 +99,9 @@ class Postings {
   }
 }
 
+/** Messages indexed between two trims of the lists' spare room. */
+const TRIM_AFTER = 1000;
+
 /** Bytes of bookkeeping per dictionary word beyond its letters (a Map entry, the key string). */
 const WORD_OVERHEAD = 48;
 
@@ -116,6 +119,7 @@ export class BodyIndex {
   #coveredSeq = 0;
   #bytes = 0;
   #messages = 0;
+  #sinceTrim = 0;
 
   /** The `seq` of the last message indexed. */
   get coveredSeq(): number {
@@ -140,6 +144,7 @@ export class BodyIndex {
   /** Indexes the words of a message's decoded body; `seq` must be above every one indexed before. */
   add(seq: number, body: string): void {
     this.#messages++;
+    this.#sinceTrim++;
     this.#coveredSeq = seq;
     const seen = new Set<string>();
     for (const word of words(body)) {
@@ -224,6 +229,22 @@ export class BodyIndex {
     // Words indexed during the pauses were counted in #bytes meanwhile; near enough, until the next.
     this.#bytes = bytes;
     this.#messages = liveCount;
+  }
+
+  /**
+   * Gives back the room lists grew into beyond what they hold (up to half of a list, as they grow
+   * by doubling), once indexing has caught up. Only after a thousand messages or more were indexed
+   * since the last time: a list that grows again doubles from its size, and trimming after every
+   * message of a trickle would copy the whole index each time.
+   */
+  trim(): void {
+    if (this.#sinceTrim < TRIM_AFTER) return;
+    this.#sinceTrim = 0;
+    for (const list of this.#postings.values()) {
+      if (typeof list === 'number' || list.capacity - list.used < 64) continue;
+      this.#bytes -= list.capacity - list.used;
+      list.bytes = list.bytes.slice(0, list.used);
+    }
   }
 
   /** Forgets everything. */

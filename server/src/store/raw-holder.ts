@@ -26,6 +26,11 @@ export interface RawHolder<Ref> {
   release(ref: Ref): void;
   /** Forgets every message. */
   clear(): void;
+  /**
+   * Holds the holder's own background work (compression) back until the returned function is
+   * called, while the store reads every message once; within the holder's memory bounds.
+   */
+  pause(): () => void;
   /** Resolves once deferred work (compression) is done; `sealOpen` also finishes a partly filled unit. */
   settled(sealOpen?: boolean): Promise<void>;
 }

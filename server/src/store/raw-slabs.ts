@@ -122,6 +122,10 @@ export class RawSlabs implements RawHolder<RawRef> {
   #compressed = 0;
   /** Bumped by clear(), so that a compression finishing afterwards changes nothing. */
   #generation = 0;
+  /** Holders of {@link pause}: while any, full slabs wait (unless the backlog passes its bound). */
+  #paused = 0;
+  /** {@link settled} is compressing everything, paused or not. */
+  #draining = false;
   #held = 0;
 
   /** Bytes held in memory for raw messages (compressed where compressed). */
@@ -235,8 +239,28 @@ export class RawSlabs implements RawHolder<RawRef> {
       this.#seal(this.#open);
       this.#open = null;
     }
-    this.#compressBacklog();
-    while (this.#running) await this.#running;
+    this.#draining = true;
+    try {
+      this.#compressBacklog();
+      while (this.#running) await this.#running;
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /**
+   * Holds compression back until the returned function is called: the store reads every message
+   * once after a burst (summaries, the body index), and reading a slab before it is compressed
+   * saves decompressing it again, with the short-lived 512 KiB buffers that leaves in the C heap.
+   */
+  pause(): () => void {
+    this.#paused++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      if (--this.#paused === 0 && this.#backlog.length > 0) setImmediate(() => this.#compressBacklog());
+    };
   }
 
   /** Seals and compresses the open slab once no message arrived for {@link OPEN_IDLE_MS}. */
@@ -290,6 +314,7 @@ export class RawSlabs implements RawHolder<RawRef> {
   /** Starts compressing the backlog, one slab after another, unless that is already under way. */
   #compressBacklog(): void {
     if (this.#running) return;
+    if (this.#paused > 0 && !this.#draining && this.#backlogBytes <= MAX_PLAIN_BACKLOG) return;
     const slab = this.#backlog.shift();
     if (!slab) return;
     this.#backlogBytes -= slab.used;

@@ -58,6 +58,8 @@ export class MessageStore {
   /** Messages deleted since they were indexed. */
   #indexStale = 0;
   #indexing: Promise<void> | null = null;
+  /** Lets compression go on again, while the quiet-time pass holds it back. */
+  #resumeRaw: (() => void) | null = null;
   readonly #caches = new Map<CacheKind<never>, MessageCache<unknown>>();
   #head = 0;
   #seq = 0;
@@ -355,9 +357,17 @@ export class MessageStore {
    * message arriving stops it; the timer that message set resumes it at the next quiet moment.
    */
   #workWhileQuiet(adds: number): void {
+    this.#resumeRaw ??= this.#raw.pause();
+    if (this.#adds === adds && (this.#summarizeSlice() || this.#indexSlice())) {
+      setImmediate(() => this.#workWhileQuiet(adds));
+      return;
+    }
+    // Done, or mail arrived: compression may go on (the next quiet moment resumes this).
+    this.#resumeRaw();
+    this.#resumeRaw = null;
     if (this.#adds !== adds) return;
-    if (this.#summarizeSlice() || this.#indexSlice()) setImmediate(() => this.#workWhileQuiet(adds));
-    else if (this.#indexStale > this.count + INDEX_STALE_SLACK) void this.indexed();
+    if (this.#indexStale > this.count + INDEX_STALE_SLACK) void this.indexed();
+    else this.#index.trim();
   }
 
   /**

@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
+import { fork } from 'node:child_process';
 import { startChild } from '../lib/child.mjs';
 import { makeLargeMessage, makeMessage } from '../lib/messages.mjs';
 import { sendLoad } from '../lib/smtp-load.mjs';
 import { median, mib, round } from '../lib/stats.mjs';
 import { getJson, getBytes } from '../lib/http.mjs';
-
-// ws is a dependency of the test workspace.
-const WebSocket = createRequire(new URL('../../package.json', import.meta.url))('ws');
 
 const KIB = 1024;
 
@@ -37,20 +34,25 @@ async function run(child, { connections, count, message, watched = false }) {
   return { rate: result.rate, cpuPerMessage: (after.cpuMicros - before.cpuMicros) / count };
 }
 
-/** A WebSocket client of /api/events counting `new` events; close() resolves with the count. */
+/**
+ * An open inbox: a WebSocket client of /api/events in a process of its own (servers/watcher.mjs)
+ * counting `new` events; close() resolves with the count.
+ */
 async function watch(child) {
-  const ws = new WebSocket(`${child.httpUrl.replace(/^http/, 'ws')}/api/events`, { origin: child.httpUrl });
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-  let seen = 0;
-  ws.on('message', (data) => {
-    if (JSON.parse(data.toString()).Type === 'new') seen++;
-  });
+  const watcher = fork(new URL('../servers/watcher.mjs', import.meta.url), [
+    `${child.httpUrl.replace(/^http/, 'ws')}/api/events`,
+    child.httpUrl,
+  ]);
+  const next = () =>
+    new Promise((resolve, reject) => {
+      watcher.once('message', (m) => (m.type === 'error' ? reject(new Error(`watcher: ${m.message}`)) : resolve(m)));
+    });
+  await next();
   return {
     async close() {
-      // The last events may still be in flight.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      ws.close();
-      return seen;
+      const done = next();
+      watcher.send({ type: 'close' });
+      return (await done).seen;
     },
   };
 }
