@@ -4,7 +4,7 @@ import { transport } from './helpers/smtp';
 
 const keys = (value: unknown): string[] => Object.keys(value as object);
 
-/** Field names (and their order) exactly as issue 3 lists them, which is Mailpit's and MailHog's. */
+/** Field names (and their order) exactly as Mailpit's and MailHog's answers have them. */
 describe('response shapes', () => {
   it('match the Mailpit and MailHog field names exactly', async () => {
     const p = await start();

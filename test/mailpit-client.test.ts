@@ -8,7 +8,7 @@ const PNG_1x1 = Buffer.from(
   'base64',
 );
 
-/** The real `mailpit-api` npm client, pointed at Pigeonhole, through every method issue 3 covers. */
+/** The real `mailpit-api` npm client, pointed at Pigeonhole, through every method of Mailpit's API v1 it has. */
 describe('the mailpit-api client against Pigeonhole', () => {
   it('info, webui, send, list, summary, headers, source, attachment, thumbnail, render', async () => {
     const p = await start();

@@ -8,7 +8,7 @@ import { transport } from './helpers/smtp';
  * browser send without a preflight (a form or `fetch` with `mode: 'no-cors'`: form or text bodies, a
  * foreign `Origin`, `Sec-Fetch-Site: cross-site`), sent here by hand with fetch, against release,
  * chaos, delete and read state. A second Pigeonhole is the relay sink: it must receive nothing.
- * The same attack from a real Chromium page is in security-csrf-browser.test.ts.
+ * The same attack from a real Chromium page is in test/browser/security-csrf-browser.test.ts.
  */
 
 /** Messages held, through the API (the store defers summaries of a burst until someone asks). */

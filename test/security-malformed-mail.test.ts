@@ -104,7 +104,7 @@ describe('malformed mail corpus', () => {
     }
   });
 
-  it('has the committed and generated fixtures the issue lists', () => {
+  it('has every committed and generated malformed fixture', () => {
     const names = FIXTURES.map((f) => f.name);
     for (const expected of [
       'bare-lf.eml',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 const docs = fileURLToPath(new URL('../../docs/', import.meta.url));
 const read = (path: string) => readFileSync(`${docs}${path}`, 'utf8');
 
-/** The recipe files each doc shows; the tests in test/recipes/ run these files. */
+/** The recipe files each doc shows; the tests in test/recipes/ (and test/browser/ for Playwright) run these files. */
 const embedded: Record<string, string[]> = {
   'testing-node.md': ['vitest/signup.test.ts', 'jest/signup.test.cjs'],
   'playwright.md': ['playwright/signup.spec.ts'],

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run soak`: the long runs of issue 8, against the built CLI in a child process.
+ * `npm run soak`: the long runs, against the built CLI in a child process.
  *
  * 1. Load: 100 concurrent SMTP clients send 100,000 messages in total (--max 0); the API count must
  *    equal the number of 250 replies the clients saw, exactly.

@@ -6,7 +6,7 @@ export const ApiErrors = {
   MESSAGE_NOT_FOUND: { status: 404, message: 'Message not found' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   BAD_REQUEST: { status: 400, message: 'Bad request' },
-  // The API (issue 3). Mailpit answers bad input with 400 and a text message, missing things with 404.
+  // The API. Mailpit answers bad input with 400 and a text message, missing things with 404.
   BAD_SEARCH: { status: 400, message: 'Invalid search query' },
   SEARCH_TOO_EXPENSIVE: { status: 503, message: 'Search too expensive: narrow it' },
   PART_NOT_FOUND: { status: 404, message: 'Part not found' },
