@@ -7,7 +7,6 @@ const MAX_WORD = 40;
 const MAX_WORDS_PER_MESSAGE = 4000;
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
  * The lower-case word tokens of a text: runs of letters and digits. ASCII text (most mail) is cut
@@ -16,11 +15,11 @@ const NON_ASCII = /[^\x00-\x7f]/;
  */
 export function words(text: string): string[] {
   const lower = text.toLowerCase();
-  if (NON_ASCII.test(lower)) return lower.match(WORD) ?? [];
   const out: string[] = [];
   let start = -1;
   for (let i = 0; i <= lower.length; i++) {
     const c = i < lower.length ? lower.charCodeAt(i) : 0;
+    if (c > 127) return lower.match(WORD) ?? [];
     const wordChar = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
     if (wordChar) {
       if (start < 0) start = i;
