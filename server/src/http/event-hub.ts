@@ -3,6 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { toMailHog } from '../mail/mailhog';
 import type { MessageStore } from '../store/store';
 import type { StoreEvent } from '../store/types';
+import { corkForTurn } from './ws-cork';
 import { pickEvictee, spend, type Slot } from './ws-fairness';
 
 /**
@@ -176,6 +177,7 @@ export class EventHub {
         this.#clients.delete(socket);
         continue;
       }
+      corkForTurn(socket);
       socket.send(text);
     }
   }

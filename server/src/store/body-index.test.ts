@@ -44,3 +44,22 @@ describe('body index', () => {
     expect(found.partial.has(7)).toBe(true);
   });
 });
+
+describe('postings lists', () => {
+  it('give back every seq in order as they grow from a small array into chains of links', async () => {
+    const { Postings, PostingsArena } = await import('./postings');
+    const arena = new PostingsArena();
+    const seqs: number[] = [];
+    let seq = 0;
+    // Gaps from 1 to 5,000,000: one to four bytes a varint, across many 256-byte links.
+    for (let i = 0; i < 20_000; i++) seqs.push((seq += 1 + ((i * 7919) % (i % 50 === 0 ? 5_000_000 : 300))));
+    const lists = [new Postings(seqs[0]!, seqs[1]!, arena), new Postings(seqs[0]!, seqs[1]!, arena)];
+    for (const s of seqs.slice(2)) for (const list of lists) list.push(s);
+    for (const list of lists) {
+      const out: number[] = [];
+      list.each((s) => out.push(s));
+      expect(out).toEqual(seqs);
+    }
+    expect(arena.bytes).toBeGreaterThan(2 * 20_000);
+  });
+});

@@ -1,4 +1,5 @@
 import { flat } from './intern';
+import { Postings, PostingsArena } from './postings';
 
 /** Word lengths indexed: shorter ones say little, longer ones are tokens, hashes and base64 junk. */
 const MIN_WORD = 2;
@@ -46,82 +47,6 @@ export interface BodyLookup {
   partial: ReadonlySet<number>;
 }
 
-/**
- * The messages of one word, as the differences between successive `seq` numbers in LEB128 varints:
- * a word found in every tenth message costs a byte per message, where an array of message objects
- * cost 8 (and with 8,000 different words in 4 KiB bodies, 100,000 messages hold some 50 million
- * word-message pairs). A word seen in one message only (an order number, a token) is kept as that
- * `seq` alone, without this object.
- */
-class Postings {
-  bytes: Uint8Array;
-  used = 0;
-  last: number;
-
-  constructor(first: number, second: number) {
-    this.bytes = new Uint8Array(8);
-    this.last = 0;
-    this.push(first);
-    this.push(second);
-  }
-
-  push(seq: number): number {
-    let delta = seq - this.last;
-    this.last = seq;
-    if (this.used + 5 > this.bytes.length) this.#grow(this.used + 5);
-    const start = this.used;
-    while (delta >= 0x80) {
-      this.bytes[this.used++] = (delta & 0x7f) | 0x80;
-      delta >>>= 7;
-    }
-    this.bytes[this.used++] = delta;
-    return this.used - start;
-  }
-
-  /** Calls `visit` with every `seq`, oldest first. */
-  each(visit: (seq: number) => void): void {
-    let seq = 0;
-    let i = 0;
-    const { bytes, used } = this;
-    while (i < used) {
-      let delta = 0;
-      let shift = 0;
-      let byte: number;
-      do {
-        byte = bytes[i++]!;
-        delta |= (byte & 0x7f) << shift;
-        shift += 7;
-      } while (byte & 0x80);
-      seq += delta;
-      visit(seq);
-    }
-  }
-
-  /** Bytes this list holds beyond its object. */
-  get capacity(): number {
-    return this.bytes.length;
-  }
-
-  #grow(need: number): void {
-    const next = new Uint8Array(Math.max(need, this.bytes.length * 2));
-    next.set(this.bytes.subarray(0, this.used));
-    this.bytes = next;
-  }
-
-  /** These `seq` numbers (ascending) packed without spare room: a number alone for one. */
-  static rebuilt(seqs: number[]): Postings | number | null {
-    if (seqs.length === 0) return null;
-    if (seqs.length === 1) return seqs[0]!;
-    const out = new Postings(seqs[0]!, seqs[1]!);
-    for (let i = 2; i < seqs.length; i++) out.push(seqs[i]!);
-    if (out.bytes.length > out.used) out.bytes = out.bytes.slice(0, out.used);
-    return out;
-  }
-}
-
-/** Messages indexed between two trims of the lists' spare room. */
-const TRIM_AFTER = 1000;
-
 /** Bytes of bookkeeping per dictionary word beyond its letters (a Map entry, the key string). */
 const WORD_OVERHEAD = 48;
 
@@ -134,12 +59,13 @@ const WORD_OVERHEAD = 48;
  */
 export class BodyIndex {
   readonly #postings = new Map<string, Postings | number>();
+  #arena = new PostingsArena();
+  /** Bytes of the small lists (those not in the arena) and of the dictionary. */
+  #ownBytes = 0;
   /** Messages with more distinct words than were indexed. */
   readonly #partial = new Set<number>();
   #coveredSeq = 0;
-  #bytes = 0;
   #messages = 0;
-  #sinceTrim = 0;
 
   /** The `seq` of the last message indexed. */
   get coveredSeq(): number {
@@ -153,7 +79,7 @@ export class BodyIndex {
 
   /** Approximate bytes the index holds. */
   get bytes(): number {
-    return this.#bytes;
+    return this.#ownBytes + this.#arena.bytes;
   }
 
   /** Whether a token can be looked up here: the dictionary holds words of 2 to 40 letters only. */
@@ -164,7 +90,6 @@ export class BodyIndex {
   /** Indexes the words of a message's decoded body; `seq` must be above every one indexed before. */
   add(seq: number, body: string): void {
     this.#messages++;
-    this.#sinceTrim++;
     this.#coveredSeq = seq;
     let distinct = 0;
     for (const word of words(body)) {
@@ -179,15 +104,15 @@ export class BodyIndex {
       if (known === undefined) {
         // Flat: a slice of the body text would keep the whole body alive as long as the word.
         this.#postings.set(flat(word), seq);
-        this.#bytes += WORD_OVERHEAD + word.length;
+        this.#ownBytes += WORD_OVERHEAD + word.length;
       } else if (typeof known === 'number') {
-        const list = new Postings(known, seq);
+        const list = new Postings(known, seq, this.#arena);
         this.#postings.set(word, list);
-        this.#bytes += list.capacity + 32;
+        this.#ownBytes += list.capacity + 32;
       } else {
         const before = known.capacity;
         known.push(seq);
-        this.#bytes += known.capacity - before;
+        this.#ownBytes += known.capacity - before;
       }
     }
   }
@@ -231,7 +156,11 @@ export class BodyIndex {
    * loop (`pause`), and trims the lists. Messages indexed meanwhile are kept.
    */
   async compact(live: (seq: number) => boolean, liveCount: number, pause: () => Promise<void>): Promise<void> {
-    let bytes = 0;
+    // Into a new arena: links are not freed one by one. A list keeps the arena it was made in, so
+    // one grown during the pauses is read where it is; the old arena goes with its last list.
+    const arena = new PostingsArena();
+    this.#arena = arena;
+    let own = 0;
     let n = 0;
     for (const word of [...this.#postings.keys()]) {
       const current = this.#postings.get(word);
@@ -239,42 +168,30 @@ export class BodyIndex {
       const seqs: number[] = [];
       if (typeof current === 'number') seqs.push(current);
       else current.each((seq) => seqs.push(seq));
-      const next = Postings.rebuilt(seqs.filter(live));
-      if (next === null) this.#postings.delete(word);
+      const alive = seqs.filter(live);
+      if (alive.length === 0) this.#postings.delete(word);
+      else if (alive.length === 1) this.#postings.set(word, alive[0]!);
       else {
-        this.#postings.set(word, next);
-        bytes += WORD_OVERHEAD + word.length + (typeof next === 'number' ? 0 : next.capacity + 32);
+        const list = new Postings(alive[0]!, alive[1]!, arena);
+        for (let i = 2; i < alive.length; i++) list.push(alive[i]!);
+        this.#postings.set(word, list);
+        own += list.capacity + 32;
       }
+      own += WORD_OVERHEAD + word.length;
       if (++n % 2000 === 0) await pause();
     }
     for (const seq of this.#partial) if (!live(seq)) this.#partial.delete(seq);
-    // Words indexed during the pauses were counted in #bytes meanwhile; near enough, until the next.
-    this.#bytes = bytes;
+    this.#ownBytes = own;
     this.#messages = liveCount;
-  }
-
-  /**
-   * Gives back the room lists grew into beyond what they hold (up to half of a list, as they grow
-   * by doubling), once indexing has caught up. Only after a thousand messages or more were indexed
-   * since the last time: a list that grows again doubles from its size, and trimming after every
-   * message of a trickle would copy the whole index each time.
-   */
-  trim(): void {
-    if (this.#sinceTrim < TRIM_AFTER) return;
-    this.#sinceTrim = 0;
-    for (const list of this.#postings.values()) {
-      if (typeof list === 'number' || list.capacity - list.used < 64) continue;
-      this.#bytes -= list.capacity - list.used;
-      list.bytes = list.bytes.slice(0, list.used);
-    }
   }
 
   /** Forgets everything. */
   clear(): void {
     this.#postings.clear();
     this.#partial.clear();
+    this.#arena = new PostingsArena();
     this.#coveredSeq = 0;
-    this.#bytes = 0;
+    this.#ownBytes = 0;
     this.#messages = 0;
   }
 }

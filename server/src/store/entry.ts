@@ -128,10 +128,13 @@ export class StoredEntry implements StoredMessage {
     return this.#build(fields, created);
   }
 
-  /** The lower-cased texts a search compares against, made with the summary. */
+  /**
+   * The lower-cased texts a search compares against, made from the summary on first use (a search,
+   * or the store's pass after a burst): not with the summary, which an open inbox makes on ingest.
+   */
   get record(): SearchRecord {
-    if (this.#record === null) void this.summary;
-    return this.#record!;
+    this.#record ??= searchRecord(this.summary);
+    return this.#record;
   }
 
   /** Whether the summary exists yet (reading {@link summary} makes it). */
@@ -164,7 +167,6 @@ export class StoredEntry implements StoredMessage {
       Snippet: flat(fields.Snippet),
     };
     this.#summary = summary;
-    this.#record = searchRecord(summary);
     this.#context.onSummary(this);
     return summary;
   }

@@ -358,7 +358,8 @@ export class MessageStore {
    */
   #workWhileQuiet(adds: number): void {
     this.#resumeRaw ??= this.#raw.pause();
-    if (this.#adds === adds && (this.#summarizeSlice() || this.#indexSlice())) {
+    // Index first: it makes each message's summary as it goes, from the same read of its slab.
+    if (this.#adds === adds && (this.#indexSlice() || this.#summarizeSlice())) {
       setImmediate(() => this.#workWhileQuiet(adds));
       return;
     }
@@ -367,7 +368,6 @@ export class MessageStore {
     this.#resumeRaw = null;
     if (this.#adds !== adds) return;
     if (this.#indexStale > this.count + INDEX_STALE_SLACK) void this.indexed();
-    else this.#index.trim();
   }
 
   /**
@@ -430,6 +430,8 @@ export class MessageStore {
     const end = Math.min(order.length, lo + INDEX_SLICE);
     for (let i = lo; i < end; i++) {
       const message = order[i]!;
+      // Read right after it, the slab is still in RawSlabs' cache of decompressed ones.
+      void message.record;
       this.#index.add(
         message.seq,
         message.withRaw((raw) => bodyText(raw, BODY_SOURCE)),

@@ -71,7 +71,7 @@ export interface StoredMessage {
   readonly session: SessionInfo;
   /** Mutable fields: `Read` and `Tags`; change them through the store so events fire. */
   readonly summary: MessageSummary;
-  /** The lower-cased texts a search compares against, made with the summary. */
+  /** The lower-cased texts a search compares against (made on first use, or after a burst). */
   readonly record: SearchRecord;
 }
 
