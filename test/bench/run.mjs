@@ -4,6 +4,7 @@
  *
  *   node test/bench/run.mjs [--out bench-results.json] [--only ingest,memory,api,events,ui] [--quick]
  *                           [--ingest-cases 1k,4k,4k1,4kw,64k,10m] [--text realistic,filler]
+ *                           [--memory-sizes 10000,100000]
  *
  * `--text`: the kinds of body text the memory and API sections fill the store with, each in turn
  * (see TEXT_KINDS in lib/messages.mjs); the ingest, events and UI sections use the first.
@@ -28,6 +29,8 @@ const { values } = parseArgs({
     /** Ingest cases to run: 1k, 4k, 4k1 (one connection), 64k, 10m. */
     'ingest-cases': { type: 'string' },
     text: { type: 'string', default: TEXT_KINDS.join(',') },
+    /** The two store sizes of the memory section, e.g. 5000,100000 (5,000 is --max's default). */
+    'memory-sizes': { type: 'string' },
   },
 });
 const only = new Set(values.only.split(',').map((s) => s.trim()));
@@ -39,7 +42,11 @@ const ingestCases = values['ingest-cases']?.split(',').map((s) => s.trim());
 const texts = values.text.split(',').map((s) => s.trim());
 for (const kind of texts) if (!TEXT_KINDS.includes(kind)) throw new Error(`--text: unknown kind ${kind}`);
 /** `filled`: text kind to the Pigeonhole child holding 100,000 messages of it (see lib/filled.mjs). */
-const ctx = { rows, notes, quick, log, ingestCases, texts, filled: new Map() };
+const memorySizes = values['memory-sizes']?.split(',').map(Number);
+if (memorySizes && (memorySizes.length !== 2 || !(memorySizes[0] < memorySizes[1]))) {
+  throw new Error('--memory-sizes: two sizes, the smaller first');
+}
+const ctx = { rows, notes, quick, log, ingestCases, texts, memorySizes, filled: new Map() };
 
 const stopFilled = async (kind) => {
   await ctx.filled.get(kind)?.child.stop();

@@ -9,7 +9,7 @@ import { fill, numbered } from '../sections/memory.mjs';
 export async function filledPigeonhole(ctx, kind = ctx.texts[0]) {
   const known = ctx.filled.get(kind);
   if (known) return known;
-  const count = ctx.quick ? 10000 : 100000;
+  const count = ctx.memorySizes?.[1] ?? (ctx.quick ? 10000 : 100000);
   const child = await startChild('pigeonhole');
   ctx.log(`filling Pigeonhole with ${count} messages of ${kind} text`);
   await fill(child, 0, count, numbered(4096, kind));

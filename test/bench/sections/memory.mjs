@@ -37,9 +37,8 @@ const SETTLE_MS = 35_000;
  * anything else, the first list request is timed. Returns the Pigeonhole child, still running with
  * 100,000 messages, for the API and UI sections, and the sink's settled RSS to compare with.
  */
-export async function memorySection({ rows, quick, log }, kind = 'filler') {
-  const small = quick ? 2000 : 10000;
-  const large = quick ? 10000 : 100000;
+export async function memorySection({ rows, quick, log, memorySizes }, kind = 'filler') {
+  const [small, large] = memorySizes ?? (quick ? [2000, 10000] : [10000, 100000]);
   const settleMs = quick ? 5000 : SETTLE_MS;
   const children = { sink: await startChild('sink'), pigeonhole: await startChild('pigeonhole') };
   const messages = numbered(4096, kind);

@@ -1,0 +1,1 @@
+import { summarize, bodyText } from '../../server/dist/index.js';
