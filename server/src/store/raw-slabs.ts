@@ -261,7 +261,10 @@ export class RawSlabs implements RawHolder<RawRef> {
     return () => {
       if (released) return;
       released = true;
-      if (--this.#paused === 0 && this.#backlog.length > 0) setImmediate(() => this.#compressBacklog());
+      if (--this.#paused > 0) return;
+      // The pass read every slab in turn: the last few decompressed are of no use to anyone now.
+      this.#cache.clear();
+      if (this.#backlog.length > 0) setImmediate(() => this.#compressBacklog());
     };
   }
 
@@ -355,8 +358,8 @@ export class RawSlabs implements RawHolder<RawRef> {
       this.#cache.set(slab, cached);
       return cached;
     }
-    // One output chunk larger than the slab: with zlib's default 16 KiB chunks this took 5 ms, not 1.
-    const plain = brotliDecompressSync(slab.packed!, { chunkSize: 2 * SLAB_BYTES });
+    // One output chunk as large as the slab: with zlib's default 16 KiB chunks this took 5 ms, not 1.
+    const plain = brotliDecompressSync(slab.packed!, { chunkSize: Math.max(slab.used, 1024) });
     this.#cache.set(slab, plain);
     if (this.#cache.size > CACHED_SLABS) this.#cache.delete(this.#cache.keys().next().value!);
     return plain;
