@@ -11,7 +11,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { ApiError } from './http/errors';
-import { apiServicesPlugin } from './http/api-context';
+import { apiServicesPlugin } from './http/plugins/api-services';
 import { bodyKeyCasePlugin } from './http/plugins/body-keys';
 import { jsonBodyPlugin } from './http/plugins/json-body';
 import { corsPlugin } from './http/plugins/cors';

@@ -1,67 +1,10 @@
+/** What the API routes share: search with its errors, `latest`, and Mailpit's list answer. */
 import type { FastifyBaseLogger } from 'fastify';
-import fp from 'fastify-plugin';
-import { MessageParser } from '../mail/parse';
 import type { MessagesList } from '@pigeonhole/shared/schemas/messages';
 import { search, SearchSyntaxError, SearchTooExpensiveError, type SearchResult } from '../search/search';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
 import { apiError } from './errors';
-
-/** Counters Mailpit reports as `RuntimeStats`, kept from store events. */
-export interface RuntimeCounters {
-  startedAt: number;
-  accepted: number;
-  acceptedBytes: number;
-  deleted: number;
-}
-
-/** What the API routes share besides the store: the parser and the runtime counters. */
-export interface ApiServices {
-  parser: MessageParser;
-  runtime: RuntimeCounters;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    api: ApiServices;
-  }
-}
-
-/**
- * Decorates `app.api`: the parser (whose cache the store owns) and the runtime counters, which
- * follow `added`, `deleted` and `cleared`. The store is subscribed to, never the reverse.
- */
-export const apiServicesPlugin = fp(
-  async (app) => {
-    const { store } = app.pigeonhole;
-    const parser = new MessageParser(store);
-    const runtime: RuntimeCounters = { startedAt: Date.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
-    let known = store.count;
-    const unsubscribe = store.subscribe((event) => {
-      switch (event.type) {
-        case 'added':
-          known++;
-          runtime.accepted++;
-          // Not the summary's Size: reading the summary makes it now, not after the burst.
-          runtime.acceptedBytes += event.message.rawLength;
-          break;
-        case 'deleted':
-          known -= event.ids.length;
-          runtime.deleted += event.ids.length;
-          break;
-        case 'cleared':
-          runtime.deleted += known;
-          known = 0;
-          break;
-        case 'updated':
-          break;
-      }
-    });
-    app.decorate('api', { parser, runtime });
-    app.addHook('onClose', async () => unsubscribe());
-  },
-  { name: 'pigeonhole-api-services' },
-);
 
 /**
  * Turns a search's refusal into its API error: a syntax error (or too many terms) is a 400 with its
