@@ -5,7 +5,12 @@ import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import pino from 'pino';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SMTP_SERVER_CHECKED_AGAINST, SmtpServerAdapter, type LineDirection } from './smtp-server-adapter';
+import {
+  SMTP_SERVER_CHECKED_AGAINST,
+  SmtpServerAdapter,
+  type Connection,
+  type LineDirection,
+} from './smtp-server-adapter';
 import { selfSignedCertificate } from './tls';
 
 /**
@@ -20,16 +25,6 @@ const installed = (JSON.parse(readFileSync(require.resolve('smtp-server/package.
 /** Prefixed to every assertion message, so that a failure says which upgrade broke what. */
 const where = `smtp-server ${installed} (adapter checked against ${SMTP_SERVER_CHECKED_AGAINST})`;
 
-/** The private fields read through the adapter, as the adapter's file comment lists them. */
-interface Connection {
-  id: string;
-  _upgrading: boolean;
-  _closing: boolean;
-  _dataStream: unknown;
-  _socket: Socket;
-  session: { envelope?: { mailFrom?: unknown } };
-  send(code: number, text: string, context: false): void;
-}
 interface Internals {
   logger: unknown;
   connections: Set<Connection>;
@@ -254,9 +249,9 @@ describe(`${where}: the private shapes smtp-server-adapter.ts relies on`, () => 
     expect([c._closing, c._upgrading], `${where}: _closing and _upgrading start false`).toEqual([false, false]);
     expect(c._dataStream, `${where}: _dataStream is falsy outside DATA`).toBeFalsy();
     await client.command('EHLO client.test');
-    expect(c.session.envelope?.mailFrom, `${where}: session.envelope.mailFrom is falsy before MAIL`).toBeFalsy();
+    expect(c.session?.envelope?.mailFrom, `${where}: session.envelope.mailFrom is falsy before MAIL`).toBeFalsy();
     await client.command('MAIL FROM:<a@example.test>');
-    expect(c.session.envelope?.mailFrom, `${where}: session.envelope.mailFrom is set by MAIL`).toMatchObject({
+    expect(c.session?.envelope?.mailFrom, `${where}: session.envelope.mailFrom is set by MAIL`).toMatchObject({
       address: 'a@example.test',
     });
     await client.command('RCPT TO:<b@example.test>');
@@ -265,7 +260,7 @@ describe(`${where}: the private shapes smtp-server-adapter.ts relies on`, () => 
     await client.command('Subject: x\r\n\r\nx\r\n.');
     expect(dataStreamDuringData, `${where}: _dataStream is set when onData runs`).toBeTruthy();
     expect(c._dataStream, `${where}: _dataStream is falsy after the message`).toBeFalsy();
-    expect(c.session.envelope?.mailFrom, `${where}: the envelope is reset after the message`).toBeFalsy();
+    expect(c.session?.envelope?.mailFrom, `${where}: the envelope is reset after the message`).toBeFalsy();
 
     expect(await client.command('STARTTLS'), `${where}: STARTTLS is offered`).toMatch(/^220 /);
     expect(c._upgrading, `${where}: _upgrading is true during the STARTTLS handshake`).toBe(true);

@@ -64,7 +64,7 @@ export interface PendingHandshake {
 }
 
 /** The session internals read here; see the file comment. */
-interface Connection {
+export interface Connection {
   id: string;
   _upgrading: boolean;
   _closing: boolean;
