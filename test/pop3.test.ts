@@ -18,7 +18,7 @@ async function python<T>(p: Pigeonhole, script: string, ...args: string[]): Prom
 /** Sends a message with exact raw bytes over SMTP; returns the stored raw bytes. */
 async function sendRaw(p: Pigeonhole, from: string, to: string[], raw: string): Promise<Buffer> {
   await transport(p).sendMail({ envelope: { from, to }, raw });
-  return p.store.latest()!.copyRaw();
+  return p.store.latest()!.keepRaw();
 }
 
 const TRICKY = [

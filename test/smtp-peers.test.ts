@@ -95,6 +95,6 @@ with smtplib.SMTP("127.0.0.1", int(sys.argv[1])) as s:
     const stored = p.store.latest()!;
     expect(stored.summary.Subject).toBe('from curl');
     expect(stored.summary.Bcc).toEqual([{ Name: '', Address: 'hidden@example.test' }]);
-    expect(stored.copyRaw().toString()).toBe(file);
+    expect(stored.keepRaw().toString()).toBe(file);
   });
 });

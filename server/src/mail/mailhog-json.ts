@@ -68,8 +68,8 @@ function* partsJson(raw: Buffer, parts: MailHogPart[], slice: number): Generator
  * `JSON.stringify(toMailHog(message))`, written a slice at a time so that no piece holds a whole body.
  */
 export function* mailhogJson(message: StoredMessage, slice = SLICE_BYTES): Generator<string> {
-  // A copy: the pieces are written over many turns of the event loop, past any loan of the bytes.
-  const raw = message.copyRaw();
+  // Kept, not lent: the pieces are written over many turns of the event loop.
+  const raw = message.keepRaw();
   const top = mailhogTree(raw);
   const { mailFrom, rcptTo } = message.envelope;
   yield `{"ID":${JSON.stringify(message.id)},"From":${JSON.stringify(mailFrom ? mailhogPath(mailFrom) : null)}`;

@@ -130,7 +130,7 @@ export class MessageParser {
     if (cached) return Promise.resolve(cached);
     let pending = this.#pending.get(message.id);
     if (!pending) {
-      pending = parseRaw(message.copyRaw())
+      pending = parseRaw(message.keepRaw())
         .catch(() => emptyParse())
         .then((parsed) => {
           this.#pending.delete(message.id);

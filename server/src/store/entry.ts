@@ -175,8 +175,8 @@ export class StoredEntry implements StoredMessage {
     return this.ref ? this.#context.slabs.read(this.ref, fn) : fn(Buffer.alloc(0));
   }
 
-  copyRaw(): Buffer {
-    return this.ref ? this.#context.slabs.copy(this.ref) : Buffer.alloc(0);
+  keepRaw(): Buffer {
+    return this.ref ? this.#context.slabs.keep(this.ref) : Buffer.alloc(0);
   }
 
   get rawLength(): number {

@@ -16,8 +16,8 @@ export interface RawHolder<Ref> {
    * the holder reuses later: valid only while `fn` runs, which is why `fn` cannot be async.
    */
   read<T>(ref: Ref, fn: (raw: Buffer) => NotPromise<T>): T;
-  /** A copy of the message's bytes that the caller owns. */
-  copy(ref: Ref): Buffer;
+  /** The message's bytes for the caller to keep: never written or reused by the holder afterwards. */
+  keep(ref: Ref): Buffer;
   /** The text kept beside the bytes. */
   text(ref: Ref): string;
   /** Length of the bytes, without reading them. */

@@ -201,8 +201,12 @@ export class RawSlabs implements RawHolder<RawRef> {
     return fn(plain.subarray(ref.offset, ref.offset + ref.length));
   }
 
-  /** A copy of a message's bytes that the caller owns. */
-  copy(ref: RawRef): Buffer {
+  /**
+   * A message's bytes for a caller to keep: a copy of bytes in a slab (which is reused), the
+   * message's own Buffer as it is (never written again, so a 10 MB message is not copied).
+   */
+  keep(ref: RawRef): Buffer {
+    if (ref instanceof OwnRef) return ref.own;
     return this.read(ref, (raw) => Buffer.from(raw));
   }
 

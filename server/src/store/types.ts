@@ -52,7 +52,7 @@ export interface IncomingMessage {
 /**
  * One stored message. Raw bytes are the truth; the summary is made once, after a burst of mail at the
  * latest. The bytes are not a property: {@link withRaw} lends them for the length of a call and
- * {@link copyRaw} gives a copy, so every read says whether it borrows the store's memory.
+ * {@link keepRaw} gives bytes to keep, so every read says whether it borrows the store's memory.
  */
 export interface StoredMessage {
   readonly id: string;
@@ -63,8 +63,11 @@ export interface StoredMessage {
    * deleted) and returns its result. The Buffer is lent: it is valid only while `fn` runs.
    */
   withRaw<T>(fn: (raw: Buffer) => NotPromise<T>): T;
-  /** A copy of the exact bytes received, for a reader that keeps them or awaits meanwhile. */
-  copyRaw(): Buffer;
+  /**
+   * The exact bytes received, for a reader that keeps them or awaits meanwhile: a copy of bytes
+   * held in a slab, a large message's own Buffer (the store never writes it again). Read only.
+   */
+  keepRaw(): Buffer;
   /** Length of the raw bytes, without reading them. */
   readonly rawLength: number;
   readonly envelope: Envelope;

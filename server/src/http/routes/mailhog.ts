@@ -119,7 +119,7 @@ export const mailhogRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type('message/rfc822')
         .header('Content-Disposition', safeContentDisposition('attachment', `${message.id}.eml`))
-        .send(message.copyRaw());
+        .send(message.keepRaw());
     },
   });
 };

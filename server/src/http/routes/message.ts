@@ -56,7 +56,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req, reply) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
-      return reply.type('text/plain; charset=utf-8').send(message.copyRaw());
+      return reply.type('text/plain; charset=utf-8').send(message.keepRaw());
     },
   });
 
