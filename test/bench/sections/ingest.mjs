@@ -68,7 +68,7 @@ export async function ingestSection({ rows, quick, log, ingestCases }) {
     const scale = quick ? 0.1 : 1;
     const cases = [
       { key: '1k', label: '1 KiB', size: KIB, connections: 16, count: Math.round(16000 * scale) },
-      { key: '4k', label: '4 KiB', size: 4 * KIB, connections: 16, count: Math.round(16000 * scale), target: 0.8 },
+      { key: '4k', label: '4 KiB', size: 4 * KIB, connections: 16, count: Math.round(16000 * scale), target: 0.9 },
       { key: '4k1', label: '4 KiB', size: 4 * KIB, connections: 1, count: Math.round(4000 * scale) },
       {
         key: '4kw',
@@ -77,6 +77,7 @@ export async function ingestSection({ rows, quick, log, ingestCases }) {
         connections: 16,
         count: Math.round(16000 * scale),
         watched: true,
+        target: 0.8,
       },
       { key: '64k', label: '64 KiB', size: 64 * KIB, connections: 16, count: Math.round(1600 * scale) },
     ].filter((c) => !ingestCases || ingestCases.includes(c.key));
