@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import { IdParamsSchema, LatestQuerySchema } from '@pigeonhole/shared/schemas/common';
-import { viewHtml } from '../../mail/html-view';
+import type { viewHtml as ViewHtml } from '../../mail/html-view';
 import { resolveMessage } from '../api-context';
 import { apiError } from '../errors';
 
@@ -11,7 +11,7 @@ const TAGS = ['Mailpit views'];
  * The message HTML is hostile: served alone it must not run script in our origin, so it goes out
  * with a CSP that allows no script at all and sandboxes the document (what Mailpit's
  * `/view/{ID}.html` is for is front-end testing of the markup, not running it). Nothing may load
- * from `'self'`; `http:` still matches our own origin, which {@link viewHtml} takes care of.
+ * from `'self'`; `http:` still matches our own origin, which `mail/html-view.ts` takes care of.
  */
 const HTML_VIEW_CSP = [
   "default-src 'none'",
@@ -27,6 +27,16 @@ const HTML_VIEW_CSP = [
 ].join('; ');
 
 /** Mailpit's `/view/{ID}.html` and `/view/{ID}.txt` for front-end testing, and `/view/latest`. */
+let viewHtmlModule: Promise<typeof ViewHtml> | undefined;
+
+/**
+ * The HTML rewriter, loaded on the first `/view/{ID}.html`: htmlparser2 and its entity tables are
+ * about 9 MB of resident memory that a Pigeonhole nobody opens a view of never needs.
+ */
+function loadViewHtml(): Promise<typeof ViewHtml> {
+  return (viewHtmlModule ??= import('../../mail/html-view').then((m) => m.viewHtml));
+}
+
 export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
   const { parser } = app.api;
@@ -54,6 +64,7 @@ export const viewRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const parsed = await parser.parse(message);
       if (!parsed.html) throw apiError('NO_HTML');
+      const viewHtml = await loadViewHtml();
       const html = viewHtml(parsed.html, parsed, { protocol: `${req.protocol}:`, host: req.host });
       return reply
         .type('text/html; charset=utf-8')
