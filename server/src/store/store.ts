@@ -337,7 +337,7 @@ export class MessageStore {
     }
   }
 
-  /** Schedules the deferred work (summaries, then the body index) for the next quiet moment. */
+  /** Schedules the deferred work (summaries, search records, the body index) for the next quiet moment. */
   #indexLater(): void {
     this.#adds++;
     // Each message pushes the quiet moment back.
@@ -353,8 +353,9 @@ export class MessageStore {
   }
 
   /**
-   * Makes deferred summaries, then indexes bodies, a slice at a time while no message arrives. A
-   * message arriving stops it; the timer that message set resumes it at the next quiet moment.
+   * Indexes bodies in arrival order, making each message's summary and search record from the same
+   * read, then whatever summaries are left, a slice at a time while no message arrives. A message
+   * arriving stops it; the timer that message set resumes it at the next quiet moment.
    */
   #workWhileQuiet(adds: number): void {
     this.#resumeRaw ??= this.#raw.pause();
