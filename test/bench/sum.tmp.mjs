@@ -1,1 +1,0 @@
-import { summarize, bodyText } from '../../server/dist/index.js';
