@@ -141,12 +141,6 @@ export class MessageParser {
     }
     return pending;
   }
-
-  /** Entries and bytes held (for tests and stats). */
-  get stats(): { entries: number; bytes: number } {
-    const cache = this.#store.cache(PARSES);
-    return { entries: cache.entries, bytes: cache.bytes };
-  }
 }
 
 function emptyParse(): ParsedMessage {

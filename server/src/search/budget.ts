@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { nextTurn } from '../store/turns';
 
-export { nextTurn } from '../store/turns';
-
 /** Work done in one go before a search yields to the event loop: SMTP waits at most about this long. */
 export const SLICE_MS = 4;
 /**

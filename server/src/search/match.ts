@@ -1,7 +1,7 @@
 import { words, type BodyLookup } from '../store/body-index';
-import { recordHas, type SearchRecord } from '../store/search-record';
+import { recordHas } from '../store/search-record';
 import type { MessageStore } from '../store/store';
-import type { StoredMessage } from '../store/types';
+import type { SearchRecord, StoredMessage } from '../store/types';
 import type { TextField, Term } from './query';
 import { bodyOf, hasInline } from './record';
 

@@ -3,7 +3,7 @@ import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { ChaosEngine, ChaosStep } from '../chaos/engine';
 import { chaosGate } from '../chaos/gate';
 import type { Config } from '../config';
-import type { PackedTranscript } from '../store/transcript-pack';
+import type { PackedTranscript } from '../store/types';
 import type { IncomingMessage, IncomingSession } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';

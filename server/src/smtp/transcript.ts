@@ -1,4 +1,4 @@
-import type { PackedTranscript } from '../store/transcript-pack';
+import type { PackedTranscript } from '../store/types';
 
 /** Lines kept per connection; a session that never ends keeps its first and latest lines only. */
 const MAX_LINES = 400;

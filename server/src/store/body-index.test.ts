@@ -27,7 +27,10 @@ describe('body index', () => {
     expect([...found.postings.get('alpha')!]).toEqual([1, 3]);
     expect([...found.postings.get('beta')!].sort((a, b) => a - b)).toEqual([1, 2, 300]);
     expect(found.coveredSeq).toBe(300);
-    await index.compact((seq) => seq !== 2 && seq !== 300, 2, async () => {});
+    await index.compact(
+      (seq) => seq !== 2 && seq !== 300,
+      async () => {},
+    );
     const after = await index.lookup(['beta', 'gamma'], noPause);
     expect([...after.postings.get('beta')!]).toEqual([1]);
     expect(after.postings.get('gamma')!.size).toBe(0);

@@ -65,16 +65,10 @@ export class BodyIndex {
   /** Messages with more distinct words than were indexed. */
   readonly #partial = new Set<number>();
   #coveredSeq = 0;
-  #messages = 0;
 
   /** The `seq` of the last message indexed. */
   get coveredSeq(): number {
     return this.#coveredSeq;
-  }
-
-  /** Messages indexed, deleted ones included until {@link compact}. */
-  get messages(): number {
-    return this.#messages;
   }
 
   /** Approximate bytes the index holds. */
@@ -89,7 +83,6 @@ export class BodyIndex {
 
   /** Indexes the words of a message's decoded body; `seq` must be above every one indexed before. */
   add(seq: number, body: string): void {
-    this.#messages++;
     this.#coveredSeq = seq;
     let distinct = 0;
     for (const word of words(body)) {
@@ -155,7 +148,7 @@ export class BodyIndex {
    * Drops the messages `live` refuses from every list, a slice of words between turns of the event
    * loop (`pause`), and trims the lists. Messages indexed meanwhile are kept.
    */
-  async compact(live: (seq: number) => boolean, liveCount: number, pause: () => Promise<void>): Promise<void> {
+  async compact(live: (seq: number) => boolean, pause: () => Promise<void>): Promise<void> {
     // Into a new arena: links are not freed one by one. A list keeps the arena it was made in, so
     // one grown during the pauses is read where it is; the old arena goes with its last list.
     const arena = new PostingsArena();
@@ -182,7 +175,6 @@ export class BodyIndex {
     }
     for (const seq of this.#partial) if (!live(seq)) this.#partial.delete(seq);
     this.#ownBytes = own;
-    this.#messages = liveCount;
   }
 
   /** Forgets everything. */
@@ -192,6 +184,5 @@ export class BodyIndex {
     this.#arena = new PostingsArena();
     this.#coveredSeq = 0;
     this.#ownBytes = 0;
-    this.#messages = 0;
   }
 }

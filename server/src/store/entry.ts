@@ -9,13 +9,14 @@ import {
   internTls,
 } from './intern';
 import type { NotPromise, RawHolder } from './raw-holder';
-import { searchRecord, type SearchRecord } from './search-record';
+import { searchRecord } from './search-record';
 import { packTranscript, unpackTranscript } from './transcript-pack';
 import type {
   Envelope,
   IncomingMessage,
   IncomingSession,
   PackedTranscript,
+  SearchRecord,
   SessionInfo,
   StoredMessage,
   SummaryFields,

@@ -3,8 +3,6 @@ import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import { flat, Interner } from './intern';
 import type { SearchRecord } from './types';
 
-export type { SearchRecord } from './types';
-
 /** Lower-cased text of an interned (shared, frozen) address list, made once per list. */
 const listTexts = new WeakMap<readonly Address[], string>();
 const addressTexts = new WeakMap<Address, string>();

@@ -1,4 +1,4 @@
-import { bodyText, mayCarryTags, summarize } from '../mail/summary';
+import { bodyText, mayCarryTags } from '../mail/summary';
 import { BodyIndex, type BodyLookup, type Pacer } from './body-index';
 import { nextTurn } from './turns';
 import { StoredEntry, type EntryContext, type Summarizer } from './entry';
@@ -175,7 +175,7 @@ export class MessageStore {
   /**
    * Stores a message, evicting the oldest beyond the limits, and emits `added` (and `deleted`).
    *
-   * Without the summary's fields (or given a {@link Summarizer}), the summary is deferred: made on
+   * Given a {@link Summarizer} rather than the fields, the summary is deferred: made on
    * first read (a listener of `added` that reads it gets it at once), or once SMTP has been quiet for
    * a moment, and the body indexed for search after it. During a load test with nobody watching,
    * that keeps a third of Pigeonhole's CPU per message off the SMTP path (test/bench); the work is
@@ -183,7 +183,7 @@ export class MessageStore {
    * is summarized at once, a byte scan decides: so the tag counts are right at every moment, and a
    * load test's untagged mail pays nothing.
    */
-  add(incoming: IncomingMessage, fields: SummaryFields | Summarizer = summarize): StoredMessage {
+  add(incoming: IncomingMessage, fields: SummaryFields | Summarizer): StoredMessage {
     const id = newId();
     const message = new StoredEntry(id, ++this.#seq, incoming, fields, this.#entries);
     this.#order.push(message);
@@ -383,7 +383,7 @@ export class MessageStore {
         while (this.#indexSlice()) await nextTurn();
         if (this.#indexStale > this.count + INDEX_STALE_SLACK) {
           const stale = this.#indexStale;
-          await this.#index.compact((seq) => this.#bySeq(seq) !== undefined, this.count, nextTurn);
+          await this.#index.compact((seq) => this.#bySeq(seq) !== undefined, nextTurn);
           this.#indexStale -= stale;
         }
       } finally {

@@ -1,7 +1,5 @@
 import type { PackedTranscript, TranscriptLine } from './types';
 
-export type { PackedTranscript } from './types';
-
 function packLines(lines: TranscriptLine[], base: number): string {
   // join() builds one flat string; concatenation would leave a tree of pieces.
   return lines.map((l) => `${l.at - base} ${l.direction === 'client' ? 'C' : 'S'}${l.line}`).join('\n');
