@@ -64,7 +64,10 @@ export default defineConfig(({ mode }) => {
       minify: false,
       sourcemap: true,
       rollupOptions: {
-        input: cjs ? { index: 'src/index.ts' } : { cli: 'src/cli.ts', index: 'src/index.ts' },
+        // The summary thread's code is an entry of its own: a worker thread loads it by file name.
+        input: cjs
+          ? { index: 'src/index.ts' }
+          : { cli: 'src/cli.ts', index: 'src/index.ts', 'summary-worker': 'src/mail/summary-worker.ts' },
         external: (id: string) =>
           !ESM_ONLY.some((dep) => id === dep || id.startsWith(`${dep}/`)) &&
           external.some((dep) => id === dep || id.startsWith(`${dep}/`)),

@@ -6,6 +6,7 @@ import { DEFAULTS, resolveConfig, type Config, type PigeonholeOptions } from './
 import { clientAuthHeaders } from './http/plugins/auth';
 import { ingest } from './ingest';
 import { createLogger } from './logger';
+import { SummaryThread } from './mail/summary-thread';
 import { startPop3, type Pop3Listener } from './pop3/server';
 import { startAutoRelay } from './relay/auto-relay';
 import { Relay } from './relay/relay';
@@ -58,7 +59,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const { logger: given, cliDefaults, ...rest } = options;
   const config = resolveConfig(rest, cliDefaults ? DEFAULTS : IN_PROCESS_DEFAULTS);
   const logger = given ?? createLogger(options.logLevel ?? (cliDefaults ? config.logLevel : 'warn'));
-  const store = new MessageStore({ maxMessages: config.max, maxBytes: config.maxBytes });
+  const store = new MessageStore({ maxMessages: config.max, maxBytes: config.maxBytes }, new SummaryThread());
   let ready = false;
   const chaos = config.enableChaos ? new ChaosEngine() : null;
   const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger) : null;
@@ -77,6 +78,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     }
   } catch (err) {
     await Promise.all([smtp.close(), app.close()]);
+    store.close();
     throw err;
   }
   const autoRelay = relay && (relay.config.all || relay.config.matching) ? startAutoRelay(store, relay, logger) : null;
@@ -103,6 +105,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
         autoRelay?.stop();
         relay?.close();
         await Promise.all([smtp.close(), app.close(), pop3?.close()]);
+        store.close();
       })();
       return stopping;
     },

@@ -38,6 +38,12 @@ interface Client extends Slot {
   readonly feed: Feed;
 }
 
+/** A frame for every client of a feed; `text` is `null` while it is being made. */
+interface Frame {
+  readonly feed: Feed;
+  text: string | null;
+}
+
 /** The logger the hub reports evictions and floods to (fastify's or pino's). */
 export interface HubLog {
   info(facts: object, message: string): void;
@@ -53,6 +59,8 @@ export class EventHub {
   readonly #version: string;
   readonly #log: HubLog;
   #order = 0;
+  /** Frames that wait for an older one still being made (a summary from the summary thread). */
+  #waiting: Frame[] = [];
   readonly #unsubscribe: () => void;
   #statsTimer: ReturnType<typeof setTimeout> | undefined;
   #lastStats = 0;
@@ -122,15 +130,19 @@ export class EventHub {
     if (this.#statsTimer) clearTimeout(this.#statsTimer);
     for (const socket of this.#clients.keys()) socket.close(1001, 'server closing');
     this.#clients.clear();
+    this.#waiting = [];
   }
 
   #onStore(event: StoreEvent): void {
     if (this.#clients.size === 0) return;
     switch (event.type) {
-      case 'added':
-        this.#send('mailpit', { Type: 'new', Data: event.message.summary });
+      case 'added': {
+        const json = this.#store.summaryJson(event.message);
+        if (typeof json === 'string') this.#sendText('mailpit', `{"Type":"new","Data":${json}}`);
+        else this.#later('mailpit', json.then((text) => `{"Type":"new","Data":${text}}`, this.#summaryFailed(event)));
         if (this.#has('mailhog')) this.#sendText('mailhog', JSON.stringify(toMailHog(event.message)));
         break;
+      }
       case 'deleted':
         for (const ID of event.ids) this.#send('mailpit', { Type: 'delete', Data: { ID } });
         break;
@@ -169,7 +181,46 @@ export class EventHub {
     this.#sendText(feed, JSON.stringify(event));
   }
 
+  /** When the summary thread could not make a `new` event's summary: made here, or the event dropped. */
+  #summaryFailed(event: Extract<StoreEvent, { type: 'added' }>): (err: unknown) => string {
+    return (err) => {
+      try {
+        return JSON.stringify({ Type: 'new', Data: event.message.summary });
+      } catch {
+        this.#log.info({ id: event.message.id, err: (err as Error).message }, 'no summary for a new event: not sent');
+        return '';
+      }
+    };
+  }
+
+  /** A frame whose text is still being made: it and every frame after it wait for it, in order. */
+  #later(feed: Feed, text: Promise<string>): void {
+    const frame: Frame = { feed, text: null };
+    this.#waiting.push(frame);
+    void text.then((made) => {
+      frame.text = made;
+      this.#flushWaiting();
+    });
+  }
+
+  /** Sends the waiting frames from the oldest on, up to the first still being made. */
+  #flushWaiting(): void {
+    const waiting = this.#waiting;
+    let sent = 0;
+    while (sent < waiting.length && waiting[sent]!.text !== null) {
+      const { feed, text } = waiting[sent]!;
+      sent++;
+      if (text) this.#write(feed, text);
+    }
+    waiting.splice(0, sent);
+  }
+
   #sendText(feed: Feed, text: string): void {
+    if (this.#waiting.length > 0) this.#waiting.push({ feed, text });
+    else this.#write(feed, text);
+  }
+
+  #write(feed: Feed, text: string): void {
     for (const [socket, client] of this.#clients) {
       if (client.feed !== feed || socket.readyState !== socket.OPEN) continue;
       if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {

@@ -10,6 +10,7 @@ import {
 } from './intern';
 import type { NotPromise, RawHolder } from './raw-holder';
 import { searchRecord } from './search-record';
+import { summaryData, type SummaryOffload } from './summary-data';
 import { packTranscript, unpackTranscript } from './transcript-pack';
 import type {
   Envelope,
@@ -78,6 +79,8 @@ interface PendingSummary {
   summarizer: Summarizer;
   /** When the message arrived, ms since the epoch. */
   created: number;
+  /** The summary's JSON, when the summary thread made it for a `new` event: parsed, not remade. */
+  json?: string;
 }
 
 /**
@@ -124,10 +127,34 @@ export class StoredEntry implements StoredMessage {
   /** The list summary; made from the bytes on first read when the store deferred it. */
   get summary(): MessageSummary {
     if (this.#summary) return this.#summary;
-    const { summarizer, created } = this.#pending!;
-    const fields = this.withRaw((raw) => summarizer(raw, this.envelope, this.#session.username));
+    const { summarizer, created, json } = this.#pending!;
+    const fields = json
+      ? (JSON.parse(json) as SummaryFields)
+      : this.withRaw((raw) => summarizer(raw, this.envelope, this.#session.username));
     return this.#build(fields, created);
   }
+
+  /**
+   * Has `offload` make this message's summary JSON (for a `new` event), and keeps the JSON to parse
+   * when the summary is first read. `null` when the summary exists already or the message is gone.
+   */
+  offloadSummary(offload: SummaryOffload): Promise<string> | null {
+    const pending = this.#pending;
+    if (!pending || !this.ref) return null;
+    const { id, envelope } = this;
+    const { created } = pending;
+    const username = this.#session.username;
+    let json!: Promise<string>;
+    // The offload copies the bytes before it returns, so the loan ends with the call.
+    this.withRaw((raw) => {
+      json = offload.summaryJson({ id, created, raw, envelope, username });
+    });
+    return json.then((text) => {
+      if (this.#pending) this.#pending.json = text;
+      return text;
+    });
+  }
+
 
   /**
    * The lower-cased texts a search compares against, made from the summary on first use (a search,
@@ -150,23 +177,21 @@ export class StoredEntry implements StoredMessage {
 
   #build(fields: SummaryFields, created: number): MessageSummary {
     this.#pending = null;
-    const summary: MessageSummary = {
-      ID: this.id,
+    const shared: SummaryFields = {
       MessageID: flat(fields.MessageID),
-      Read: false,
       From: fields.From ? internAddress(fields.From) : null,
       To: internAddressList(fields.To),
       Cc: internAddressList(fields.Cc),
       Bcc: internAddressList(fields.Bcc),
       ReplyTo: internAddressList(fields.ReplyTo),
       Subject: flat(fields.Subject),
-      Created: new Date(created).toISOString(),
       Username: internString(fields.Username),
       Tags: internStringList(fields.Tags),
       Size: fields.Size,
       Attachments: fields.Attachments,
       Snippet: flat(fields.Snippet),
     };
+    const summary = summaryData(this.id, shared, created);
     this.#summary = summary;
     this.#context.onSummary(this);
     return summary;

@@ -5,6 +5,7 @@ import { StoredEntry, type EntryContext, type Summarizer } from './entry';
 import { newId } from './id';
 import { MessageCache, type CacheKind } from './message-cache';
 import type { RawHolder } from './raw-holder';
+import type { SummaryOffload } from './summary-data';
 import { RawSlabs, type RawRef } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage, SummaryFields } from './types';
 
@@ -50,6 +51,7 @@ const INDEX_STALE_SLACK = 1000;
  */
 export class MessageStore {
   readonly #limits: StoreLimits;
+  readonly #offload: SummaryOffload | null;
   readonly #byId = new Map<string, StoredEntry>();
   /** Oldest first; entries before `#head` are evicted and wait for compaction. */
   #order: StoredEntry[] = [];
@@ -79,8 +81,31 @@ export class MessageStore {
     onSummary: (entry) => this.#countTags(entry.summary.Tags, 1),
   };
 
-  constructor(limits: StoreLimits) {
+  /**
+   * `offload`, when given, makes the summaries a `new` event needs at once on another thread (see
+   * {@link summaryJson}).
+   */
+  constructor(limits: StoreLimits, offload: SummaryOffload | null = null) {
     this.#limits = limits;
+    this.#offload = offload;
+  }
+
+  /**
+   * The JSON text of a message's summary, for an event that carries it. A summary not made yet is
+   * made on the offload's thread when the store has one: an open inbox wants every summary at once,
+   * and making them on the event loop's thread during a burst of mail cost a third of the SMTP
+   * rate (test/bench). The JSON is kept and parsed when the summary is first read. Rejects when the
+   * summarizer throws on the message's bytes.
+   */
+  summaryJson(message: StoredMessage): string | Promise<string> {
+    const entry = this.#byId.get(message.id);
+    const offloaded = this.#offload && entry ? entry.offloadSummary(this.#offload) : null;
+    return offloaded ?? JSON.stringify(message.summary);
+  }
+
+  /** Stops the store's helpers (the summary thread). The messages stay. */
+  close(): void {
+    this.#offload?.close();
   }
 
   /** Bytes of memory the raw messages take (compressed where compressed), for `/api/v1/info`. */

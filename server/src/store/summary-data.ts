@@ -1,0 +1,49 @@
+import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import type { Envelope, SummaryFields } from './types';
+
+/**
+ * A message's list summary from its fields, in the key order of Mailpit's JSON. The store builds
+ * its kept summaries with it (from shared copies of the fields), and the summary thread the JSON of
+ * a `new` event, so that both spell the same text.
+ */
+export function summaryData(id: string, fields: SummaryFields, created: number): MessageSummary {
+  return {
+    ID: id,
+    MessageID: fields.MessageID,
+    Read: false,
+    From: fields.From,
+    To: fields.To,
+    Cc: fields.Cc,
+    Bcc: fields.Bcc,
+    ReplyTo: fields.ReplyTo,
+    Subject: fields.Subject,
+    Created: new Date(created).toISOString(),
+    Username: fields.Username,
+    Tags: fields.Tags,
+    Size: fields.Size,
+    Attachments: fields.Attachments,
+    Snippet: fields.Snippet,
+  };
+}
+
+/** What a summary made elsewhere needs: the message's identity, its bytes and its envelope. */
+export interface SummaryJob {
+  id: string;
+  /** When the message arrived, ms since the epoch. */
+  created: number;
+  /** Lent for the call to {@link SummaryOffload.summaryJson} only: copy what you keep. */
+  raw: Buffer;
+  envelope: Envelope;
+  username: string;
+}
+
+/**
+ * Makes summaries off the event loop's thread (`mail/summary-thread.ts`): the JSON text of a
+ * message's summary, as `JSON.stringify(summaryData(...))` spells it. Rejects when the summary
+ * cannot be made; the store then makes it itself.
+ */
+export interface SummaryOffload {
+  summaryJson(job: SummaryJob): Promise<string>;
+  /** Stops the thread; later jobs start it again. */
+  close(): void;
+}
