@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { checkCommand } from './commands/check';
 import { ingestCommand } from './commands/ingest';
 import { sendCommand } from './commands/send';
 import { sendmailCommand } from './commands/sendmail';
@@ -88,6 +89,7 @@ program.addCommand(waitCommand());
 program.addCommand(sendCommand());
 program.addCommand(sendmailCommand());
 program.addCommand(ingestCommand());
+program.addCommand(checkCommand());
 
 // Installed as (or linked to) `sendmail`, e.g. `ln -s "$(command -v pigeonhole)" /usr/sbin/sendmail`,
 // it behaves as `pigeonhole sendmail`, the way Mailpit's and MailHog's sendmail do.
