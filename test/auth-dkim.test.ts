@@ -107,7 +107,9 @@ describe.skipIf(!python)('DKIM signed by python3-dkim', () => {
 
       const header = await sendAndCheck(p, alterSubject(signed));
       expect(header.check.DKIM[0]!.Result).toBe('fail');
-      expect(header.check.DKIM[0]!.Reason).toMatch(/^signature does not verify: a signed header \(.*subject.*\) changed/);
+      expect(header.check.DKIM[0]!.Reason).toMatch(
+        /^signature does not verify: a signed header \(.*subject.*\) changed/,
+      );
       expect(header.python).toEqual([false]);
 
       const body = await sendAndCheck(p, alterBody(signed));
@@ -157,6 +159,8 @@ describe('DKIM warnings', () => {
     const [sig] = (await p.client.authCheck(ID)).DKIM;
     expect(sig!.Result).toBe('pass');
     expect(sig!.SignedHeaders).toEqual(['from', 'to']);
-    expect(sig!.Warnings).toContain('header Subject not signed: it can be changed in transit without breaking the signature');
+    expect(sig!.Warnings).toContain(
+      'header Subject not signed: it can be changed in transit without breaking the signature',
+    );
   });
 });

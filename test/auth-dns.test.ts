@@ -57,7 +57,9 @@ describe('PUT/GET/DELETE /api/v1/dns', () => {
   it('bounds the body (413) and the store: past 1,000 names a PUT is refused and says to DELETE first', async () => {
     const p = await start({ dnsOffline: true });
     // 80 names of 4,000 characters: 320 KB, past the 256 KiB bound though each string is allowed.
-    const many = JSON.stringify(Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`n${i}.test`, ['x'.repeat(4000)]])));
+    const many = JSON.stringify(
+      Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`n${i}.test`, ['x'.repeat(4000)]])),
+    );
     expect((await put(p.httpUrl, many)).status).toBe(413);
 
     const names = (from: number, n: number) =>
@@ -79,7 +81,10 @@ describe('PUT/GET/DELETE /api/v1/dns', () => {
     expect(foreign.text).toMatch(/cross-site request \(Origin http:\/\/evil\.example\) may not change state/);
     expect((await put(p.httpUrl, planted, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await put(p.httpUrl, planted, { 'content-type': 'text/plain' })).status).toBe(415);
-    const del = await fetch(`${p.httpUrl}/api/v1/dns`, { method: 'DELETE', headers: { origin: 'http://evil.example' } });
+    const del = await fetch(`${p.httpUrl}/api/v1/dns`, {
+      method: 'DELETE',
+      headers: { origin: 'http://evil.example' },
+    });
     expect(del.status).toBe(403);
     expect(await p.client.getDns()).toEqual({});
   });
@@ -99,7 +104,10 @@ describe('--dns-records FILE and the lookup order', () => {
 
     await sendRaw(p.smtpPort, plainMessage('app@both.test'), 'app@both.test', 'alice@example.net');
     const fromApi = await p.client.authCheck('latest');
-    expect(fromApi.SPF).toMatchObject({ Result: 'pass', Record: { Source: 'api', Value: 'v=spf1 ip4:127.0.0.1 -all' } });
+    expect(fromApi.SPF).toMatchObject({
+      Result: 'pass',
+      Record: { Source: 'api', Value: 'v=spf1 ip4:127.0.0.1 -all' },
+    });
     expect(fromApi.Lookups).toContainEqual({
       Name: 'both.test',
       Type: 'TXT',

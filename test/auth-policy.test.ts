@@ -94,7 +94,9 @@ describe('SPF for 127.0.0.1', () => {
     await sendRaw(p.smtpPort, plainMessage('app@strict.test'), 'app@strict.test', 'alice@example.net');
     const strict = await p.client.authCheck('latest');
     expect(strict.SPF.Result).toBe('fail');
-    expect(strict.SPF.Reason).toBe('127.0.0.1 is not allowed by "v=spf1 -all" at strict.test (-all): receivers reject it');
+    expect(strict.SPF.Reason).toBe(
+      '127.0.0.1 is not allowed by "v=spf1 -all" at strict.test (-all): receivers reject it',
+    );
     expect(strict.AuthenticationResults).toMatch(/spf=fail/);
   });
 });

@@ -28,7 +28,9 @@ describe('pigeonhole check --auth', () => {
     const p = await signedBy('example.test');
     const cli = runCli(['check', '--auth', 'latest', '--url', p.httpUrl]);
     expect(await cli.exited).toBe(0);
-    expect(cli.stdout()).toMatch(/^DKIM {2}pass {6}d=example\.test s=sel rsa-sha256 relaxed\/relaxed \(aligned with From\)$/m);
+    expect(cli.stdout()).toMatch(
+      /^DKIM {2}pass {6}d=example\.test s=sel rsa-sha256 relaxed\/relaxed \(aligned with From\)$/m,
+    );
     expect(cli.stdout()).toMatch(/^DMARC pass {6}example\.test p=reject$/m);
   });
 
@@ -37,7 +39,9 @@ describe('pigeonhole check --auth', () => {
     const cli = runCli(['check', '--auth', 'latest', '--url', p.httpUrl]);
     expect(await cli.exited).toBe(1);
     expect(cli.stdout()).toMatch(/^DKIM {2}neutral {3}d=other\.test .*: no key at sel\._domainkey\.other\.test/m);
-    expect(cli.stderr()).toMatch(/^pigeonhole check: DMARC fail: neither a passing DKIM signature nor the SPF domain aligns/m);
+    expect(cli.stderr()).toMatch(
+      /^pigeonhole check: DMARC fail: neither a passing DKIM signature nor the SPF domain aligns/m,
+    );
 
     const missing = runCli(['check', '--auth', 'nosuchid', '--url', p.httpUrl]);
     expect(await missing.exited).toBe(2);

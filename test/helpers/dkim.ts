@@ -95,7 +95,11 @@ export function pythonDkimVerify(message: Buffer, records: Record<string, string
     'count = len([h for h in d.headers if h[0].lower() == b"dkim-signature"])',
     'print(json.dumps([ok(i) for i in range(count)]))',
   ].join('\n');
-  const out = run('/usr/bin/python3', ['-c', script, tempFile(message), tempFile(JSON.stringify(records))], Buffer.alloc(0));
+  const out = run(
+    '/usr/bin/python3',
+    ['-c', script, tempFile(message), tempFile(JSON.stringify(records))],
+    Buffer.alloc(0),
+  );
   return JSON.parse(out.toString()) as boolean[];
 }
 

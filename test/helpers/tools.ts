@@ -21,7 +21,11 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
   // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).
   'python3-dkim': {
-    probe: ['sh', '-c', 'command -v dkimsign && command -v arcsign && /usr/bin/python3 -c "import dkim, nacl, authres"'],
+    probe: [
+      'sh',
+      '-c',
+      'command -v dkimsign && command -v arcsign && /usr/bin/python3 -c "import dkim, nacl, authres"',
+    ],
     packages: 'python3-dkim python3-authres',
   },
 };

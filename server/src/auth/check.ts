@@ -48,7 +48,9 @@ function clientIp(address: string): string {
 }
 
 /** The DKIM-Signature headers of the message by b= value, for the tags mailauth does not report. */
-function signatureHeaders(parsed: { key: string; line: Buffer | string }[] | undefined): Map<string, Map<string, string>> {
+function signatureHeaders(
+  parsed: { key: string; line: Buffer | string }[] | undefined,
+): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   for (const h of parsed ?? []) {
     if (h.key !== 'dkim-signature') continue;
@@ -111,10 +113,15 @@ export class AuthChecker {
     const dkim = await mailauth.dkimVerify(raw, { resolver: asMailauth, sender: mailFrom, minBitLength: 1024 });
     const tagsBySignature = signatureHeaders(dkim.headers?.parsed as { key: string; line: Buffer }[] | undefined);
     const rows = (dkim.results as unknown as MailauthDkimRow[]).filter((r) => r.status.result !== 'none');
-    const spf = (await mailauth.spf({ sender: mailFrom, ip, helo, mta, resolver: asMailauth })) as unknown as MailauthSpf;
+    const spf = (await mailauth.spf({
+      sender: mailFrom,
+      ip,
+      helo,
+      mta,
+      resolver: asMailauth,
+    })) as unknown as MailauthSpf;
     const arc = (await mailauth.arc(dkim.arc as never, { resolver: asMailauth, minBitLength: 1024 })) as unknown as
-      | MailauthArc
-      | false;
+      MailauthArc | false;
     const signatures = rows.map((row) => explainDkim(row, { tagsBySignature, lookups, offline }));
     let dmarc: MailauthDmarc | false = false;
     if (dkim.headerFrom?.length) {
@@ -129,8 +136,7 @@ export class AuthChecker {
       } as never)) as unknown as MailauthDmarc | false;
     }
     const bimi = (await mailauth.bimi({ dmarc, headers: dkim.headers, resolver: asMailauth } as never)) as unknown as
-      | MailauthBimi
-      | false;
+      MailauthBimi | false;
 
     const info = [
       ...(rows.length ? rows.map((r) => r.info ?? '') : ['dkim=none (message not signed)']),

@@ -35,7 +35,9 @@ export function validateRecords(input: unknown): Map<string, string[]> {
     const name = dnsName(raw);
     const shown = JSON.stringify(raw.slice(0, 80));
     if (name.length === 0 || name.length > DNS_LIMITS.maxNameLength || !name.split('.').every((l) => LABEL.test(l))) {
-      throw new DnsRecordsError(`${shown}: not a DNS name (labels of letters, digits, - and _, at most 253 characters)`);
+      throw new DnsRecordsError(
+        `${shown}: not a DNS name (labels of letters, digits, - and _, at most 253 characters)`,
+      );
     }
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
       throw new DnsRecordsError(`${shown}: expected an array of TXT strings`);
@@ -45,7 +47,9 @@ export function validateRecords(input: unknown): Map<string, string[]> {
     }
     const long = value.find((v) => v.length > DNS_LIMITS.maxStringLength);
     if (long !== undefined) {
-      throw new DnsRecordsError(`${shown}: a TXT string of ${long.length} characters, at most ${DNS_LIMITS.maxStringLength}`);
+      throw new DnsRecordsError(
+        `${shown}: a TXT string of ${long.length} characters, at most ${DNS_LIMITS.maxStringLength}`,
+      );
     }
     out.set(name, [...(value as string[])]);
   }

@@ -1,12 +1,5 @@
 // mailauth's SPF, DMARC, ARC and BIMI results as the API shows them, with reasons a developer acts on.
-import type {
-  ArcCheck,
-  BimiCheck,
-  DmarcCheck,
-  DnsLookup,
-  SpfCheck,
-  UsedRecord,
-} from '@pigeonhole/shared/schemas/auth';
+import type { ArcCheck, BimiCheck, DmarcCheck, DnsLookup, SpfCheck, UsedRecord } from '@pigeonhole/shared/schemas/auth';
 import { asResult } from './explain-dkim';
 
 interface Status {
@@ -88,11 +81,7 @@ export function explainSpf(
 }
 
 /** DMARC: the From domain's policy and which passing DKIM or SPF domain aligns with it. */
-export function explainDmarc(
-  dmarc: MailauthDmarc | false,
-  from: string[],
-  lookups: readonly DnsLookup[],
-): DmarcCheck {
+export function explainDmarc(dmarc: MailauthDmarc | false, from: string[], lookups: readonly DnsLookup[]): DmarcCheck {
   const fromDomain = (from[0] ?? '').split('@').pop()?.toLowerCase() ?? '';
   if (!dmarc) {
     return {
@@ -154,11 +143,15 @@ export function explainArc(arc: MailauthArc | false): ArcCheck {
 
 /** The BIMI record, if any; the logo and its certificate are never fetched. */
 export function explainBimi(bimi: MailauthBimi | false, lookups: readonly DnsLookup[]): BimiCheck {
-  if (!bimi) return { Result: 'none', Reason: 'not checked: no DMARC result', Location: '', Authority: '', Record: null };
+  if (!bimi)
+    return { Result: 'none', Reason: 'not checked: no DMARC result', Location: '', Authority: '', Record: null };
   const name = lookups.find((l) => l.Type === 'TXT' && /\._bimi\./.test(l.Name) && l.Outcome === 'found')?.Name;
   return {
     Result: asResult(bimi.status.result),
-    Reason: bimi.status.result === 'pass' ? '' : bimi.status.comment || (bimi.status.result === 'none' ? 'no BIMI record' : ''),
+    Reason:
+      bimi.status.result === 'pass'
+        ? ''
+        : bimi.status.comment || (bimi.status.result === 'none' ? 'no BIMI record' : ''),
     Location: bimi.location ?? '',
     Authority: bimi.authority ?? '',
     Record: name ? usedRecord(name, lookups, /^v=BIMI1\b/i) : null,

@@ -106,7 +106,9 @@ export const DmarcCheckSchema = Type.Object({
   Result: AuthResultSchema,
   Reason: Type.String(),
   FromDomain: Type.String(),
-  Policy: Type.String({ description: 'p= (or sp= for a subdomain) in force: none, quarantine, reject; empty without a record' }),
+  Policy: Type.String({
+    description: 'p= (or sp= for a subdomain) in force: none, quarantine, reject; empty without a record',
+  }),
   /** The domain of the passing DKIM signature that aligns with From; empty when none does. */
   AlignedDkim: Type.String(),
   /** The passing SPF domain when it aligns with From; empty when it does not. */

@@ -33,7 +33,17 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** One mechanism: the result and a line at a glance; the details open on a click. */
-function Line({ name, result, summary, children }: { name: string; result: AuthResult; summary: string; children?: ReactNode }) {
+function Line({
+  name,
+  result,
+  summary,
+  children,
+}: {
+  name: string;
+  result: AuthResult;
+  summary: string;
+  children?: ReactNode;
+}) {
   return (
     <details className="check-line" data-mechanism={name}>
       <summary>
