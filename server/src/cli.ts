@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { checkCommand } from './commands/check';
 import { ingestCommand } from './commands/ingest';
 import { sendCommand } from './commands/send';
 import { sendmailCommand } from './commands/sendmail';
@@ -65,6 +66,9 @@ const serverFlags: Option[] = [
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
   flag('--http-write-timeout <duration>', 'drop a client that reads nothing of a streamed answer this long', '30s'),
+  // Message authentication checks: DKIM, SPF, DMARC, ARC and BIMI (docs/auth.md).
+  flag('--dns-records <file>', 'JSON file of DNS names to TXT strings the checks look up (after PUT /api/v1/dns)'),
+  flag('--dns-offline', 'never ask the system resolver: checks see only API and --dns-records records'),
   flag('--log-level <level>', 'trace, debug, info, warn, error or silent'),
   flag('--verbose', 'log every SMTP command and HTTP request'),
 ];
@@ -85,6 +89,7 @@ program.addCommand(waitCommand());
 program.addCommand(sendCommand());
 program.addCommand(sendmailCommand());
 program.addCommand(ingestCommand());
+program.addCommand(checkCommand());
 
 // Installed as (or linked to) `sendmail`, e.g. `ln -s "$(command -v pigeonhole)" /usr/sbin/sendmail`,
 // it behaves as `pigeonhole sendmail`, the way Mailpit's and MailHog's sendmail do.

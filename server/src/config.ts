@@ -1,6 +1,7 @@
 // The one entry point of configuration: resolveConfig turns options into one typed Config, with the
 // defaults. The parsers live in config/ by concern (values, types, SMTP, HTTP, beyond capture) and
 // are re-exported here, so that the rest of the program imports from './config' alone.
+import { parseAuthChecks } from './config/auth';
 import { parseBeyondCapture } from './config/beyond-capture';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
@@ -84,5 +85,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseBeyondCapture(options),
     ...parseUiAccess(options),
     ...parseHttpGuard(options),
+    ...parseAuthChecks(options),
   };
 }

@@ -8,6 +8,7 @@ import {
 import { waitQuery, WaitTimeoutError, type WaitFilter } from './client-wait';
 import type { ApiEvent } from './events';
 import { pathOf, type RouteName, type RouteParams } from './routes';
+import type { AuthCheck, DnsRecords } from './schemas/auth';
 import type { ChaosTriggers, ChaosTriggersBody } from './schemas/chaos';
 import type { Info, WebUiConfig } from './schemas/info';
 import type { Headers, Mailboxes, Message, Session } from './schemas/message';
@@ -231,6 +232,29 @@ export class PigeonholeClient {
   /** Sets the chaos triggers and answers those now in force; an omitted trigger is reset, as in Mailpit. */
   setChaos(body: ChaosTriggersBody): Promise<ChaosTriggers> {
     return this.json('PUT', 'chaos', undefined, undefined, body);
+  }
+
+  /**
+   * Ours: DKIM (each signature), SPF, DMARC, ARC and BIMI of a message, with the reasons of what did
+   * not pass and the Authentication-Results text. `latest` works.
+   */
+  authCheck(id: string): Promise<AuthCheck> {
+    return this.json('GET', 'messageAuthCheck', { id });
+  }
+
+  /** Ours: publishes DNS TXT records for the checks (adds or replaces these names) and answers them all. */
+  setDns(records: DnsRecords): Promise<DnsRecords> {
+    return this.json('PUT', 'dns', undefined, undefined, records);
+  }
+
+  /** Ours: the DNS records set through {@link setDns}. */
+  getDns(): Promise<DnsRecords> {
+    return this.json('GET', 'dns');
+  }
+
+  /** Ours: removes every DNS record set through {@link setDns}. */
+  async clearDns(): Promise<void> {
+    await this.request('DELETE', 'dns');
   }
 
   /** Ours: every recipient address seen, with message and unread counts. */

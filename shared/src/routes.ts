@@ -81,6 +81,10 @@ export const RouteTable = {
   // disk. There is no SPA fallback: the UI opens a message at `/?id=...`.
   webUi: { methods: ['GET'], path: '/', module: 'http/routes/web.ts' },
   webFiles: { methods: ['GET'], path: '/*', module: 'http/routes/web.ts' },
+
+  // Ours: message authentication (DKIM, SPF, DMARC, ARC, BIMI) and the DNS records it looks up.
+  messageAuthCheck: { methods: ['GET'], path: '/api/v1/message/:id/auth-check', module: 'http/routes/auth.ts' },
+  dns: { methods: ['GET', 'PUT', 'DELETE'], path: '/api/v1/dns', module: 'http/routes/auth.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

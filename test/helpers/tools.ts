@@ -18,6 +18,16 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   swaks: { probe: ['sh', '-c', 'swaks --version && perl -MNet::SSLeay -e1'], packages: 'swaks libnet-ssleay-perl' },
   php: { probe: ['php', '-v'], packages: 'php-cli' },
   chromium: { probe: ['/usr/bin/chromium', '--version'], packages: 'chromium' },
+  // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
+  // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).
+  'python3-dkim': {
+    probe: [
+      'sh',
+      '-c',
+      'command -v dkimsign && command -v arcsign && /usr/bin/python3 -c "import dkim, nacl, authres"',
+    ],
+    packages: 'python3-dkim python3-authres',
+  },
 };
 
 const probed = new Map<string, boolean>();

@@ -7,6 +7,7 @@ import './styles/layout.css';
 import './styles/list.css';
 import './styles/view.css';
 import './styles/widgets.css';
+import './styles/checks.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -116,6 +116,12 @@ export interface PigeonholeOptions {
    * dropped, in milliseconds or `30s`. Default 30 seconds.
    */
   httpWriteTimeout?: number | string;
+
+  // Message authentication checks (DKIM, SPF, DMARC, ARC, BIMI): see parseAuthChecks.
+  /** A JSON file of DNS names to TXT strings, looked up after the records set through the API. */
+  dnsRecords?: string;
+  /** Never ask the system resolver: only API and file records exist. */
+  dnsOffline?: boolean;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -163,6 +169,12 @@ export interface Config {
   webhook: WebhookConfig | null;
   /** `--http-write-timeout`: a streamed answer's client is dropped after reading nothing this long. */
   httpWriteTimeoutMs: number;
+
+  // Message authentication checks.
+  /** `--dns-records FILE`, read and validated at start; null without it. */
+  dnsRecords: Map<string, string[]> | null;
+  /** `--dns-offline`. */
+  dnsOffline: boolean;
 }
 
 /** Where and how releases and auto-relay send. */

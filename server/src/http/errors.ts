@@ -28,6 +28,8 @@ export const ApiErrors = {
   },
   RELAY_FAILED: { status: 400, message: 'SMTP error' },
   CHAOS_NOT_ENABLED: { status: 400, message: 'Chaos is not enabled' },
+  // DNS records for the authentication checks (PUT /api/v1/dns).
+  DNS_RECORDS_INVALID: { status: 400, message: 'Invalid DNS records' },
 } as const;
 
 export type ApiErrorCode = keyof typeof ApiErrors;

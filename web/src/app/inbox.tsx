@@ -7,6 +7,7 @@ import { useLiveEvents } from '../features/events/api/use-live-events';
 import { OfflineBanner } from '../features/events/components/offline-banner';
 import { Sidebar, type Filter } from '../features/mailboxes/components/sidebar';
 import { filterLabel as labelOf } from '../features/mailboxes/lib/filter-label';
+import { ChecksTab } from '../features/checks/components/checks-tab';
 import type { TabKey } from '../features/message/components/message-view';
 import { useWebUi } from '../features/message/api/get-webui';
 import { useMessageViewActions } from '../features/message/hooks/use-message-view-actions';
@@ -41,6 +42,9 @@ const ShortcutsDialog = lazy(() =>
 
 /** Search runs this long after the last keystroke. */
 const SEARCH_DEBOUNCE_MS = 250;
+
+/** The Checks tab of the message view: the checks feature, handed to the message feature from here. */
+const checksTab = (id: string) => <ChecksTab id={id} />;
 
 /**
  * The inbox page: sidebar, list and message view, live. It holds the page's state (route, search,
@@ -228,6 +232,7 @@ export function Inbox() {
                 read={openSummary?.Read ?? true}
                 tab={tab}
                 onTab={setTab}
+                checks={checksTab}
                 onBack={view.onBack}
                 onDelete={view.onDelete}
                 onSetRead={view.onSetRead}

@@ -1,4 +1,6 @@
 import fp from 'fastify-plugin';
+import { AuthChecker } from '../../auth/check';
+import { DnsRecordStore } from '../../auth/dns-records';
 import { MessageParser } from '../../mail/parse';
 
 /** Counters Mailpit reports as `RuntimeStats`, kept from store events. */
@@ -13,6 +15,9 @@ export interface RuntimeCounters {
 export interface ApiServices {
   parser: MessageParser;
   runtime: RuntimeCounters;
+  /** DNS records set through `PUT /api/v1/dns`, and the checker that looks them up. */
+  dns: DnsRecordStore;
+  auth: AuthChecker;
 }
 
 declare module 'fastify' {
@@ -51,7 +56,15 @@ export const apiServicesPlugin = fp(
           break;
       }
     });
-    app.decorate('api', { parser, runtime });
+    const { config } = app.pigeonhole;
+    const dns = new DnsRecordStore();
+    const auth = new AuthChecker(store, {
+      records: dns,
+      file: config.dnsRecords,
+      offline: config.dnsOffline,
+      mta: config.smtpHostname,
+    });
+    app.decorate('api', { parser, runtime, dns, auth });
     app.addHook('onClose', async () => unsubscribe());
   },
   { name: 'pigeonhole-api-services' },

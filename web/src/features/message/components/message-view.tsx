@@ -1,6 +1,6 @@
 import { PigeonholeHttpError } from '@pigeonhole/shared/client';
 import { ArrowLeft, Mail, MailOpen, MailX, Send, Trash2 } from 'lucide-react';
-import { memo, useId, useState, type KeyboardEvent } from 'react';
+import { memo, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { cx } from '../../../lib/class-names';
 import { useMessage } from '../api/get-message';
 import { useWebUi } from '../api/get-webui';
@@ -21,6 +21,7 @@ const TABS = [
   { key: 'source', label: 'Source' },
   { key: 'mime', label: 'MIME' },
   { key: 'session', label: 'SMTP session' },
+  { key: 'checks', label: 'Checks' },
 ] as const;
 
 /** The tabs of the message view. */
@@ -36,9 +37,11 @@ interface ViewProps {
   /** The tab; kept by the caller so the next message opens on the same one (for comparing mails). */
   tab: TabKey;
   onTab: (tab: TabKey) => void;
+  /** The Checks tab's content (authentication and the other checks), from the checks feature via app/. */
+  checks?: (id: string) => ReactNode;
 }
 
-/** One message: header block, attachments and the tabs (HTML, Text, Headers, Source, MIME, SMTP). */
+/** One message: header block, attachments and the tabs (HTML, Text, Headers, Source, MIME, SMTP, Checks). */
 /** Mount with `key={id}` so per-message state (the release dialog) starts fresh. */
 export const MessageView = memo(function MessageView({
   id,
@@ -48,6 +51,7 @@ export const MessageView = memo(function MessageView({
   onSetRead,
   tab,
   onTab: setTab,
+  checks,
 }: ViewProps) {
   const message = useMessage(id);
   const webui = useWebUi();
@@ -171,6 +175,7 @@ export const MessageView = memo(function MessageView({
           {active === 'source' ? <SourceTab id={data.ID} subject={data.Subject} /> : null}
           {active === 'mime' ? <MimeTab id={data.ID} /> : null}
           {active === 'session' ? <SessionTab id={data.ID} /> : null}
+          {active === 'checks' ? checks?.(data.ID) : null}
         </div>
       </div>
       {releasing ? (
