@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ingestCommand } from './commands/ingest';
+import { mcpCommand } from './commands/mcp';
 import { sendCommand } from './commands/send';
 import { sendmailCommand } from './commands/sendmail';
 import { waitCommand } from './commands/wait';
@@ -64,6 +65,8 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
+  flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   flag('--http-write-timeout <duration>', 'drop a client that reads nothing of a streamed answer this long', '30s'),
   flag('--log-level <level>', 'trace, debug, info, warn, error or silent'),
   flag('--verbose', 'log every SMTP command and HTTP request'),
@@ -85,6 +88,7 @@ program.addCommand(waitCommand());
 program.addCommand(sendCommand());
 program.addCommand(sendmailCommand());
 program.addCommand(ingestCommand());
+program.addCommand(mcpCommand());
 
 // Installed as (or linked to) `sendmail`, e.g. `ln -s "$(command -v pigeonhole)" /usr/sbin/sendmail`,
 // it behaves as `pigeonhole sendmail`, the way Mailpit's and MailHog's sendmail do.

@@ -3,6 +3,7 @@
 // are re-exported here, so that the rest of the program imports from './config' alone.
 import { parseBeyondCapture } from './config/beyond-capture';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
+import { parseMcp } from './config/mcp';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
 import type { Config, Defaults, PigeonholeOptions } from './config/types';
 import {
@@ -84,5 +85,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseBeyondCapture(options),
     ...parseUiAccess(options),
     ...parseHttpGuard(options),
+    ...parseMcp(options),
   };
 }

@@ -116,6 +116,10 @@ export interface PigeonholeOptions {
    * dropped, in milliseconds or `30s`. Default 30 seconds.
    */
   httpWriteTimeout?: number | string;
+
+  // MCP (docs/mcp.md): see parseMcp.
+  /** Serve the MCP server for AI agents at `/mcp` on the HTTP listener: `on` or `off` (or a boolean). Default on. */
+  mcp?: string | boolean;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -163,6 +167,10 @@ export interface Config {
   webhook: WebhookConfig | null;
   /** `--http-write-timeout`: a streamed answer's client is dropped after reading nothing this long. */
   httpWriteTimeoutMs: number;
+
+  // MCP (docs/mcp.md).
+  /** `--mcp`: the MCP server at `/mcp` on the HTTP listener. */
+  mcp: boolean;
 }
 
 /** Where and how releases and auto-relay send. */
