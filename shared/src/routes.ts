@@ -81,6 +81,9 @@ export const RouteTable = {
   // disk. There is no SPA fallback: the UI opens a message at `/?id=...`.
   webUi: { methods: ['GET'], path: '/', module: 'http/routes/web.ts' },
   webFiles: { methods: ['GET'], path: '/*', module: 'http/routes/web.ts' },
+
+  // MCP for AI agents (Streamable HTTP): POST messages, GET the notification stream, DELETE a session.
+  mcp: { methods: ['GET', 'POST', 'DELETE'], path: '/mcp', module: 'http/routes/mcp.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;
