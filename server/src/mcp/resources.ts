@@ -84,7 +84,11 @@ export function registerResources(server: McpServer, backend: McpBackend): void 
   server.registerResource(
     'message-html',
     new ResourceTemplate('pigeonhole://message/{id}/html', { list: undefined }),
-    { title: 'HTML body of a message', description: 'The HTML part as sent (hostile: never render it with scripts)', mimeType: 'text/html' },
+    {
+      title: 'HTML body of a message',
+      description: 'The HTML part as sent (hostile: never render it with scripts)',
+      mimeType: 'text/html',
+    },
     async (uri, { id }, extra) => {
       const m = await backend.client(extra).get(variable(id));
       return text(uri, 'text/html', clip(m.HTML, RESOURCE_MAX_BYTES, 'the source is longer'));
@@ -94,7 +98,11 @@ export function registerResources(server: McpServer, backend: McpBackend): void 
   server.registerResource(
     'message-text',
     new ResourceTemplate('pigeonhole://message/{id}/text', { list: undefined }),
-    { title: 'Text of a message', description: 'The plain-text part, or the text of the HTML part', mimeType: 'text/plain' },
+    {
+      title: 'Text of a message',
+      description: 'The plain-text part, or the text of the HTML part',
+      mimeType: 'text/plain',
+    },
     async (uri, { id }, extra) => {
       const m = await backend.client(extra).get(variable(id));
       return text(uri, 'text/plain', clip(m.Text || htmlText(m.HTML), RESOURCE_MAX_BYTES, 'the text is longer'));
@@ -104,14 +112,19 @@ export function registerResources(server: McpServer, backend: McpBackend): void 
   server.registerResource(
     'message-part',
     new ResourceTemplate('pigeonhole://message/{id}/part/{partId}', { list: undefined }),
-    { title: 'An attachment of a message', description: `Its decoded bytes (at most ${RESOURCE_MAX_BYTES / 1024 / 1024} MB)` },
+    {
+      title: 'An attachment of a message',
+      description: `Its decoded bytes (at most ${RESOURCE_MAX_BYTES / 1024 / 1024} MB)`,
+    },
     async (uri, { id, partId }, extra) => {
       const client = backend.client(extra);
       const m = await client.get(variable(id));
       const part = [...m.Attachments, ...m.Inline].find((p) => p.PartID === variable(partId));
       if (!part) throw new ToolError(`Message ${m.ID} has no part ${variable(partId)}`);
       if (part.Size > RESOURCE_MAX_BYTES) {
-        throw new ToolError(`Part ${part.PartID} is ${part.Size} bytes, more than the ${RESOURCE_MAX_BYTES} a resource may carry`);
+        throw new ToolError(
+          `Part ${part.PartID} is ${part.Size} bytes, more than the ${RESOURCE_MAX_BYTES} a resource may carry`,
+        );
       }
       const { bytes, contentType } = await client.part(m.ID, part.PartID);
       const mimeType = contentType.split(';')[0]!.trim() || 'application/octet-stream';

@@ -50,7 +50,8 @@ export function explain(err: unknown): string {
   if (err instanceof ToolError) return err.message;
   if (err instanceof PigeonholeHttpError) {
     const body = err.body.trim().slice(0, 500);
-    if (err.status === 404) return `Not found: ${body || 'no such message'} (it may have been deleted or evicted; list_messages shows what is there)`;
+    if (err.status === 404)
+      return `Not found: ${body || 'no such message'} (it may have been deleted or evicted; list_messages shows what is there)`;
     if (err.status === 401) return 'Pigeonhole refused the credentials (it runs with --ui-auth)';
     return `Pigeonhole answered ${err.status}: ${body}`;
   }

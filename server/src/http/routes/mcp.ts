@@ -74,7 +74,10 @@ export const mcpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', async (req) => {
     if (originAllowed(req, config)) return;
     req.log.info({ origin: req.headers.origin?.slice(0, 200), url: req.url }, 'cross-origin MCP request refused');
-    throw apiError('FORBIDDEN', 'Forbidden: MCP requests from another origin are not allowed (allow one with --api-cors)');
+    throw apiError(
+      'FORBIDDEN',
+      'Forbidden: MCP requests from another origin are not allowed (allow one with --api-cors)',
+    );
   });
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {

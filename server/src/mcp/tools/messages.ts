@@ -72,7 +72,10 @@ export const getMessage = defineTool({
     if (!m.Text && m.HTML) out.textFromHtml = true;
     if (html === 'text' && m.HTML) out.html = clip(htmlText(m.HTML), maxLength, rest('html'));
     if (html === 'raw' && m.HTML) out.html = clip(m.HTML, maxLength, rest('html'));
-    out.attachments = [...m.Attachments.map((p) => compactPart(p, false)), ...m.Inline.map((p) => compactPart(p, true))];
+    out.attachments = [
+      ...m.Attachments.map((p) => compactPart(p, false)),
+      ...m.Inline.map((p) => compactPart(p, true)),
+    ];
     if (headers === 'all') {
       out.allHeaders = clip(JSON.stringify(await client.headers(m.ID)), HEADERS_MAX_CHARS, 'see the raw source');
     }

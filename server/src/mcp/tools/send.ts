@@ -13,7 +13,7 @@ export const sendTestMessage = defineTool({
   name: 'send_test_message',
   title: 'Put a test message into Pigeonhole',
   description:
-    'Store a test message in Pigeonhole as if it had been received over SMTP (Mailpit\'s /api/v1/send), ' +
+    "Store a test message in Pigeonhole as if it had been received over SMTP (Mailpit's /api/v1/send), " +
     'e.g. to check that wait_for_message or a search works. It is delivered to no one: it never leaves ' +
     'Pigeonhole. Refused while Pigeonhole is started with a relay (--smtp-relay-host), whose auto-relay ' +
     'could forward it to a real host. Tagged "mcp".',

@@ -59,7 +59,10 @@ export const waitForMessage = defineTool({
     } catch (err) {
       if (!(err instanceof PigeonholeHttpError) || err.status !== 408) throw err;
       const newest = await client.messages({ limit: 5 }).then(
-        (l) => l.messages.map((m) => `"${m.Subject}" from ${m.From?.Address ?? '?'} to ${m.To.map((a) => a.Address).join(', ')}`),
+        (l) =>
+          l.messages.map(
+            (m) => `"${m.Subject}" from ${m.From?.Address ?? '?'} to ${m.To.map((a) => a.Address).join(', ')}`,
+          ),
         () => [],
       );
       return errorResult(
