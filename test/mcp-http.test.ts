@@ -1,3 +1,4 @@
+import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { httpClient, json, nextSubscription, text, TOOL_NAMES } from './helpers/mcp';
 import { start } from './helpers/pigeonhole';
@@ -68,16 +69,14 @@ describe('MCP over Streamable HTTP (/mcp), with the SDK client', () => {
   it('answers a bad tool argument with an MCP error and keeps serving', async () => {
     const p = await start();
     const client = await httpClient(p);
-    const bad = await client
-      .callTool({ name: 'wait_for_message', arguments: { to: 'alice@example.test', timeoutSeconds: 100_000 } })
-      .then(
-        (result) => ({ result, error: null as Error | null }),
-        (error: Error) => ({ result: null, error }),
-      );
-    // The SDK answers either a JSON-RPC error or a tool error result; either names the argument.
-    const said = bad.error ? bad.error.message : text(bad.result);
-    if (!bad.error) expect(bad.result!.isError).toBe(true);
-    expect(said).toMatch(/timeoutSeconds/);
+    const bad = await client.callTool({
+      name: 'wait_for_message',
+      arguments: { to: 'alice@example.test', timeoutSeconds: 100_000 },
+    });
+    // The SDK checks the arguments against the tool's schema and answers the JSON-RPC error
+    // (-32602, invalid params) as an error result, before the tool runs.
+    expect(bad.isError).toBe(true);
+    expect(text(bad)).toMatch(/-32602.*Input validation error[\s\S]*timeoutSeconds/);
     await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).resolves.toMatchObject({ isError: true });
     const list = json<{ total: number }>(await client.callTool({ name: 'list_messages', arguments: {} }));
     expect(list.total).toBe(0);
@@ -164,6 +163,18 @@ describe('MCP over Streamable HTTP (/mcp), with the SDK client', () => {
     expect(prompts.prompts.map((x) => x.name)).toEqual(['verify_signup', 'why_no_mail']);
     const prompt = await client.getPrompt({ name: 'verify_signup', arguments: { address: 'erin@example.test' } });
     expect(JSON.stringify(prompt.messages)).toContain('wait_for_message');
+  });
+
+  it("tells a session's GET stream when the message list changes", async () => {
+    const p = await start();
+    const client = await httpClient(p);
+    const changed = new Promise<void>((resolve) =>
+      client.setNotificationHandler(ResourceListChangedNotificationSchema, () => resolve()),
+    );
+    await transport(p).sendMail({ from: 'app@example.test', to: 'kim@example.test', subject: 'New', text: 'x' });
+    await changed;
+    const listed = await client.listResources();
+    expect(listed.resources.map((r) => r.name)).toContain('New');
   });
 
   it('is not served with --mcp off', async () => {

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { Pigeonhole } from 'pigeonhole';
 import { describe, expect, it } from 'vitest';
-import { httpClient, json } from './helpers/mcp';
+import { httpClient, json, text } from './helpers/mcp';
 import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
 
@@ -124,5 +124,17 @@ describe('/mcp attacked', () => {
     const client = await httpClient(p, auth);
     const list = json<{ total: number }>(await client.callTool({ name: 'list_messages', arguments: {} }));
     expect(list.total).toBe(1);
+  });
+
+  it('sends no test message while a relay is configured, since auto-relay could carry it to a real host', async () => {
+    const p = await start({ smtpRelayHost: '127.0.0.1', smtpRelayPort: '9', smtpRelayAll: true });
+    const client = await httpClient(p);
+    const result = await client.callTool({
+      name: 'send_test_message',
+      arguments: { to: ['victim@example.test'], subject: 'spam', text: 'x' },
+    });
+    expect(result.isError).toBe(true);
+    expect(text(result)).toContain('--smtp-relay-host');
+    expect(p.store.count).toBe(0);
   });
 });

@@ -58,7 +58,7 @@ describe('pigeonhole mcp (stdio), with the SDK client', () => {
       (result) => (result.isError ? text(result) : 'no error'),
       (error: Error) => error.message,
     );
-    expect(bad).toMatch(/digits/);
+    expect(bad).toMatch(/-32602[\s\S]*digits/);
     await p.stop();
     const down = await client.callTool({ name: 'list_messages', arguments: {} });
     expect(down.isError).toBe(true);
