@@ -7,7 +7,9 @@ const NO_BODY = new Set([101, 204, 205, 304]);
 
 /** Request headers as a plain object. */
 function headersOf(init: RequestInit | undefined): Record<string, string> {
-  return Object.fromEntries(new Headers(init?.headers).entries());
+  const out: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, name) => (out[name] = value));
+  return out;
 }
 
 /**

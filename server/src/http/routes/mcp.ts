@@ -82,7 +82,7 @@ export const mcpRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
     const id = req.headers['mcp-session-id'];
-    let session = typeof id === 'string' && id !== '' ? sessions.use(id) : undefined;
+    const session = typeof id === 'string' && id !== '' ? sessions.use(id) : undefined;
     let transport = session?.transport;
     if (typeof id === 'string' && id !== '' && !session) {
       req.log.info({ session: id.slice(0, 100) }, 'MCP request for an unknown or closed session');
@@ -111,10 +111,8 @@ export const mcpRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       reply.raw.end('Internal server error');
     }
-    if (!session) {
-      session = transport.sessionId ? sessions.use(transport.sessionId) : undefined;
-      await sessions.settle(transport);
-    }
+    // An initialize that failed (a wrong Accept header, a bad protocol version) left no session.
+    if (!session) await sessions.settle(transport);
   };
 
   app.route({
