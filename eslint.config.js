@@ -55,6 +55,35 @@ export default tseslint.config(
     },
   },
   {
+    // `pigeonhole mcp` (stdio) loads server/src/mcp/ without the server: it reaches Pigeonhole
+    // through the typed client only, never fastify, the store or the SMTP side.
+    files: ['server/src/mcp/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'mailparser', message: 'Only server/src/mail/ imports mailparser.' }],
+          patterns: [
+            {
+              group: [
+                'fastify',
+                'fastify-*',
+                '@fastify/*',
+                '**/store/*',
+                '**/http/*',
+                '**/smtp/*',
+                '**/pigeonhole',
+                '**/app',
+              ],
+              message:
+                'server/src/mcp/ runs in `pigeonhole mcp` without the server: use the typed client (McpBackend).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.{ts,mjs,js}', '**/*.config.{ts,js}'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -36,6 +36,17 @@ export default defineConfig({
     // Two cores: black-box and browser files each start servers; keep parallelism modest.
     maxWorkers: 2,
     reporters: ['default', './test/reporters/summary-line.ts'],
+    // The MCP SDK's client imports eventsource and eventsource-parser, which publish TypeScript under
+    // `source` too: Node, given that condition for external modules, cannot load them, so the three
+    // are loaded through Vite, which can.
+    server: {
+      deps: {
+        inline: [
+          /\/@modelcontextprotocol\/sdk\/dist\/esm\/client\/(streamableHttp|sse)\.js$/,
+          /\/eventsource(-parser)?\//,
+        ],
+      },
+    },
     // `extends: true`: each project inherits the options above, the resolve conditions included.
     // Projects of one `sequence.groupOrder` (here the default, 0) run side by side in that one pool.
     projects: [

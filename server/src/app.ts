@@ -29,6 +29,7 @@ import { viewRoutes } from './http/routes/view';
 import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
 import { authRoutes } from './http/routes/auth';
+import { mcpRoutes } from './http/routes/mcp';
 import { authPlugin } from './http/plugins/auth';
 import { bodyLimitsPlugin } from './http/plugins/body-limits';
 import { httpServerOptions } from './http/plugins/http-server';
@@ -155,6 +156,7 @@ export const pigeonholeApp = fp<{ context: AppContext }>(
     await app.register(releaseRoutes);
     await app.register(chaosRoutes);
     await app.register(authRoutes);
+    await app.register(mcpRoutes);
     await app.register(webRoutes(findWebRoot(context.config.webRoot)));
   },
   { name: 'pigeonhole-app' },

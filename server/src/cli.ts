@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { checkCommand } from './commands/check';
 import { ingestCommand } from './commands/ingest';
+import { mcpCommand } from './commands/mcp';
 import { sendCommand } from './commands/send';
 import { sendmailCommand } from './commands/sendmail';
 import { waitCommand } from './commands/wait';
@@ -65,6 +66,8 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
+  flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   flag('--http-write-timeout <duration>', 'drop a client that reads nothing of a streamed answer this long', '30s'),
   // Message authentication checks: DKIM, SPF, DMARC, ARC and BIMI (docs/auth.md).
   flag('--dns-records <file>', 'JSON file of DNS names to TXT strings the checks look up (after PUT /api/v1/dns)'),
@@ -90,6 +93,7 @@ program.addCommand(sendCommand());
 program.addCommand(sendmailCommand());
 program.addCommand(ingestCommand());
 program.addCommand(checkCommand());
+program.addCommand(mcpCommand());
 
 // Installed as (or linked to) `sendmail`, e.g. `ln -s "$(command -v pigeonhole)" /usr/sbin/sendmail`,
 // it behaves as `pigeonhole sendmail`, the way Mailpit's and MailHog's sendmail do.

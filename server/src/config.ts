@@ -4,6 +4,7 @@
 import { parseAuthChecks } from './config/auth';
 import { parseBeyondCapture } from './config/beyond-capture';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
+import { parseMcp } from './config/mcp';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
 import type { Config, Defaults, PigeonholeOptions } from './config/types';
 import {
@@ -86,5 +87,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseUiAccess(options),
     ...parseHttpGuard(options),
     ...parseAuthChecks(options),
+    ...parseMcp(options),
   };
 }

@@ -146,3 +146,14 @@ export function code(message: MailContent, options: CodeOptions = {}): string {
   const text = (message.Text || (message.HTML ? readHtml(message.HTML).text : '')).replace(/\s+/g, ' ').trim();
   throw new Error(`no ${what} in message ${name}; its text reads: ${JSON.stringify(text.slice(0, 300))}`);
 }
+
+/**
+ * The text a reader of this HTML sees: tags gone, entities decoded, `<script>`, `<style>` and
+ * `<head>` left out, whitespace collapsed. For agents and logs that want HTML mail as prose.
+ */
+export function htmlText(html: string): string {
+  return readHtml(html)
+    .text.replace(/[ \t\r\f\v]*\n[ \t\r\n\f\v]*/g, '\n')
+    .replace(/[ \t\f\v]+/g, ' ')
+    .trim();
+}

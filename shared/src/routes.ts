@@ -85,6 +85,8 @@ export const RouteTable = {
   // Ours: message authentication (DKIM, SPF, DMARC, ARC, BIMI) and the DNS records it looks up.
   messageAuthCheck: { methods: ['GET'], path: '/api/v1/message/:id/auth-check', module: 'http/routes/auth.ts' },
   dns: { methods: ['GET', 'PUT', 'DELETE'], path: '/api/v1/dns', module: 'http/routes/auth.ts' },
+  // MCP for AI agents (Streamable HTTP): POST messages, GET the notification stream, DELETE a session.
+  mcp: { methods: ['GET', 'POST', 'DELETE'], path: '/mcp', module: 'http/routes/mcp.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

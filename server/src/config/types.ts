@@ -122,6 +122,10 @@ export interface PigeonholeOptions {
   dnsRecords?: string;
   /** Never ask the system resolver: only API and file records exist. */
   dnsOffline?: boolean;
+
+  // MCP (docs/mcp.md): see parseMcp.
+  /** Serve the MCP server for AI agents at `/mcp` on the HTTP listener: `on` or `off` (or a boolean). Default on. */
+  mcp?: string | boolean;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -175,6 +179,9 @@ export interface Config {
   dnsRecords: Map<string, string[]> | null;
   /** `--dns-offline`. */
   dnsOffline: boolean;
+  // MCP (docs/mcp.md).
+  /** `--mcp`: the MCP server at `/mcp` on the HTTP listener. */
+  mcp: boolean;
 }
 
 /** Where and how releases and auto-relay send. */
