@@ -52,11 +52,23 @@ export type Message = Static<typeof MessageSchema>;
 export const HeadersSchema = Type.Record(Type.String(), Type.Array(Type.String()));
 export type Headers = Static<typeof HeadersSchema>;
 
+/** Ours: what one piece of a transcript line means, from `shared/src/smtp-explain/`. */
+export const LineNoteSchema = Type.Object({
+  Term: Type.String({ description: 'The piece of the line explained: 250, 2.1.0, RET=HDRS, PIPELINING' }),
+  Text: Type.String(),
+  RFC: Type.String({ description: 'RFC 5321 §4.1.1.1; empty for a vendor extension' }),
+  URL: Type.String({ description: 'A link to that RFC section; empty when none' }),
+});
+export type LineNote = Static<typeof LineNoteSchema>;
+
 /** One line of the SMTP conversation. */
 export const TranscriptLineSchema = Type.Object({
   At: Type.String({ description: 'RFC 3339 with milliseconds' }),
   Direction: Type.Union([Type.Literal('client'), Type.Literal('server')]),
   Line: Type.String(),
+  Explain: Type.Array(LineNoteSchema, {
+    description: 'What the command, its parameters, the reply code, enhanced status code or EHLO extension mean',
+  }),
 });
 export type TranscriptLine = Static<typeof TranscriptLineSchema>;
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
+import { explainTranscript } from '@pigeonhole/shared/smtp-explain/explain';
 import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
 import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
 import { inlineSafe, safeContentDisposition } from '../../mail/mime/content-disposition';
@@ -112,6 +113,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const session = message.session;
+      const notes = explainTranscript(session.transcript);
       return {
         ClientAddress: session.clientAddress,
         Helo: session.helo,
@@ -120,10 +122,11 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Username: session.username,
         MailFrom: message.envelope.mailFrom,
         RcptTo: message.envelope.rcptTo,
-        Transcript: session.transcript.map((line) => ({
+        Transcript: session.transcript.map((line, i) => ({
           At: new Date(line.at).toISOString(),
           Direction: line.direction,
           Line: line.line,
+          Explain: (notes[i] ?? []).map((n) => ({ Term: n.term, Text: n.text, RFC: n.rfc, URL: n.url })),
         })),
       };
     },

@@ -1,5 +1,7 @@
 import { PigeonholeHttpError } from '@pigeonhole/shared/client';
+import type { LineNote } from '@pigeonhole/shared/schemas/message';
 import { Lock, LockOpen } from 'lucide-react';
+import { useState } from 'react';
 import { useSession } from '../api/get-session';
 
 function time(at: string): string {
@@ -8,12 +10,34 @@ function time(at: string): string {
   return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** What a line's pieces mean (from the server's `Explain`), each with a link to its RFC. */
+function LineNotes({ notes }: { notes: LineNote[] }) {
+  return (
+    <ul className="transcript__notes">
+      {notes.map((n, i) => (
+        <li key={i} className="transcript__note">
+          <code className="transcript__term">{n.Term}</code> {n.Text}
+          {n.URL ? (
+            <>
+              {' '}
+              <a className="transcript__rfc" href={n.URL} target="_blank" rel="noopener noreferrer">
+                {n.RFC}
+              </a>
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * How the message really arrived: client, HELO, TLS, AUTH user, envelope, and the conversation
  * line by line (AUTH secrets masked and the DATA body elided by the server).
  */
 export function SessionTab({ id }: { id: string }) {
   const session = useSession(id);
+  const [explained, setExplained] = useState(true);
   if (session.isPending) return <p className="tab-empty">Loading the SMTP session…</p>;
   if (session.isError) {
     const missing = session.error instanceof PigeonholeHttpError && session.error.status === 404;
@@ -64,6 +88,10 @@ export function SessionTab({ id }: { id: string }) {
           <dd className="mono">{s.RcptTo.join(', ') || '—'}</dd>
         </div>
       </dl>
+      <label className="transcript__toggle">
+        <input type="checkbox" checked={explained} onChange={(e) => setExplained(e.target.checked)} /> Explain each line
+        (what the command, reply code and extension mean, and the RFC)
+      </label>
       <ol className="transcript" aria-label="SMTP transcript">
         {s.Transcript.map((line, i) => (
           <li key={i} className={`transcript__line transcript__line--${line.Direction}`}>
@@ -72,6 +100,7 @@ export function SessionTab({ id }: { id: string }) {
               {line.Direction === 'client' ? 'C:' : 'S:'}
             </span>
             <span className="transcript__text">{line.Line}</span>
+            {explained && line.Explain.length > 0 ? <LineNotes notes={line.Explain} /> : null}
           </li>
         ))}
       </ol>
