@@ -90,6 +90,7 @@ describe('response shapes', () => {
       'Username',
       'MailFrom',
       'RcptTo',
+      'DSN',
       'Transcript',
     ]);
     expect(keys(session.Transcript[0])).toEqual(['At', 'Direction', 'Line', 'Explain']);

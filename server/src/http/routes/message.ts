@@ -4,6 +4,7 @@ import { explainTranscript } from '@pigeonhole/shared/smtp-explain/explain';
 import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
 import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
 import { inlineSafe, safeContentDisposition } from '../../mail/mime/content-disposition';
+import { dsnJson } from '../../mail/delivery';
 import { findPart, headersOf, toMessage } from '../../mail/message';
 import { partContent } from '../../mail/parse';
 import { thumbnail } from '../../mail/thumbnail';
@@ -122,6 +123,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Username: session.username,
         MailFrom: message.envelope.mailFrom,
         RcptTo: message.envelope.rcptTo,
+        DSN: dsnJson(message.envelope),
         Transcript: session.transcript.map((line, i) => ({
           At: new Date(line.at).toISOString(),
           Direction: line.direction,

@@ -2,6 +2,7 @@ import type { Address } from '@pigeonhole/shared/schemas/common';
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { CSSProperties } from 'react';
 import { formatAddress, formatDate, formatExact, formatSize } from '../../../lib/format';
+import { DeliveryRows } from './delivery-rows';
 
 function AddressList({ addresses }: { addresses: readonly Address[] }) {
   return (
@@ -101,6 +102,7 @@ export function MessageHeader({ message }: { message: Message }) {
             </dd>
           </div>
         ) : null}
+        <DeliveryRows delivery={message.Delivery} />
       </dl>
     </header>
   );

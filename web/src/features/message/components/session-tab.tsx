@@ -3,6 +3,7 @@ import type { LineNote } from '@pigeonhole/shared/schemas/message';
 import { Lock, LockOpen } from 'lucide-react';
 import { useState } from 'react';
 import { useSession } from '../api/get-session';
+import { dsnText } from './delivery-rows';
 
 function time(at: string): string {
   const date = new Date(at);
@@ -86,6 +87,10 @@ export function SessionTab({ id }: { id: string }) {
         <div>
           <dt>RCPT TO</dt>
           <dd className="mono">{s.RcptTo.join(', ') || '—'}</dd>
+        </div>
+        <div>
+          <dt>Delivery reports (DSN)</dt>
+          <dd className="mono">{s.DSN ? dsnText(s.DSN) : 'none asked'}</dd>
         </div>
       </dl>
       <label className="transcript__toggle">
