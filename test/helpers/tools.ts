@@ -17,6 +17,8 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   // swaks test uses STARTTLS, so swaks without it is as good as no swaks.
   swaks: { probe: ['sh', '-c', 'swaks --version && perl -MNet::SSLeay -e1'], packages: 'swaks libnet-ssleay-perl' },
   php: { probe: ['php', '-v'], packages: 'php-cli' },
+  // The S/MIME tests sign and encrypt with `openssl cms` and `openssl smime`.
+  openssl: { probe: ['openssl', 'cms', '-help'], packages: 'openssl' },
   chromium: { probe: ['/usr/bin/chromium', '--version'], packages: 'chromium' },
 };
 

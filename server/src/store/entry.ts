@@ -167,6 +167,8 @@ export class StoredEntry implements StoredMessage {
       Attachments: fields.Attachments,
       Snippet: flat(fields.Snippet),
     };
+    // Only signed or encrypted mail has the key: plain summaries keep Mailpit's shape and size.
+    if (fields.Security) summary.Security = fields.Security;
     this.#summary = summary;
     this.#context.onSummary(this);
     return summary;

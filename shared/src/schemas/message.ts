@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AddressSchema } from './common';
+import { SecuritySchema } from './security';
 
 /** One attachment or inline part, as Mailpit lists it. */
 export const AttachmentSchema = Type.Object({
@@ -71,6 +72,7 @@ export const MessageSchema = Type.Object({
   // Ours, after Mailpit's fields, each only when there is something to say: a Mailpit client
   // reading plain mail sees Mailpit's shape exactly.
   Delivery: Type.Optional(DeliverySchema),
+  Security: Type.Optional(SecuritySchema),
 });
 export type Message = Static<typeof MessageSchema>;
 

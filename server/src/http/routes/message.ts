@@ -7,6 +7,7 @@ import { inlineSafe, safeContentDisposition } from '../../mail/mime/content-disp
 import { dsnJson } from '../../mail/delivery';
 import { findPart, headersOf, toMessage } from '../../mail/message';
 import { partContent } from '../../mail/parse';
+import { securityOf } from '../../mail/secure/analyze';
 import { thumbnail } from '../../mail/thumbnail';
 import { resolveMessage } from '../api-context';
 import { apiError } from '../errors';
@@ -29,9 +30,10 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
-      const parsed = await parser.parse(message);
+      const [parsed, security] = await Promise.all([parser.parse(message), securityOf(store, message)]);
       store.setRead([message.id], true);
-      return toMessage(message, parsed);
+      const json = toMessage(message, parsed);
+      return security ? { ...json, Security: security } : json;
     },
   });
 
