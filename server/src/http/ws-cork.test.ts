@@ -15,10 +15,9 @@ describe('corking a ws socket for a turn of the event loop', () => {
     const [ws] = await accepted;
     const raw = (ws as unknown as { _socket: net.Socket })._socket;
     // The shape relied on: ws keeps the net.Socket as `_socket` (ws 8).
-    expect(
-      raw,
-      'ws no longer keeps its net.Socket as _socket: ws-cork.ts falls back to one write a frame',
-    ).toBeInstanceOf(net.Socket);
+    expect(raw, 'ws no longer keeps its net.Socket as _socket: ws-cork.ts falls back to one write a frame').toBeInstanceOf(
+      net.Socket,
+    );
     let writes = 0;
     const write = raw._write.bind(raw);
     const writev = raw._writev?.bind(raw);

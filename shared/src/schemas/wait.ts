@@ -15,7 +15,9 @@ export const WaitQuerySchema = Type.Object({
   count: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: 1 })),
   timeout: Type.Optional(Type.String({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m)?\\s*$', default: '10s' })),
   tz: Type.Optional(Type.String({ maxLength: 64 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'Page size; at least count' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_PAGE_LIMIT, description: 'Page size; at least count' }),
+  ),
 });
 export type WaitQuery = Static<typeof WaitQuerySchema>;
 
