@@ -19,8 +19,8 @@ const engine = new pkijs.CryptoEngine({
   crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'],
 });
 
-function notVerified(reason: string, chain: CertificateJson[] = [], email = ''): SignatureCheck {
-  return { Verified: false, Reason: reason, SignerEmail: email, Chain: chain, ChainComplete: false, Trusted: false };
+function notVerified(reason: string, chain: CertificateJson[] = [], email = '', complete = false): SignatureCheck {
+  return { Verified: false, Reason: reason, SignerEmail: email, Chain: chain, ChainComplete: complete, Trusted: false };
 }
 
 function certificateJson(cert: X509Certificate, signedByNext: boolean): CertificateJson {
@@ -110,7 +110,8 @@ export async function checkSmimeSignature(der: Buffer, content: Buffer | null): 
   const email = emailOf(signer);
   if (result.signatureVerified !== true) {
     const detail = result.message ? ` (${result.message})` : '';
-    return notVerified(`The content does not match the signature: it was changed after signing${detail}`, chain, email);
+    const reason = `The content does not match the signature: it was changed after signing${detail}`;
+    return notVerified(reason, chain, email, complete);
   }
   return { Verified: true, Reason: '', SignerEmail: email, Chain: chain, ChainComplete: complete, Trusted: false };
 }
