@@ -90,9 +90,10 @@ describe('response shapes', () => {
       'Username',
       'MailFrom',
       'RcptTo',
+      'DSN',
       'Transcript',
     ]);
-    expect(keys(session.Transcript[0])).toEqual(['At', 'Direction', 'Line']);
+    expect(keys(session.Transcript[0])).toEqual(['At', 'Direction', 'Line', 'Explain']);
     expect(keys((await p.client.mailboxes()).mailboxes[0])).toEqual(['Address', 'Name', 'Messages', 'Unread']);
 
     const v2 = (await (await fetch(`${p.httpUrl}/api/v2/messages`)).json()) as {

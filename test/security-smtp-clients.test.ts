@@ -185,7 +185,12 @@ describe('hostile SMTP clients', () => {
 
     const stored = p.store.get(queuedId(reply))!;
     expect(stored.keepRaw().toString('latin1')).toBe(body);
-    expect(stored.envelope).toEqual({ mailFrom: 'a@example.test', rcptTo: ['b@example.test'] });
+    // NOTIFY=NEVER is recorded as the delivery-report request it is; the rest of the line is not.
+    expect(stored.envelope).toEqual({
+      mailFrom: 'a@example.test',
+      rcptTo: ['b@example.test'],
+      dsn: { ret: '', envid: '', recipients: [{ address: 'b@example.test', notify: ['NEVER'], orcpt: '' }] },
+    });
     for (const entry of stored.session.transcript) {
       expect(entry.line, JSON.stringify(entry.line)).not.toMatch(CONTROL);
     }

@@ -17,6 +17,8 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   // swaks test uses STARTTLS, so swaks without it is as good as no swaks.
   swaks: { probe: ['sh', '-c', 'swaks --version && perl -MNet::SSLeay -e1'], packages: 'swaks libnet-ssleay-perl' },
   php: { probe: ['php', '-v'], packages: 'php-cli' },
+  // The S/MIME tests sign and encrypt with `openssl cms` and `openssl smime`.
+  openssl: { probe: ['openssl', 'cms', '-help'], packages: 'openssl' },
   chromium: { probe: ['/usr/bin/chromium', '--version'], packages: 'chromium' },
   // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
   // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).

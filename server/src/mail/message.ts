@@ -1,6 +1,7 @@
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { Headers } from '@pigeonhole/shared/schemas/message';
 import type { StoredMessage } from '../store/types';
+import { deliveryOf } from './delivery';
 import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
 import type { ParsedMessage, ParsedPart } from './parse';
 
@@ -60,6 +61,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
   const s = message.summary;
   const headers = message.withRaw(headerMap);
   const returnPath = first(headers, 'return-path').replace(/^<|>$/g, '').trim() || message.envelope.mailFrom;
+  const delivery = deliveryOf(message.envelope, headers);
   return {
     ID: s.ID,
     MessageID: s.MessageID,
@@ -80,6 +82,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
     Size: s.Size,
     Inline: parsed.inline.map(publicPart),
     Attachments: parsed.attachments.map(publicPart),
+    ...(delivery ? { Delivery: delivery } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { Address } from '@pigeonhole/shared/schemas/common';
+import type { SecurityKind } from '@pigeonhole/shared/schemas/security';
 import type { Envelope, SummaryFields } from '../store/types';
 import { decodeBody, type BodyRange } from './mime/body';
 import { decodeWords, GENERAL_ADDRESSES_MAX, parseAddresses, parseValue } from './mime/header-value';
 import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
 import { walkMime, type MimeLeaf } from './mime/walk';
+import { inlinePgp, leafSecurity, stronger } from './secure/detect';
 
 /**
  * The list summary of a message, from its header block and a light walk of its MIME tree: no body is
@@ -20,6 +22,8 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
   const cc = parseAddresses(headers, 'cc', budget);
   const bcc = envelopeBcc(parseAddresses(headers, 'bcc', budget), envelope.rcptTo, [...to, ...cc]);
   const walk = new PartWalk(raw, headers, bodyStart);
+  const snippet = walk.snippet();
+  const security = stronger(walk.security, walk.inline);
   return {
     MessageID: first(headers, 'message-id').replace(/^<|>$/g, ''),
     From: from,
@@ -32,7 +36,8 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
     Tags: tagsOf(headers, [...to, ...cc, ...bcc]),
     Size: raw.length,
     Attachments: walk.attachments,
-    Snippet: walk.snippet(),
+    Snippet: snippet,
+    ...(security ? { Security: security } : {}),
   };
 }
 
@@ -121,6 +126,8 @@ interface TextPart extends BodyRange {
 /** A bounded walk of the MIME tree that counts attachments and finds the text for the snippet. */
 class PartWalk {
   attachments = 0;
+  /** Signed or encrypted, as the parts' types say (S/MIME, PGP/MIME). */
+  security: SecurityKind | null = null;
   #text: TextPart | null = null;
   #html: TextPart | null = null;
 
@@ -134,6 +141,8 @@ class PartWalk {
   }
 
   #leaf({ headers, mime, params, start, end }: MimeLeaf): void {
+    const secure = leafSecurity(mime, params);
+    if (secure) this.security = stronger(this.security, secure);
     const disposition = parseValue(first(headers, 'content-disposition'));
     const named = Boolean(disposition.params.filename ?? params.name);
     const dispositionType = disposition.value.toLowerCase();
@@ -153,6 +162,9 @@ class PartWalk {
     return part.html ? htmlToText(text) : text;
   }
 
+  /** Inline PGP armor in the first 2 KiB of the plain-text part, found by {@link snippet}: no second decode. */
+  inline: SecurityKind | null = null;
+
   snippet(): string {
     const part = this.#text ?? this.#html;
     if (!part) return '';
@@ -160,6 +172,7 @@ class PartWalk {
     let collapsed = '';
     for (const source of [SNIPPET_FIRST_TRY, SNIPPET_SOURCE]) {
       const text = decodeBody(this.raw, part, source);
+      if (source === SNIPPET_FIRST_TRY && !part.html) this.inline = inlinePgp(text);
       // The margin keeps a character cut at the end of the source out of the snippet.
       collapsed = collapseSpace(part.html ? htmlToText(text) : text, SNIPPET_LENGTH + 8);
       if (collapsed.length > SNIPPET_LENGTH + 8 || part.end - part.start <= source) break;

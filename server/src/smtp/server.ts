@@ -7,6 +7,7 @@ import type { PackedTranscript } from '../store/types';
 import type { IncomingMessage, IncomingSession } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';
+import { dsnOf, mailFromDsnRefusal } from './dsn';
 import { FloodGuard } from './flood';
 import { SmtpServerAdapter } from './smtp-server-adapter';
 import { selfSignedCertificate } from './tls';
@@ -79,6 +80,9 @@ export async function startSmtp(
       cert: tls.cert,
       hideSTARTTLS: !config.smtpStarttls || config.smtpRequireTls,
       hideENHANCEDSTATUSCODES: false,
+      // Offer DSN (RFC 3461) so that an app's NOTIFY, RET, ENVID and ORCPT are parsed and recorded:
+      // what it asked of delivery reports is shown with the message. None is ever sent.
+      hideDSN: false,
       size: config.maxMessageSize,
       authMethods: ['PLAIN', 'LOGIN', 'CRAM-MD5'],
       // Without --smtp-auth any login is accepted, and none is needed: an app configured with or
@@ -115,6 +119,12 @@ export async function startSmtp(
       },
 
       onMailFrom(address, session, callback) {
+        const refused = mailFromDsnRefusal(address);
+        if (refused) {
+          log.info({ cid: session.id }, 'MAIL FROM refused: ENVID too long or not printable ASCII');
+          callback(refused);
+          return;
+        }
         throughChaos('sender', () => ({ address: address.address }), session, callback);
       },
 
@@ -145,6 +155,7 @@ export async function startSmtp(
                 envelope: {
                   mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
                   rcptTo: session.envelope.rcptTo.map((r) => r.address),
+                  ...withDsn(session),
                 },
                 session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
                 created: new Date(),
@@ -195,6 +206,12 @@ export async function startSmtp(
       return smtp.close();
     },
   };
+}
+
+/** `{ dsn }` when the client asked for delivery reports, else nothing (no key at all). */
+function withDsn(session: SMTPServerSession): { dsn?: NonNullable<ReturnType<typeof dsnOf>> } {
+  const dsn = dsnOf(session);
+  return dsn ? { dsn } : {};
 }
 
 function sessionInfo(session: SMTPServerSession, transcript: PackedTranscript): IncomingSession {

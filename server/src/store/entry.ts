@@ -190,6 +190,7 @@ export class StoredEntry implements StoredMessage {
       Size: fields.Size,
       Attachments: fields.Attachments,
       Snippet: flat(fields.Snippet),
+      ...(fields.Security ? { Security: fields.Security } : {}),
     };
     const summary = summaryData(this.id, shared, created);
     this.#summary = summary;

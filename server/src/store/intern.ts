@@ -83,6 +83,11 @@ const envelopeInterner = new Interner<Envelope>();
  * handful. Shared envelopes are never mutated.
  */
 export function internEnvelope(envelope: Envelope): Envelope {
+  // Delivery-report requests differ per message (ENVID is an ID): such an envelope is not shared.
+  if (envelope.dsn) {
+    const { mailFrom, rcptTo, dsn } = envelope;
+    return Object.freeze({ mailFrom: internString(mailFrom), rcptTo: internStringList(rcptTo), dsn });
+  }
   return envelopeInterner.get(`${envelope.mailFrom}\u0002${envelope.rcptTo.join('\u0001')}`, () =>
     Object.freeze({ mailFrom: internString(envelope.mailFrom), rcptTo: internStringList(envelope.rcptTo) }),
   );

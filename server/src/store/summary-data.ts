@@ -23,6 +23,8 @@ export function summaryData(id: string, fields: SummaryFields, created: number):
     Size: fields.Size,
     Attachments: fields.Attachments,
     Snippet: fields.Snippet,
+    // Only signed or encrypted mail has the key: plain summaries keep Mailpit's shape and size.
+    ...(fields.Security ? { Security: fields.Security } : {}),
   };
 }
 

@@ -12,10 +12,22 @@ export interface TranscriptLine {
   line: string;
 }
 
+/** What a client asked of delivery status notifications (RFC 3461) in MAIL FROM and RCPT TO. */
+export interface DsnRequest {
+  /** RET: `FULL` or `HDRS`; empty when not given. */
+  ret: string;
+  /** ENVID, xtext decoded (smtp-server decodes it); empty when not given. */
+  envid: string;
+  /** Per RCPT TO, in order: NOTIFY values (upper case, empty when not given) and ORCPT, decoded. */
+  recipients: { address: string; notify: string[]; orcpt: string }[];
+}
+
 /** The SMTP envelope: the only place Bcc recipients exist. */
 export interface Envelope {
   mailFrom: string;
   rcptTo: string[];
+  /** Delivery reports asked for; absent when the client asked none (most mail). */
+  dsn?: DsnRequest;
 }
 
 /**

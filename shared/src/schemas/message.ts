@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AddressSchema } from './common';
+import { SecuritySchema } from './security';
 
 /** One attachment or inline part, as Mailpit lists it. */
 export const AttachmentSchema = Type.Object({
@@ -25,6 +26,29 @@ export const ListUnsubscribeSchema = Type.Object({
 });
 export type ListUnsubscribe = Static<typeof ListUnsubscribeSchema>;
 
+/** Ours: what the sending app asked of delivery status notifications (RFC 3461), from the envelope. */
+export const DsnSchema = Type.Object({
+  Ret: Type.String({ description: 'MAIL FROM RET: FULL or HDRS; empty when not given' }),
+  Envid: Type.String({ description: 'MAIL FROM ENVID, xtext decoded; empty when not given' }),
+  Recipients: Type.Array(
+    Type.Object({
+      Address: Type.String(),
+      Notify: Type.Array(Type.String(), { description: 'RCPT TO NOTIFY: NEVER, or SUCCESS, FAILURE, DELAY' }),
+      Orcpt: Type.String({ description: 'RCPT TO ORCPT (type;address), xtext decoded; empty when not given' }),
+    }),
+  ),
+});
+export type Dsn = Static<typeof DsnSchema>;
+
+/** Ours: the delivery tracking a message asks for: DSN parameters and a read-receipt request. */
+export const DeliverySchema = Type.Object({
+  DSN: Type.Union([DsnSchema, Type.Null()], { description: 'Null when the app asked for no delivery report' }),
+  ReadReceiptTo: Type.String({
+    description: 'The Disposition-Notification-To header (RFC 8098), decoded; empty when none',
+  }),
+});
+export type Delivery = Static<typeof DeliverySchema>;
+
 /** Mailpit's full `Message`: `GET /api/v1/message/{ID}` (which marks it read). */
 export const MessageSchema = Type.Object({
   ID: Type.String(),
@@ -45,6 +69,10 @@ export const MessageSchema = Type.Object({
   Size: Type.Integer(),
   Inline: Type.Array(AttachmentSchema),
   Attachments: Type.Array(AttachmentSchema),
+  // Ours, after Mailpit's fields, each only when there is something to say: a Mailpit client
+  // reading plain mail sees Mailpit's shape exactly.
+  Delivery: Type.Optional(DeliverySchema),
+  Security: Type.Optional(SecuritySchema),
 });
 export type Message = Static<typeof MessageSchema>;
 
@@ -52,11 +80,23 @@ export type Message = Static<typeof MessageSchema>;
 export const HeadersSchema = Type.Record(Type.String(), Type.Array(Type.String()));
 export type Headers = Static<typeof HeadersSchema>;
 
+/** Ours: what one piece of a transcript line means, from `shared/src/smtp-explain/`. */
+export const LineNoteSchema = Type.Object({
+  Term: Type.String({ description: 'The piece of the line explained: 250, 2.1.0, RET=HDRS, PIPELINING' }),
+  Text: Type.String(),
+  RFC: Type.String({ description: 'RFC 5321 §4.1.1.1; empty for a vendor extension' }),
+  URL: Type.String({ description: 'A link to that RFC section; empty when none' }),
+});
+export type LineNote = Static<typeof LineNoteSchema>;
+
 /** One line of the SMTP conversation. */
 export const TranscriptLineSchema = Type.Object({
   At: Type.String({ description: 'RFC 3339 with milliseconds' }),
   Direction: Type.Union([Type.Literal('client'), Type.Literal('server')]),
   Line: Type.String(),
+  Explain: Type.Array(LineNoteSchema, {
+    description: 'What the command, its parameters, the reply code, enhanced status code or EHLO extension mean',
+  }),
 });
 export type TranscriptLine = Static<typeof TranscriptLineSchema>;
 
@@ -69,6 +109,7 @@ export const SessionSchema = Type.Object({
   Username: Type.String(),
   MailFrom: Type.String(),
   RcptTo: Type.Array(Type.String()),
+  DSN: Type.Union([DsnSchema, Type.Null()], { description: 'Delivery reports asked for; null when none' }),
   Transcript: Type.Array(TranscriptLineSchema),
 });
 export type Session = Static<typeof SessionSchema>;

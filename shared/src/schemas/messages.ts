@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { AddressSchema } from './common';
+import { SecurityKindSchema } from './security';
 
 /**
  * The summary of one message, exactly as Mailpit's API v1 lists it. Computed once at ingest; the
@@ -21,6 +22,8 @@ export const MessageSummarySchema = Type.Object({
   Size: Type.Integer({ description: 'Raw size in bytes' }),
   Attachments: Type.Integer({ description: 'Number of attachments' }),
   Snippet: Type.String(),
+  // Ours, after Mailpit's fields and only on signed or encrypted mail: plain mail keeps Mailpit's shape.
+  Security: Type.Optional(SecurityKindSchema),
 });
 export type MessageSummary = Static<typeof MessageSummarySchema>;
 

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
+import { explainTranscript } from '@pigeonhole/shared/smtp-explain/explain';
 import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
 import { HeadersSchema, MessageSchema, SessionSchema } from '@pigeonhole/shared/schemas/message';
 import { inlineSafe, safeContentDisposition } from '../../mail/mime/content-disposition';
+import { dsnJson } from '../../mail/delivery';
 import { findPart, headersOf, toMessage } from '../../mail/message';
 import { partContent } from '../../mail/parse';
+import { securityOf } from '../../mail/secure/analyze';
 import { thumbnail } from '../../mail/thumbnail';
 import { resolveMessage } from '../api-context';
 import { apiError } from '../errors';
@@ -27,9 +30,10 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     handler: async (req) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
-      const parsed = await parser.parse(message);
+      const [parsed, security] = await Promise.all([parser.parse(message), securityOf(store, message)]);
       store.setRead([message.id], true);
-      return toMessage(message, parsed);
+      const json = toMessage(message, parsed);
+      return security ? { ...json, Security: security } : json;
     },
   });
 
@@ -112,6 +116,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     handler: async (req) => {
       const message = await resolveMessage(store, req.params.id, req.query.query, req.query.tz);
       const session = message.session;
+      const notes = explainTranscript(session.transcript);
       return {
         ClientAddress: session.clientAddress,
         Helo: session.helo,
@@ -120,10 +125,12 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Username: session.username,
         MailFrom: message.envelope.mailFrom,
         RcptTo: message.envelope.rcptTo,
-        Transcript: session.transcript.map((line) => ({
+        DSN: dsnJson(message.envelope),
+        Transcript: session.transcript.map((line, i) => ({
           At: new Date(line.at).toISOString(),
           Direction: line.direction,
           Line: line.line,
+          Explain: (notes[i] ?? []).map((n) => ({ Term: n.term, Text: n.text, RFC: n.rfc, URL: n.url })),
         })),
       };
     },

@@ -44,7 +44,7 @@ export function walkMime(
 }
 
 /** Yields [start, end) of each body part between `--boundary` lines. */
-function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
+export function* boundaries(raw: Buffer, boundary: string, start: number, end: number): Generator<[number, number]> {
   const delimiter = Buffer.from(`--${boundary}`);
   let partStart = -1;
   let at = raw.indexOf(delimiter, start);

@@ -2,6 +2,8 @@ import type { Address } from '@pigeonhole/shared/schemas/common';
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { CSSProperties } from 'react';
 import { formatAddress, formatDate, formatExact, formatSize } from '../../../lib/format';
+import { DeliveryRows } from './delivery-rows';
+import { SecurityBadge } from './security-badge';
 
 function AddressList({ addresses }: { addresses: readonly Address[] }) {
   return (
@@ -54,6 +56,7 @@ export function MessageHeader({ message }: { message: Message }) {
   return (
     <header className="msg-header">
       <h1 className="msg-header__subject">{message.Subject || '(no subject)'}</h1>
+      <SecurityBadge security={message.Security} />
       <div className="msg-header__from">
         <span
           className="avatar"
@@ -101,6 +104,7 @@ export function MessageHeader({ message }: { message: Message }) {
             </dd>
           </div>
         ) : null}
+        <DeliveryRows delivery={message.Delivery} />
       </dl>
     </header>
   );

@@ -1,11 +1,35 @@
 import { PigeonholeHttpError } from '@pigeonhole/shared/client';
+import type { LineNote } from '@pigeonhole/shared/schemas/message';
 import { Lock, LockOpen } from 'lucide-react';
+import { useState } from 'react';
 import { useSession } from '../api/get-session';
+import { dsnText } from './delivery-rows';
 
 function time(at: string): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return at;
   return `${date.toLocaleTimeString(undefined, { hour12: false })}.${String(date.getMilliseconds()).padStart(3, '0')}`;
+}
+
+/** What a line's pieces mean (from the server's `Explain`), each with a link to its RFC. */
+function LineNotes({ notes }: { notes: LineNote[] }) {
+  return (
+    <ul className="transcript__notes">
+      {notes.map((n, i) => (
+        <li key={i} className="transcript__note">
+          <code className="transcript__term">{n.Term}</code> {n.Text}
+          {n.URL ? (
+            <>
+              {' '}
+              <a className="transcript__rfc" href={n.URL} target="_blank" rel="noopener noreferrer">
+                {n.RFC}
+              </a>
+            </>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 /**
@@ -14,6 +38,7 @@ function time(at: string): string {
  */
 export function SessionTab({ id }: { id: string }) {
   const session = useSession(id);
+  const [explained, setExplained] = useState(true);
   if (session.isPending) return <p className="tab-empty">Loading the SMTP session…</p>;
   if (session.isError) {
     const missing = session.error instanceof PigeonholeHttpError && session.error.status === 404;
@@ -63,7 +88,15 @@ export function SessionTab({ id }: { id: string }) {
           <dt>RCPT TO</dt>
           <dd className="mono">{s.RcptTo.join(', ') || '—'}</dd>
         </div>
+        <div>
+          <dt>Delivery reports (DSN)</dt>
+          <dd className="mono">{s.DSN ? dsnText(s.DSN) : 'none asked'}</dd>
+        </div>
       </dl>
+      <label className="transcript__toggle">
+        <input type="checkbox" checked={explained} onChange={(e) => setExplained(e.target.checked)} /> Explain each line
+        (what the command, reply code and extension mean, and the RFC)
+      </label>
       <ol className="transcript" aria-label="SMTP transcript">
         {s.Transcript.map((line, i) => (
           <li key={i} className={`transcript__line transcript__line--${line.Direction}`}>
@@ -72,6 +105,7 @@ export function SessionTab({ id }: { id: string }) {
               {line.Direction === 'client' ? 'C:' : 'S:'}
             </span>
             <span className="transcript__text">{line.Line}</span>
+            {explained && line.Explain.length > 0 ? <LineNotes notes={line.Explain} /> : null}
           </li>
         ))}
       </ol>

@@ -1,8 +1,9 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
-import { Check, Paperclip } from 'lucide-react';
+import { Check, Lock, Paperclip, PenLine } from 'lucide-react';
 import { memo, type MouseEvent } from 'react';
 import { cx } from '../../../lib/class-names';
 import { displayName, displayNames, formatExact, formatRelative, formatSize } from '../../../lib/format';
+import { securityLabel } from '../../../lib/security-label';
 
 /** The DOM id of a row, for `aria-activedescendant`. */
 export function rowId(index: number): string {
@@ -106,6 +107,20 @@ export const MessageRow = memo(function MessageRow({
         <div className="row__line">
           <span className={cx('row__subject', !message.Subject && 'row__subject--empty')}>{subject}</span>
           <span className="row__meta">
+            {message.Security ? (
+              <span className="row__secure" title={securityLabel(message.Security)} data-testid="row-security">
+                {message.Security.endsWith('encrypted') ? (
+                  <Lock size={13} aria-hidden="true" />
+                ) : (
+                  <PenLine size={13} aria-hidden="true" />
+                )}
+                {message.Security.startsWith('smime') ? 'S/MIME' : 'PGP'}
+                <span className="visually-hidden">
+                  {' '}
+                  {message.Security.endsWith('encrypted') ? 'encrypted' : 'signed'}
+                </span>
+              </span>
+            ) : null}
             {message.Attachments > 0 ? (
               <span
                 className="row__attach"
