@@ -28,6 +28,7 @@ import { tagsRoutes } from './http/routes/tags';
 import { viewRoutes } from './http/routes/view';
 import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
+import { providerRoutes } from './providers/routes';
 import { authPlugin } from './http/plugins/auth';
 import { bodyLimitsPlugin } from './http/plugins/body-limits';
 import { httpServerOptions } from './http/plugins/http-server';
@@ -153,6 +154,7 @@ export const pigeonholeApp = fp<{ context: AppContext }>(
     await app.register(eventsRoutes);
     await app.register(releaseRoutes);
     await app.register(chaosRoutes);
+    await app.register(providerRoutes);
     await app.register(webRoutes(findWebRoot(context.config.webRoot)));
   },
   { name: 'pigeonhole-app' },

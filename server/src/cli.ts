@@ -64,6 +64,9 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // Provider HTTP APIs at their own paths (docs/providers.md).
+  flag('--provider-apis <names>', 'email APIs served: none, all, or sendgrid,mailgun,postmark,resend,ses', 'all'),
+  flag('--provider-api-key <key>', 'require this API key on provider API requests (default: accept any)'),
   flag('--http-write-timeout <duration>', 'drop a client that reads nothing of a streamed answer this long', '30s'),
   flag('--log-level <level>', 'trace, debug, info, warn, error or silent'),
   flag('--verbose', 'log every SMTP command and HTTP request'),

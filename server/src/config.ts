@@ -2,6 +2,7 @@
 // defaults. The parsers live in config/ by concern (values, types, SMTP, HTTP, beyond capture) and
 // are re-exported here, so that the rest of the program imports from './config' alone.
 import { parseBeyondCapture } from './config/beyond-capture';
+import { parseProviders } from './config/providers';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
 import type { Config, Defaults, PigeonholeOptions } from './config/types';
@@ -84,5 +85,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseBeyondCapture(options),
     ...parseUiAccess(options),
     ...parseHttpGuard(options),
+    ...parseProviders(options),
   };
 }

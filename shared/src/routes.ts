@@ -81,6 +81,10 @@ export const RouteTable = {
   // disk. There is no SPA fallback: the UI opens a message at `/?id=...`.
   webUi: { methods: ['GET'], path: '/', module: 'http/routes/web.ts' },
   webFiles: { methods: ['GET'], path: '/*', module: 'http/routes/web.ts' },
+
+  // Provider HTTP APIs at the providers' own paths, so that an SDK whose host alone can be changed
+  // works (`--provider-apis`; docs/providers.md). Outside /api: their auth is the provider's.
+  sendgridMailSend: { methods: ['POST'], path: '/v3/mail/send', module: 'providers/sendgrid.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

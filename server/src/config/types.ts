@@ -1,5 +1,6 @@
 // The shapes of configuration: what callers pass (PigeonholeOptions, the CLI flags in camelCase) and
 // what resolveConfig makes of it (Config), with the defaults' shape.
+import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
 import type { Credential, HostPort } from './values';
 
 /**
@@ -116,6 +117,12 @@ export interface PigeonholeOptions {
    * dropped, in milliseconds or `30s`. Default 30 seconds.
    */
   httpWriteTimeout?: number | string;
+
+  // Provider HTTP APIs (SendGrid, Mailgun, Postmark, Resend, Amazon SES): see parseProviders.
+  /** `none`, `all` (the default) or a comma-separated list: `sendgrid,mailgun,postmark,resend,ses`. */
+  providerApis?: string;
+  /** Require this API key, checked the provider's way; without it any credential is accepted. */
+  providerApiKey?: string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -163,6 +170,12 @@ export interface Config {
   webhook: WebhookConfig | null;
   /** `--http-write-timeout`: a streamed answer's client is dropped after reading nothing this long. */
   httpWriteTimeoutMs: number;
+
+  // Provider HTTP APIs: see parseProviders.
+  /** The provider APIs served at their own paths. */
+  providerApis: ProviderName[];
+  /** The API key every provider request must carry (the provider's way); null = any. */
+  providerApiKey: string | null;
 }
 
 /** Where and how releases and auto-relay send. */

@@ -80,6 +80,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
     Size: s.Size,
     Inline: parsed.inline.map(publicPart),
     Attachments: parsed.attachments.map(publicPart),
+    ...(s.Via ? { Via: s.Via } : {}),
   };
 }
 

@@ -40,13 +40,15 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
   const packed: PackedTranscript = Array.isArray(session.transcript)
     ? packTranscript(session.transcript)
     : session.transcript;
-  const { clientAddress, helo, secure, username } = session;
+  const { clientAddress, helo, secure, username, via } = session;
   const tls = session.tls;
   if ('lines' in packed) {
     // A transcript whose lines hold line feeds (not from our recorder): kept whole, not shared.
-    return { shared: { clientAddress, helo, secure, tls, username, lines: packed.lines }, own: '' };
+    const shared: SharedSession = { clientAddress, helo, secure, tls, username, lines: packed.lines };
+    if (via) shared.via = via;
+    return { shared, own: '' };
   }
-  const key = `${packed.base} ${clientAddress} ${secure} ${tls?.cipher ?? ''} ${helo}\u0000${username}`;
+  const key = `${packed.base} ${clientAddress} ${secure} ${tls?.cipher ?? ''} ${helo}\u0000${username}\u0000${via ?? ''}`;
   const known = sessions.get(key);
   if (known && 'prefix' in known && known.prefix === packed.prefix) return { shared: known, own: packed.own };
   if (sessions.size >= MAX_SESSIONS) sessions = new Map();
@@ -59,6 +61,7 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
     base: packed.base,
     prefix: packed.prefix,
   };
+  if (via) shared.via = internString(via);
   sessions.set(key, shared);
   return { shared, own: packed.own };
 }
@@ -167,6 +170,8 @@ export class StoredEntry implements StoredMessage {
       Attachments: fields.Attachments,
       Snippet: flat(fields.Snippet),
     };
+    // Only API messages carry it, so SMTP summaries keep Mailpit's exact keys.
+    if (this.#session.via) summary.Via = this.#session.via;
     this.#summary = summary;
     this.#context.onSummary(this);
     return summary;
@@ -186,8 +191,9 @@ export class StoredEntry implements StoredMessage {
 
   /** The session facts and the transcript of the conversation that delivered this message. */
   get session(): SessionInfo {
-    const { clientAddress, helo, secure, tls, username } = this.#session;
-    const facts = { clientAddress, helo, secure, tls, username };
+    const { clientAddress, helo, secure, tls, username, via } = this.#session;
+    const facts: Omit<SessionInfo, 'transcript'> = { clientAddress, helo, secure, tls, username };
+    if (via) facts.via = via;
     if ('lines' in this.#session) return { ...facts, transcript: this.#session.lines };
     const own = this.ref ? this.#context.slabs.text(this.ref) : '';
     return { ...facts, transcript: unpackTranscript({ base: this.#session.base, prefix: this.#session.prefix, own }) };

@@ -45,6 +45,8 @@ export const MessageSchema = Type.Object({
   Size: Type.Integer(),
   Inline: Type.Array(AttachmentSchema),
   Attachments: Type.Array(AttachmentSchema),
+  // Ours, beyond Mailpit: present only on messages that came through a provider HTTP API.
+  Via: Type.Optional(Type.String({ description: 'Ours: the provider API it came through' })),
 });
 export type Message = Static<typeof MessageSchema>;
 
@@ -67,6 +69,7 @@ export const SessionSchema = Type.Object({
   Secure: Type.Boolean({ description: 'TLS was in use (STARTTLS or implicit)' }),
   TLS: Type.Union([Type.Object({ Protocol: Type.String(), Cipher: Type.String() }), Type.Null()]),
   Username: Type.String(),
+  Via: Type.String({ description: 'smtp, or the provider API whose HTTP request the transcript shows' }),
   MailFrom: Type.String(),
   RcptTo: Type.Array(Type.String()),
   Transcript: Type.Array(TranscriptLineSchema),

@@ -21,6 +21,10 @@ export const MessageSummarySchema = Type.Object({
   Size: Type.Integer({ description: 'Raw size in bytes' }),
   Attachments: Type.Integer({ description: 'Number of attachments' }),
   Snippet: Type.String(),
+  // Ours, beyond Mailpit: present only on messages that came through a provider HTTP API.
+  Via: Type.Optional(
+    Type.String({ description: 'Ours: the provider API it came through (sendgrid, mailgun, postmark, resend, ses)' }),
+  ),
 });
 export type MessageSummary = Static<typeof MessageSummarySchema>;
 

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
+import { sendgridRoutes } from './sendgrid';
+
+/** Each provider's routes, registered encapsulated, so that one provider's body parsers stay its own. */
+const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox | null>> = {
+  sendgrid: sendgridRoutes,
+  mailgun: null,
+  postmark: null,
+  resend: null,
+  ses: null,
+};
+
+/** The provider HTTP APIs that `--provider-apis` turns on (all by default). */
+export const providerRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  for (const name of app.pigeonhole.config.providerApis) {
+    const routes = PROVIDERS[name];
+    if (routes) await app.register(routes);
+  }
+};
