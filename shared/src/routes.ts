@@ -85,6 +85,8 @@ export const RouteTable = {
   // Provider HTTP APIs at the providers' own paths, so that an SDK whose host alone can be changed
   // works (`--provider-apis`; docs/providers.md). Outside /api: their auth is the provider's.
   sendgridMailSend: { methods: ['POST'], path: '/v3/mail/send', module: 'providers/sendgrid.ts' },
+  postmarkEmail: { methods: ['POST'], path: '/email', module: 'providers/postmark.ts' },
+  postmarkBatch: { methods: ['POST'], path: '/email/batch', module: 'providers/postmark.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
+import { postmarkRoutes } from './postmark';
 import { sendgridRoutes } from './sendgrid';
 
 /** Each provider's routes, registered encapsulated, so that one provider's body parsers stay its own. */
 const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox | null>> = {
   sendgrid: sendgridRoutes,
   mailgun: null,
-  postmark: null,
+  postmark: postmarkRoutes,
   resend: null,
   ses: null,
 };
