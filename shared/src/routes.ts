@@ -87,6 +87,8 @@ export const RouteTable = {
   sendgridMailSend: { methods: ['POST'], path: '/v3/mail/send', module: 'providers/sendgrid.ts' },
   postmarkEmail: { methods: ['POST'], path: '/email', module: 'providers/postmark.ts' },
   postmarkBatch: { methods: ['POST'], path: '/email/batch', module: 'providers/postmark.ts' },
+  resendEmails: { methods: ['POST'], path: '/emails', module: 'providers/resend.ts' },
+  resendBatch: { methods: ['POST'], path: '/emails/batch', module: 'providers/resend.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
 import { postmarkRoutes } from './postmark';
+import { resendRoutes } from './resend';
 import { sendgridRoutes } from './sendgrid';
 
 /** Each provider's routes, registered encapsulated, so that one provider's body parsers stay its own. */
@@ -8,7 +9,7 @@ const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox | null>
   sendgrid: sendgridRoutes,
   mailgun: null,
   postmark: postmarkRoutes,
-  resend: null,
+  resend: resendRoutes,
   ses: null,
 };
 
