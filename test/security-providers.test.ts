@@ -27,6 +27,27 @@ describe('provider API routes: the guards', () => {
     expect((await p.client.messages()).total).toBe(0);
   });
 
+  it("refuses a cross-site browser form post to Mailgun's multipart endpoint and stores nothing", async () => {
+    const p = await start();
+    // An HTML <form enctype="multipart/form-data"> on evil.example, submitted by the victim's browser.
+    const form = new FormData();
+    form.append('from', 'attacker@evil.example');
+    form.append('to', 'victim@example.test');
+    form.append('subject', 'forged');
+    form.append('text', 'x');
+    const res = await fetch(`${p.httpUrl}/v3/mg.example.test/messages`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },
+      body: form,
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { message: string }).message).toMatch(/cross-site/);
+    expect((await p.client.messages()).total).toBe(0);
+    // The same form from an SDK (no Origin) is taken.
+    const ok = await fetch(`${p.httpUrl}/v3/mg.example.test/messages`, { method: 'POST', body: form });
+    expect(ok.status).toBe(200);
+  });
+
   it('lets an SDK request (no Origin) through --ui-auth: the provider key is its auth', async () => {
     const p = await start({ uiAuth: 'admin:secret', providerApiKey: 'SG.right' });
     const send = (key: string) =>

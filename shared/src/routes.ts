@@ -89,6 +89,8 @@ export const RouteTable = {
   postmarkBatch: { methods: ['POST'], path: '/email/batch', module: 'providers/postmark.ts' },
   resendEmails: { methods: ['POST'], path: '/emails', module: 'providers/resend.ts' },
   resendBatch: { methods: ['POST'], path: '/emails/batch', module: 'providers/resend.ts' },
+  mailgunMessages: { methods: ['POST'], path: '/v3/:domain/messages', module: 'providers/mailgun.ts' },
+  mailgunMime: { methods: ['POST'], path: '/v3/:domain/messages.mime', module: 'providers/mailgun.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

@@ -3,9 +3,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config';
 import { ingest } from '../ingest';
 import type { MessageStore } from '../store/store';
-import { composeSpec, envelopeOf } from './compose';
+import { composeSpec, envelopeOf, tooLarge } from './compose';
 import { httpTranscript, type RecordedRequest } from './transcript';
-import { ProviderFailure, type MailSpec, type ProviderAnswer, type ProviderProfile } from './types';
+import { ProviderFailure, type MailSpec, type ProviderAnswer, type ProviderProfile, type RawSpec } from './types';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -30,7 +30,7 @@ export function recordRequest(req: FastifyRequest, fields: Array<[string, string
 
 /** The messages a provider request made and the answer it gets. */
 export interface Delivery {
-  specs: MailSpec[];
+  specs: Array<MailSpec | RawSpec>;
   /** The answer, once every message is composed (so a refusal stores none). */
   answer: ProviderAnswer;
   /** The request's fields for the transcript. */
@@ -51,7 +51,11 @@ export async function deliver(
   startedAt: number,
 ): Promise<string[]> {
   const raws: Buffer[] = [];
-  for (const spec of delivery.specs) raws.push(await composeSpec(spec, config.maxMessageSize));
+  const limit = config.maxMessageSize;
+  for (const spec of delivery.specs) {
+    if ('raw' in spec && limit > 0 && spec.raw.length > limit) throw tooLarge(spec.raw.length, limit);
+    raws.push('raw' in spec ? spec.raw : await composeSpec(spec, limit));
+  }
   const transcript = httpTranscript(
     recordRequest(req, delivery.fields),
     delivery.answer,
@@ -61,7 +65,7 @@ export async function deliver(
   return delivery.specs.map((spec, i) =>
     ingest(store, {
       raw: raws[i]!,
-      envelope: envelopeOf(spec),
+      envelope: 'raw' in spec ? { mailFrom: spec.mailFrom, rcptTo: spec.rcptTo } : envelopeOf(spec),
       session: {
         clientAddress: req.ip,
         helo: '',

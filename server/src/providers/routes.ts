@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
+import { mailgunRoutes } from './mailgun';
 import { postmarkRoutes } from './postmark';
 import { resendRoutes } from './resend';
 import { sendgridRoutes } from './sendgrid';
@@ -7,7 +8,7 @@ import { sendgridRoutes } from './sendgrid';
 /** Each provider's routes, registered encapsulated, so that one provider's body parsers stay its own. */
 const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox | null>> = {
   sendgrid: sendgridRoutes,
-  mailgun: null,
+  mailgun: mailgunRoutes,
   postmark: postmarkRoutes,
   resend: resendRoutes,
   ses: null,

@@ -43,6 +43,16 @@ export interface MailSpec {
   messageIdDomain: string;
 }
 
+/**
+ * A message the request gives as MIME already (Mailgun's `messages.mime`, SES raw content): stored
+ * as given, with the envelope the request names.
+ */
+export interface RawSpec {
+  raw: Buffer;
+  mailFrom: string;
+  rcptTo: string[];
+}
+
 /** An answer in the provider's own shape. */
 export interface ProviderAnswer {
   status: number;
