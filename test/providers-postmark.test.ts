@@ -30,7 +30,12 @@ describe('Postmark through the postmark SDK', () => {
       Attachments: [
         { Name: FILES.pdf.filename, Content: b64(FILES.pdf.content), ContentType: FILES.pdf.type, ContentID: null },
         { Name: FILES.csv.filename, Content: b64(FILES.csv.content), ContentType: FILES.csv.type, ContentID: null },
-        { Name: FILES.logo.filename, Content: b64(FILES.logo.content), ContentType: FILES.logo.type, ContentID: 'cid:logo' },
+        {
+          Name: FILES.logo.filename,
+          Content: b64(FILES.logo.content),
+          ContentType: FILES.logo.type,
+          ContentID: 'cid:logo',
+        },
       ],
     });
     expect(answer).toMatchObject({ ErrorCode: 0, Message: 'OK', To: 'Alice <alice@example.test>' });
@@ -64,7 +69,12 @@ describe('Postmark through the postmark SDK', () => {
     const noRecipient = await sdk(loopbackUrl(p))
       .sendEmail({ From: 'app@example.test', Subject: 's', TextBody: 't' } as never)
       .catch((err: unknown) => err);
-    expect(noRecipient).toMatchObject({ name: 'InvalidEmailRequestError', code: 300, statusCode: 422, message: 'Zero recipients specified' });
+    expect(noRecipient).toMatchObject({
+      name: 'InvalidEmailRequestError',
+      code: 300,
+      statusCode: 422,
+      message: 'Zero recipients specified',
+    });
     const wrong = await sdk(loopbackUrl(p), 'wrong')
       .sendEmail({ From: 'app@example.test', To: 'a@example.test', Subject: 's', TextBody: 't' })
       .catch((err: unknown) => err);

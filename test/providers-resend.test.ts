@@ -68,7 +68,11 @@ describe('Resend through the resend SDK', () => {
   it("returns the SDK's own error objects: a missing field, a wrong key", async () => {
     const p = await start({ providerApiKey: KEY });
     const noTo = await sdk(loopbackUrl(p)).emails.send({ from: 'app@example.test', subject: 's', text: 't' });
-    expect(noTo.error).toMatchObject({ statusCode: 422, name: 'missing_required_field', message: 'Missing `to` field.' });
+    expect(noTo.error).toMatchObject({
+      statusCode: 422,
+      name: 'missing_required_field',
+      message: 'Missing `to` field.',
+    });
     const wrong = await sdk(loopbackUrl(p), 're_wrong').emails.send({
       from: 'app@example.test',
       to: 'a@example.test',

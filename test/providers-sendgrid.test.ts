@@ -65,7 +65,9 @@ describe('SendGrid v3 through @sendgrid/mail', () => {
     const transcript = session.Transcript.map((l) => l.Line);
     expect(transcript).toContain('authorization: Bearer ********');
     expect(transcript).toContain('from.email: "app@example.test"');
-    expect(transcript.some((l) => /^attachments\[0\]\.content: \[attachment content: \d+ characters, elided\]$/.test(l))).toBe(true);
+    expect(
+      transcript.some((l) => /^attachments\[0\]\.content: \[attachment content: \d+ characters, elided\]$/.test(l)),
+    ).toBe(true);
     expect(transcript).toContain(`x-message-id: ${messageId}`);
   });
 

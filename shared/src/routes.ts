@@ -91,6 +91,7 @@ export const RouteTable = {
   resendBatch: { methods: ['POST'], path: '/emails/batch', module: 'providers/resend.ts' },
   mailgunMessages: { methods: ['POST'], path: '/v3/:domain/messages', module: 'providers/mailgun.ts' },
   mailgunMime: { methods: ['POST'], path: '/v3/:domain/messages.mime', module: 'providers/mailgun.ts' },
+  sesV2SendEmail: { methods: ['POST'], path: '/v2/email/outbound-emails', module: 'providers/ses-v2.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

@@ -2,7 +2,8 @@ import { ProviderFailure, type MailAttachment } from './types';
 
 /** Decodes base64 attachment content; anything but base64 is the provider's validation error. */
 export function decodeBase64(content: unknown, field: string): Buffer {
-  if (typeof content !== 'string') throw new ProviderFailure('validation', 'The attachment content must be a base64 string', field);
+  if (typeof content !== 'string')
+    throw new ProviderFailure('validation', 'The attachment content must be a base64 string', field);
   const data = content.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1) {
     throw new ProviderFailure('validation', 'The attachment content must be base64 encoded', field);
@@ -12,7 +13,12 @@ export function decodeBase64(content: unknown, field: string): Buffer {
 
 /** An attachment from base64 content and its names. */
 export function base64Attachment(
-  given: { content: unknown; filename?: string | undefined; contentType?: string | undefined; cid?: string | undefined },
+  given: {
+    content: unknown;
+    filename?: string | undefined;
+    contentType?: string | undefined;
+    cid?: string | undefined;
+  },
   field: string,
 ): MailAttachment {
   const attachment: MailAttachment = {

@@ -26,7 +26,8 @@ const ADDRESS = /^[^\s@<>",;()[\]\\]+@[^\s@<>",;()[\]\\]+$/;
 /** Checks an address; `field` names it in the provider's error. */
 export function checkAddress(address: MailAddress, field: string): MailAddress {
   const trimmed = address.address.trim();
-  if (!ADDRESS.test(trimmed)) throw new ProviderFailure('validation', `Invalid email address: ${address.address}`, field);
+  if (!ADDRESS.test(trimmed))
+    throw new ProviderFailure('validation', `Invalid email address: ${address.address}`, field);
   return { name: address.name.replace(/[\r\n]+/g, ' ').trim(), address: trimmed };
 }
 
@@ -82,7 +83,10 @@ export async function composeSpec(spec: MailSpec, maxSize: number): Promise<Buff
   const prepared: Record<string, { prepared: true; value: string }> = {};
   if (Object.keys(spec.metadata).length > 0) {
     // As JSON that stays readable in the header view: ASCII only (escaped), so no encoded-words.
-    const json = JSON.stringify(spec.metadata).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const json = JSON.stringify(spec.metadata).replace(
+      /[\u007f-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
     prepared['X-Pigeonhole-Metadata'] = { prepared: true, value: json };
   }
   if (spec.template) headers['X-Pigeonhole-Template'] = spec.template.id.replace(/[\r\n]+/g, ' ');

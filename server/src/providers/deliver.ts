@@ -20,7 +20,8 @@ export function checkCredential(profile: ProviderProfile, req: FastifyRequest, k
   if (key === null) return;
   const presented = profile.credential(req.headers);
   if (presented === null) throw new ProviderFailure('auth-missing', 'No API key was given');
-  if (!timingSafeEqual(digest(presented), digest(key))) throw new ProviderFailure('auth-invalid', 'The API key is invalid');
+  if (!timingSafeEqual(digest(presented), digest(key)))
+    throw new ProviderFailure('auth-invalid', 'The API key is invalid');
 }
 
 /** The request as its transcript shows it, with these fields. */

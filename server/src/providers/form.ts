@@ -74,7 +74,10 @@ export async function readForm(req: FastifyRequest): Promise<Form> {
 /** A form as transcript fields: values shown (credentials masked), file contents elided. */
 export function formFields(form: Form): Array<[string, string]> {
   return [
-    ...form.fields.map(([name, value]): [string, string] => [name, secretField(name) ? '********' : JSON.stringify(value)]),
+    ...form.fields.map(([name, value]): [string, string] => [
+      name,
+      secretField(name) ? '********' : JSON.stringify(value),
+    ]),
     ...form.files.map((f): [string, string] => [
       f.field,
       `file "${f.filename}" (${f.contentType}, ${f.content.length} bytes, content elided)`,

@@ -6,6 +6,7 @@ import type { App } from '../app';
 import { parseAddress, parseAddressList } from './compose';
 import { all, formFields, one, readForm, registerFormParsers, type Form } from './form';
 import { mailgunId } from './ids';
+import { envelopeFromHeaders } from './raw-envelope';
 import { providerRoute } from './route';
 import { ProviderFailure, type MailSpec, type ProviderProfile, type RawSpec } from './types';
 
@@ -70,7 +71,7 @@ export function mailgunSpec(form: Form, domain: string, left: string): MailSpec 
   try {
     sender = parseAddress(from, 'from');
   } catch {
-    throw new ProviderFailure('validation', "from parameter is not a valid address. please check documentation");
+    throw new ProviderFailure('validation', 'from parameter is not a valid address. please check documentation');
   }
   const headers: Record<string, string> = {};
   const metadata: Record<string, string> = {};
@@ -127,13 +128,7 @@ export function mailgunMime(form: Form): RawSpec {
   const text = one(form, 'message');
   const raw = file?.content ?? (text !== undefined ? Buffer.from(text) : null);
   if (!raw) throw new ProviderFailure('validation', 'message parameter is missing');
-  const from = /^from:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(raw.toString('latin1', 0, Math.min(raw.length, 64 * 1024)));
-  let mailFrom = '';
-  try {
-    if (from) mailFrom = parseAddress(from[1]!.replace(/\r?\n/g, ' '), 'from').address;
-  } catch {
-    // A From header this simple reading cannot parse leaves the envelope sender empty, as `<>`.
-  }
+  const { mailFrom } = envelopeFromHeaders(raw);
   return { raw, mailFrom, rcptTo: to.map((a) => a.address) };
 }
 

@@ -71,7 +71,10 @@ export const postmarkProfile: ProviderProfile = {
       case 'auth-invalid':
         return {
           status: 401,
-          body: { ErrorCode: CODES.token, Message: 'The Server Token you provided in the X-Postmark-Server-Token header was invalid.' },
+          body: {
+            ErrorCode: CODES.token,
+            Message: 'The Server Token you provided in the X-Postmark-Server-Token header was invalid.',
+          },
         };
       case 'bad-json':
       case 'bad-form':
@@ -79,7 +82,10 @@ export const postmarkProfile: ProviderProfile = {
       case 'validation':
         return { status: 422, body: { ErrorCode: CODES.invalidRequest, Message: failure.message } };
       case 'too-large':
-        return { status: 413, body: { ErrorCode: CODES.invalidRequest, Message: `Request Entity Too Large. ${failure.message}` } };
+        return {
+          status: 413,
+          body: { ErrorCode: CODES.invalidRequest, Message: `Request Entity Too Large. ${failure.message}` },
+        };
       case 'forbidden':
         return { status: 403, body: { ErrorCode: CODES.invalidRequest, Message: failure.message } };
       case 'rate-limit':
@@ -128,7 +134,12 @@ export function postmarkSpec(m: PostmarkMessage, messageId: string): MailSpec {
     attachments: (m.Attachments ?? []).map((a, i) =>
       base64Attachment(
         // Postmark's ContentID is `cid:name`; the HTML refers to it the same way.
-        { content: a.Content, filename: a.Name, contentType: a.ContentType, cid: a.ContentID?.replace(/^cid:/i, '') || undefined },
+        {
+          content: a.Content,
+          filename: a.Name,
+          contentType: a.ContentType,
+          cid: a.ContentID?.replace(/^cid:/i, '') || undefined,
+        },
         `Attachments.${i}`,
       ),
     ),

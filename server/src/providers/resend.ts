@@ -47,7 +47,10 @@ export const resendProfile: ProviderProfile = {
   name: 'resend',
   credential: (headers) => /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(String(headers.authorization ?? ''))?.[1] ?? null,
   failure: (failure) => {
-    const error = (statusCode: number, name: string, message: string) => ({ status: statusCode, body: { statusCode, name, message } });
+    const error = (statusCode: number, name: string, message: string) => ({
+      status: statusCode,
+      body: { statusCode, name, message },
+    });
     switch (failure.kind) {
       case 'auth-missing':
         return error(401, 'missing_api_key', 'Missing API key in the authorization header');
@@ -107,9 +110,16 @@ export function resendSpec(e: ResendEmail, id: string): MailSpec {
     attachments: (e.attachments ?? []).map((a, i) => {
       // A remote `path` would make Pigeonhole fetch a URL for the sender: never done, refused plainly.
       if (a.content === undefined) {
-        throw new ProviderFailure('validation', 'Pigeonhole takes attachment `content` only, not a remote `path`.', `attachments.${i}`);
+        throw new ProviderFailure(
+          'validation',
+          'Pigeonhole takes attachment `content` only, not a remote `path`.',
+          `attachments.${i}`,
+        );
       }
-      return base64Attachment({ content: a.content, filename: a.filename, contentType: a.content_type, cid: a.content_id }, `attachments.${i}`);
+      return base64Attachment(
+        { content: a.content, filename: a.filename, contentType: a.content_type, cid: a.content_id },
+        `attachments.${i}`,
+      );
     }),
     headers: stringRecord(e.headers),
     tags: (e.tags ?? []).map((t) => (t.value ? `${t.name}:${t.value}` : t.name)),
@@ -131,7 +141,11 @@ export const resendRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const single = providerRoute(app as unknown as App, resendProfile, async (req: FastifyRequest) => {
     const body = req.body as ResendEmail;
     const id = uuid();
-    return { specs: [resendSpec(body, id)], answer: { status: 200, body: { id } }, fields: flattenJson(body, resendProfile.elide) };
+    return {
+      specs: [resendSpec(body, id)],
+      answer: { status: 200, body: { id } },
+      fields: flattenJson(body, resendProfile.elide),
+    };
   });
   app.route({
     ...endpoint('resendEmails', 'POST'),

@@ -58,7 +58,12 @@ export function providerRoute(app: App, profile: ProviderProfile, handle: Provid
       if (chaos !== null) {
         req.log.info({ provider: profile.name, status: chaos }, 'chaos: provider API answers an error');
         const kind = chaos === 429 ? 'rate-limit' : 'server-error';
-        throw new ProviderFailure(kind, kind === 'rate-limit' ? 'Too many requests' : 'Internal server error', null, chaos);
+        throw new ProviderFailure(
+          kind,
+          kind === 'rate-limit' ? 'Too many requests' : 'Internal server error',
+          null,
+          chaos,
+        );
       }
     },
     errorHandler: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {

@@ -4,20 +4,21 @@ import { mailgunRoutes } from './mailgun';
 import { postmarkRoutes } from './postmark';
 import { resendRoutes } from './resend';
 import { sendgridRoutes } from './sendgrid';
+import { sesV2Routes } from './ses-v2';
 
 /** Each provider's routes, registered encapsulated, so that one provider's body parsers stay its own. */
-const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox | null>> = {
-  sendgrid: sendgridRoutes,
-  mailgun: mailgunRoutes,
-  postmark: postmarkRoutes,
-  resend: resendRoutes,
-  ses: null,
+const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox[]>> = {
+  sendgrid: [sendgridRoutes],
+  mailgun: [mailgunRoutes],
+  postmark: [postmarkRoutes],
+  resend: [resendRoutes],
+  // Both of SES's APIs: v2 (REST JSON) and the v1 Query API (form fields at `/`).
+  ses: [sesV2Routes],
 };
 
 /** The provider HTTP APIs that `--provider-apis` turns on (all by default). */
 export const providerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const name of app.pigeonhole.config.providerApis) {
-    const routes = PROVIDERS[name];
-    if (routes) await app.register(routes);
+    for (const routes of PROVIDERS[name]) await app.register(routes);
   }
 };

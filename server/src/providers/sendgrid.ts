@@ -64,10 +64,8 @@ const HELP = 'http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html
 
 /** SendGrid's error messages, word for word where its documentation gives them. */
 const MESSAGES = {
-  personalizations:
-    'The personalizations field is required and must have at least one personalization.',
-  from:
-    'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.  e.g. {"email" : "example@example.com"}  or {"email" : "example@example.com", "name" : "Example Recipient"}.',
+  personalizations: 'The personalizations field is required and must have at least one personalization.',
+  from: 'The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.  e.g. {"email" : "example@example.com"}  or {"email" : "example@example.com", "name" : "Example Recipient"}.',
   to: 'The to array is required for all personalization objects, and must have at least one email object with a valid email address.',
   subject:
     'The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.',
@@ -100,7 +98,10 @@ export const sendgridProfile: ProviderProfile = {
       case 'bad-form':
         return { status: 400, body: error('Bad Request') };
       case 'validation':
-        return { status: 400, body: error(failure.message, failure.field, failure.field ? `${HELP}#message.${failure.field}` : null) };
+        return {
+          status: 400,
+          body: error(failure.message, failure.field, failure.field ? `${HELP}#message.${failure.field}` : null),
+        };
     }
   },
   elide: (path) => /^attachments\[\d+\]\.content$/.test(path),
@@ -125,7 +126,8 @@ function substitute(text: string | undefined, substitutions: Record<string, stri
 /** The messages of a SendGrid request: one per personalization, with its substitutions. */
 export function sendgridSpecs(body: SendGridBody, messageId: string): MailSpec[] {
   const personalizations = body.personalizations ?? [];
-  if (personalizations.length === 0) throw new ProviderFailure('validation', MESSAGES.personalizations, 'personalizations');
+  if (personalizations.length === 0)
+    throw new ProviderFailure('validation', MESSAGES.personalizations, 'personalizations');
   if (!body.from?.email && personalizations.some((p) => !p.from?.email)) {
     throw new ProviderFailure('validation', MESSAGES.from, 'from.email');
   }

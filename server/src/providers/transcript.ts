@@ -73,9 +73,18 @@ export function flattenJson(value: unknown, elide: (path: string) => boolean): A
 
 /** A value cut to {@link VALUE_MAX} characters, with line breaks escaped so it stays one line. */
 function showValue(value: string): string {
-  const cut = value.length > VALUE_MAX ? `${value.slice(0, VALUE_MAX)}… (${value.length - VALUE_MAX} more characters)` : value;
+  const cut =
+    value.length > VALUE_MAX ? `${value.slice(0, VALUE_MAX)}… (${value.length - VALUE_MAX} more characters)` : value;
   // eslint-disable-next-line no-control-regex
-  return cut.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return cut.replace(/[\x00-\x1f\x7f]/g, (c) =>
+    c === '\n'
+      ? '\\n'
+      : c === '\r'
+        ? '\\r'
+        : c === '\t'
+          ? '\\t'
+          : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 const REASONS: Record<number, string> = { 200: 'OK', 202: 'Accepted' };

@@ -7,16 +7,7 @@ import { MAX_QUERY_LENGTH } from '@pigeonhole/shared/schemas/messages';
 
 /** Address and text fields that match by substring. */
 export type TextField =
-  | 'to'
-  | 'from'
-  | 'cc'
-  | 'bcc'
-  | 'reply-to'
-  | 'addressed'
-  | 'subject'
-  | 'message-id'
-  | 'tag'
-  | 'via';
+  'to' | 'from' | 'cc' | 'bcc' | 'reply-to' | 'addressed' | 'subject' | 'message-id' | 'tag' | 'via';
 
 /** One parsed search term. */
 export type Term =
