@@ -92,6 +92,8 @@ export const RouteTable = {
   mailgunMessages: { methods: ['POST'], path: '/v3/:domain/messages', module: 'providers/mailgun.ts' },
   mailgunMime: { methods: ['POST'], path: '/v3/:domain/messages.mime', module: 'providers/mailgun.ts' },
   sesV2SendEmail: { methods: ['POST'], path: '/v2/email/outbound-emails', module: 'providers/ses-v2.ts' },
+  // SES's v1 Query API posts its form to the root; `/` answers GET with the UI as before.
+  sesQuery: { methods: ['POST'], path: '/', module: 'providers/ses-v1.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

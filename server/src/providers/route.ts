@@ -21,6 +21,7 @@ export function sendAnswer(reply: FastifyReply, answer: ProviderAnswer): Fastify
   reply.code(answer.status);
   for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
   if (answer.text) return reply.type('text/plain; charset=utf-8').send(String(answer.body));
+  if (answer.xml) return reply.type('text/xml; charset=utf-8').send(String(answer.body));
   return reply.type('application/json').send(JSON.stringify(answer.body));
 }
 

@@ -4,6 +4,7 @@ import { mailgunRoutes } from './mailgun';
 import { postmarkRoutes } from './postmark';
 import { resendRoutes } from './resend';
 import { sendgridRoutes } from './sendgrid';
+import { sesV1Routes } from './ses-v1';
 import { sesV2Routes } from './ses-v2';
 
 /** Each provider's routes, registered encapsulated, so that one provider's body parsers stay its own. */
@@ -13,7 +14,7 @@ const PROVIDERS: Readonly<Record<ProviderName, FastifyPluginAsyncTypebox[]>> = {
   postmark: [postmarkRoutes],
   resend: [resendRoutes],
   // Both of SES's APIs: v2 (REST JSON) and the v1 Query API (form fields at `/`).
-  ses: [sesV2Routes],
+  ses: [sesV2Routes, sesV1Routes],
 };
 
 /** The provider HTTP APIs that `--provider-apis` turns on (all by default). */

@@ -112,7 +112,7 @@ export function httpTranscript(
   const server: string[] = [`HTTP/${request.httpVersion} ${answer.status} ${REASONS[answer.status] ?? ''}`.trimEnd()];
   for (const [name, value] of Object.entries(answer.headers ?? {})) server.push(`${name}: ${value}`);
   server.push('');
-  server.push(showValue(answer.text ? String(answer.body) : JSON.stringify(answer.body)));
+  server.push(showValue(answer.text || answer.xml ? String(answer.body) : JSON.stringify(answer.body)));
   const now = Date.now();
   const scrub = (line: string): string =>
     secrets.reduce((text, secret) => (secret ? text.split(secret).join(MASK) : text), line);

@@ -61,6 +61,8 @@ export interface ProviderAnswer {
   body: unknown;
   /** Send `body` as plain text (Mailgun answers some errors so). */
   text?: boolean;
+  /** Send `body` (a string) as XML: SES's Query API answers so. */
+  xml?: boolean;
 }
 
 /** What went wrong with a request, for a provider to answer in its own words and shape. */
