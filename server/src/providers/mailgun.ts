@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App } from '../app';
 import { parseAddress, parseAddressList } from './compose';
 import { all, formFields, one, readForm, registerFormParsers, type Form } from './form';
 import { mailgunId } from './ids';
@@ -147,7 +146,7 @@ export const mailgunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     response: { 200: AnswerSchema, 400: ErrorSchema },
   });
 
-  const messages = providerRoute(app as unknown as App, mailgunProfile, async (req: FastifyRequest) => {
+  const messages = providerRoute(app, mailgunProfile, async (req: FastifyRequest) => {
     const { domain } = req.params as { domain: string };
     const form = await readForm(req);
     const { id, left } = mailgunId(domain);
@@ -160,7 +159,7 @@ export const mailgunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: schema('Mailgun: send a message from form fields and files'),
   });
 
-  const mime = providerRoute(app as unknown as App, mailgunProfile, async (req: FastifyRequest) => {
+  const mime = providerRoute(app, mailgunProfile, async (req: FastifyRequest) => {
     const { domain } = req.params as { domain: string };
     const form = await readForm(req);
     const { id } = mailgunId(domain);

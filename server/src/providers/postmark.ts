@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { App } from '../app';
 import { parseAddress, parseAddressList } from './compose';
 import { base64Attachment, stringRecord } from './common-fields';
 import { uuid } from './ids';
@@ -164,7 +163,7 @@ const BATCH_LIMIT = 50 * 1024 * 1024;
 
 /** Postmark `POST /email` and `POST /email/batch`. */
 export const postmarkRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const single = providerRoute(app as unknown as App, postmarkProfile, async (req: FastifyRequest) => {
+  const single = providerRoute(app, postmarkProfile, async (req: FastifyRequest) => {
     const body = req.body as PostmarkMessage;
     const messageId = uuid();
     return {
@@ -187,7 +186,7 @@ export const postmarkRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   // A batch answers 200 with one result per message, as Postmark does: a bad message gets its own
   // ErrorCode there while the others are sent.
-  const batch = providerRoute(app as unknown as App, postmarkProfile, async (req: FastifyRequest) => {
+  const batch = providerRoute(app, postmarkProfile, async (req: FastifyRequest) => {
     const body = req.body as PostmarkMessage[];
     const specs: MailSpec[] = [];
     const results = body.map((m) => {

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { App } from '../app';
 import { parseAddressList } from './compose';
 import { base64Attachment, stringRecord } from './common-fields';
 import { uuid } from './ids';
@@ -138,7 +137,7 @@ const BODY_LIMIT = 40 * 1024 * 1024;
 
 /** Resend `POST /emails` (answers `{ id }`) and `POST /emails/batch` (answers `{ data: [{ id }] }`, all or none). */
 export const resendRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const single = providerRoute(app as unknown as App, resendProfile, async (req: FastifyRequest) => {
+  const single = providerRoute(app, resendProfile, async (req: FastifyRequest) => {
     const body = req.body as ResendEmail;
     const id = uuid();
     return {
@@ -159,7 +158,7 @@ export const resendRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
-  const batch = providerRoute(app as unknown as App, resendProfile, async (req: FastifyRequest) => {
+  const batch = providerRoute(app, resendProfile, async (req: FastifyRequest) => {
     const body = req.body as ResendEmail[];
     const ids = body.map(() => uuid());
     return {

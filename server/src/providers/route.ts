@@ -1,6 +1,5 @@
 import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../app';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../http/errors';
 import { checkCredential, deliver, type Delivery } from './deliver';
 import { ProviderFailure, type ProviderAnswer, type ProviderProfile } from './types';
@@ -29,7 +28,10 @@ export function sendAnswer(reply: FastifyReply, answer: ProviderAnswer): Fastify
 export function toFailure(err: unknown): ProviderFailure {
   if (err instanceof ProviderFailure) return err;
   const e = err as FastifyError;
-  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ProviderFailure('too-large', 'Request body is too large');
+  // Refused at the HTTP layer, before any provider reads it: 413 whatever the provider's own word.
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new ProviderFailure('too-large', 'Request body is too large', null, 413);
+  }
   if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (e instanceof SyntaxError && e.statusCode === 400)) {
     return new ProviderFailure('bad-json', 'The request body is not valid JSON');
   }
@@ -38,7 +40,7 @@ export function toFailure(err: unknown): ProviderFailure {
     return new ProviderFailure('validation', 'Unsupported Content-Type for this endpoint');
   }
   if (e.code === 'FST_ERR_VALIDATION') return new ProviderFailure('validation', e.message);
-  if (err instanceof ApiError) return new ProviderFailure('forbidden', err.message, null, err.statusCode);
+  if (err instanceof ApiError) return new ProviderFailure('forbidden', err.message, null, err.statusCode, true);
   const status = e.statusCode ?? 500;
   if (status >= 400 && status < 500) return new ProviderFailure('validation', e.message, null, status);
   return new ProviderFailure('server-error', 'Internal server error');
@@ -48,7 +50,7 @@ export function toFailure(err: unknown): ProviderFailure {
 export type ProviderHandler = (req: FastifyRequest) => Promise<Delivery>;
 
 /** The route options every provider endpoint shares, for `app.route({ ...endpoint(...), ...these })`. */
-export function providerRoute(app: App, profile: ProviderProfile, handle: ProviderHandler) {
+export function providerRoute(app: FastifyInstance, profile: ProviderProfile, handle: ProviderHandler) {
   const { store, config } = app.pigeonhole;
   return {
     config: { provider: profile.name },
@@ -70,7 +72,7 @@ export function providerRoute(app: App, profile: ProviderProfile, handle: Provid
     errorHandler: (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
       const failure = toFailure(err);
       // Chaos and the cross-site guard have logged already; anything else is logged here, once.
-      if (failure.status === undefined) {
+      if (!failure.logged) {
         if (failure.kind === 'server-error') req.log.error({ err, provider: profile.name }, 'provider request failed');
         else {
           req.log.info(

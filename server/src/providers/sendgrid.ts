@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import { Type, type Static } from 'typebox';
-import type { App } from '../app';
 import { checkAddress } from './compose';
 import { base64Attachment, stringRecord } from './common-fields';
 import { sendgridId } from './ids';
@@ -188,7 +187,7 @@ const BODY_LIMIT = 30 * 1024 * 1024;
 
 /** SendGrid v3 Mail Send: `POST /v3/mail/send`, answered 202 with `X-Message-Id` and no body. */
 export const sendgridRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const route = providerRoute(app as unknown as App, sendgridProfile, async (req) => {
+  const route = providerRoute(app, sendgridProfile, async (req) => {
     const messageId = sendgridId();
     const body = req.body as SendGridBody;
     return {

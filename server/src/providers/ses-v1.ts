@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App } from '../app';
 import { parseAddress, parseAddressList } from './compose';
 import { decodeBase64 } from './common-fields';
 import { formFields, one, readForm, registerFormParsers, type Form } from './form';
@@ -131,7 +130,7 @@ const BODY_LIMIT = 10 * 1024 * 1024;
 /** Amazon SES v1 Query API: `POST /` with `Action=SendEmail` or `Action=SendRawEmail`, answered in XML. */
 export const sesV1Routes: FastifyPluginAsyncTypebox = async (app) => {
   await registerFormParsers(app, BODY_LIMIT);
-  const route = providerRoute(app as unknown as App, sesV1Profile, async (req: FastifyRequest) => {
+  const route = providerRoute(app, sesV1Profile, async (req: FastifyRequest) => {
     const form = await readForm(req);
     const action = one(form, 'Action');
     if (action !== 'SendEmail' && action !== 'SendRawEmail') {

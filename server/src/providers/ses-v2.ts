@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { App } from '../app';
 import { parseAddress, parseAddressList } from './compose';
 import { base64Attachment, decodeBase64 } from './common-fields';
 import { sesId, uuid } from './ids';
@@ -177,7 +176,7 @@ const BODY_LIMIT = 40 * 1024 * 1024;
 
 /** Amazon SES v2 `POST /v2/email/outbound-emails`, answered `{ MessageId }`. */
 export const sesV2Routes: FastifyPluginAsyncTypebox = async (app) => {
-  const route = providerRoute(app as unknown as App, sesV2Profile, async (req: FastifyRequest) => {
+  const route = providerRoute(app, sesV2Profile, async (req: FastifyRequest) => {
     const body = req.body as SesV2Body;
     const messageId = sesId();
     return {

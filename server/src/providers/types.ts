@@ -86,6 +86,8 @@ export class ProviderFailure extends Error {
     readonly field: string | null = null,
     /** The status, where it is not the kind's usual one (chaos picks its own). */
     readonly status?: number,
+    /** Already logged where it was raised (chaos, the cross-site guard). */
+    readonly logged = false,
   ) {
     super(message);
     this.name = 'ProviderFailure';
