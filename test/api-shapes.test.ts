@@ -88,6 +88,8 @@ describe('response shapes', () => {
       'Secure',
       'TLS',
       'Username',
+      // Ours: `smtp`, or the provider API whose HTTP request the transcript is.
+      'Via',
       'MailFrom',
       'RcptTo',
       'DSN',

@@ -8,6 +8,8 @@ type Document = { openapi: string; paths: Record<string, Record<string, unknown>
 function tableMethods(): Map<string, Set<string>> {
   const byPath = new Map<string, Set<string>>();
   for (const entry of Object.values(RouteTable)) {
+    // The UI's files (GET `/`, `/*`) are not API and not documented; SES's Query API shares `/`.
+    if (entry.module === 'http/routes/web.ts') continue;
     const path = entry.path.replace(/:([A-Za-z]+)/g, '{$1}');
     const methods = byPath.get(path) ?? new Set<string>();
     for (const method of entry.methods) methods.add(method.toLowerCase());

@@ -30,6 +30,7 @@ import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
 import { authRoutes } from './http/routes/auth';
 import { mcpRoutes } from './http/routes/mcp';
+import { providerRoutes } from './providers/routes';
 import { authPlugin } from './http/plugins/auth';
 import { bodyLimitsPlugin } from './http/plugins/body-limits';
 import { httpServerOptions } from './http/plugins/http-server';
@@ -157,6 +158,7 @@ export const pigeonholeApp = fp<{ context: AppContext }>(
     await app.register(chaosRoutes);
     await app.register(authRoutes);
     await app.register(mcpRoutes);
+    await app.register(providerRoutes);
     await app.register(webRoutes(findWebRoot(context.config.webRoot)));
   },
   { name: 'pigeonhole-app' },

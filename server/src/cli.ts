@@ -68,6 +68,9 @@ const serverFlags: Option[] = [
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
+  // Provider HTTP APIs at their own paths (docs/providers.md).
+  flag('--provider-apis <names>', 'email APIs served: none, all, or sendgrid,mailgun,postmark,resend,ses', 'all'),
+  flag('--provider-api-key <key>', 'require this API key on provider API requests (default: accept any)'),
   flag('--http-write-timeout <duration>', 'drop a client that reads nothing of a streamed answer this long', '30s'),
   // Message authentication checks: DKIM, SPF, DMARC, ARC and BIMI (docs/auth.md).
   flag('--dns-records <file>', 'JSON file of DNS names to TXT strings the checks look up (after PUT /api/v1/dns)'),

@@ -3,6 +3,7 @@
 // are re-exported here, so that the rest of the program imports from './config' alone.
 import { parseAuthChecks } from './config/auth';
 import { parseBeyondCapture } from './config/beyond-capture';
+import { parseProviders } from './config/providers';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseMcp } from './config/mcp';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
@@ -88,5 +89,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseHttpGuard(options),
     ...parseAuthChecks(options),
     ...parseMcp(options),
+    ...parseProviders(options),
   };
 }

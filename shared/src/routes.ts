@@ -87,6 +87,18 @@ export const RouteTable = {
   dns: { methods: ['GET', 'PUT', 'DELETE'], path: '/api/v1/dns', module: 'http/routes/auth.ts' },
   // MCP for AI agents (Streamable HTTP): POST messages, GET the notification stream, DELETE a session.
   mcp: { methods: ['GET', 'POST', 'DELETE'], path: '/mcp', module: 'http/routes/mcp.ts' },
+  // Provider HTTP APIs at the providers' own paths, so that an SDK whose host alone can be changed
+  // works (`--provider-apis`; docs/providers.md). Outside /api: their auth is the provider's.
+  sendgridMailSend: { methods: ['POST'], path: '/v3/mail/send', module: 'providers/sendgrid.ts' },
+  postmarkEmail: { methods: ['POST'], path: '/email', module: 'providers/postmark.ts' },
+  postmarkBatch: { methods: ['POST'], path: '/email/batch', module: 'providers/postmark.ts' },
+  resendEmails: { methods: ['POST'], path: '/emails', module: 'providers/resend.ts' },
+  resendBatch: { methods: ['POST'], path: '/emails/batch', module: 'providers/resend.ts' },
+  mailgunMessages: { methods: ['POST'], path: '/v3/:domain/messages', module: 'providers/mailgun.ts' },
+  mailgunMime: { methods: ['POST'], path: '/v3/:domain/messages.mime', module: 'providers/mailgun.ts' },
+  sesV2SendEmail: { methods: ['POST'], path: '/v2/email/outbound-emails', module: 'providers/ses-v2.ts' },
+  // SES's v1 Query API posts its form to the root; `/` answers GET with the UI as before.
+  sesQuery: { methods: ['POST'], path: '/', module: 'providers/ses-v1.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

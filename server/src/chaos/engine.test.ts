@@ -62,3 +62,20 @@ describe('address rules', () => {
     expect(addressRule('someone@fail-451.test')).toBeNull();
   });
 });
+
+describe('provider API chaos', () => {
+  it('answers the chosen status for the chosen providers only, 429 by default', () => {
+    const engine = new ChaosEngine(() => 0);
+    expect(engine.decideProvider('sendgrid')).toBeNull();
+    engine.set({ ProviderApi: { Probability: 100, Providers: ['sendgrid'] } });
+    expect(engine.decideProvider('sendgrid')).toBe(429);
+    expect(engine.decideProvider('postmark')).toBeNull();
+    engine.set({ ProviderApi: { ErrorCode: 503, Probability: 100 } });
+    expect(engine.decideProvider('ses')).toBe(503);
+    expect(engine.triggers.ProviderApi).toEqual({ ErrorCode: 503, Probability: 100, Providers: [] });
+  });
+
+  it('refuses codes a provider never answers with', () => {
+    expect(() => new ChaosEngine().set({ ProviderApi: { ErrorCode: 451, Probability: 1 } })).toThrow(ChaosConfigError);
+  });
+});

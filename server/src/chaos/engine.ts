@@ -2,11 +2,13 @@ import { randomInt } from 'node:crypto';
 import type {
   ChaosDelay,
   ChaosDisconnect,
+  ChaosProviderApi,
   ChaosStage,
   ChaosTrigger,
   ChaosTriggers,
   ChaosTriggersBody,
 } from '@pigeonhole/shared/schemas/chaos';
+import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
 import { addressRule } from './rules';
 
 /** The SMTP steps chaos can act on. */
@@ -50,6 +52,7 @@ interface State {
   Data: ChaosTrigger;
   Delay: ChaosDelay;
   Disconnect: ChaosDisconnect;
+  ProviderApi: ChaosProviderApi;
 }
 
 function trigger(name: keyof typeof DEFAULT_CODES, given: Partial<ChaosTrigger> | undefined): ChaosTrigger {
@@ -68,7 +71,17 @@ function resolve(body: ChaosTriggersBody): State {
     Data: trigger('Data', body.Data),
     Delay: { Milliseconds: body.Delay?.Milliseconds ?? DEFAULT_DELAY_MS, Probability: body.Delay?.Probability ?? 0 },
     Disconnect: { Stage: body.Disconnect?.Stage ?? 'data', Probability: body.Disconnect?.Probability ?? 0 },
+    ProviderApi: providerApi(body.ProviderApi),
   };
+}
+
+/** The provider-API trigger: 429 by default; only 429 and 500-599, the answers a provider gives. */
+function providerApi(given: Partial<ChaosProviderApi> | undefined): ChaosProviderApi {
+  const code = given?.ErrorCode || 429;
+  if (code !== 429 && (code < 500 || code > 599)) {
+    throw new ChaosConfigError(`ProviderApi: error code must be 429 or between 500 and 599, got ${code}`);
+  }
+  return { ErrorCode: code, Probability: given?.Probability ?? 0, Providers: [...new Set(given?.Providers ?? [])] };
 }
 
 /** A roll of the dice: 0-99, as Mailpit's `rand.Int(100)`, so 100 % always and 0 % never fires. */
@@ -90,7 +103,7 @@ export class ChaosEngine {
 
   /** The settings in force, in the `GET /api/v1/chaos` shape. */
   get triggers(): ChaosTriggers {
-    const { Sender, Recipient, Authentication, Data, Delay, Disconnect } = this.#state;
+    const { Sender, Recipient, Authentication, Data, Delay, Disconnect, ProviderApi } = this.#state;
     const out: ChaosTriggers = {
       Sender: { ...Sender },
       Recipient: { ...Recipient },
@@ -99,6 +112,7 @@ export class ChaosEngine {
     if (Data.Probability > 0) out.Data = { ...Data };
     if (Delay.Probability > 0) out.Delay = { ...Delay };
     if (Disconnect.Probability > 0) out.Disconnect = { ...Disconnect };
+    if (ProviderApi.Probability > 0) out.ProviderApi = { ...ProviderApi, Providers: [...ProviderApi.Providers] };
     return out;
   }
 
@@ -134,6 +148,16 @@ export class ChaosEngine {
     }[step];
     if (this.#fires(configured.Probability)) decision.fail = { code: configured.ErrorCode, message: MESSAGES[step] };
     return decision;
+  }
+
+  /**
+   * Whether a provider API request fails this time: the HTTP status to answer (429 or 5xx), or null.
+   * No delay or address rule applies to it: those are SMTP's.
+   */
+  decideProvider(provider: ProviderName): number | null {
+    const { ProviderApi } = this.#state;
+    if (ProviderApi.Providers.length > 0 && !ProviderApi.Providers.includes(provider)) return null;
+    return this.#fires(ProviderApi.Probability) ? ProviderApi.ErrorCode : null;
   }
 
   #rule(step: ChaosStep, address: string, recipients: readonly string[]): ChaosDecision['fail'] {

@@ -1,5 +1,6 @@
 // The shapes of configuration: what callers pass (PigeonholeOptions, the CLI flags in camelCase) and
 // what resolveConfig makes of it (Config), with the defaults' shape.
+import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
 import type { Credential, HostPort } from './values';
 
 /**
@@ -126,6 +127,11 @@ export interface PigeonholeOptions {
   // MCP (docs/mcp.md): see parseMcp.
   /** Serve the MCP server for AI agents at `/mcp` on the HTTP listener: `on` or `off` (or a boolean). Default on. */
   mcp?: string | boolean;
+  // Provider HTTP APIs (SendGrid, Mailgun, Postmark, Resend, Amazon SES): see parseProviders.
+  /** `none`, `all` (the default) or a comma-separated list: `sendgrid,mailgun,postmark,resend,ses`. */
+  providerApis?: string;
+  /** Require this API key, checked the provider's way; without it any credential is accepted. */
+  providerApiKey?: string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -182,6 +188,11 @@ export interface Config {
   // MCP (docs/mcp.md).
   /** `--mcp`: the MCP server at `/mcp` on the HTTP listener. */
   mcp: boolean;
+  // Provider HTTP APIs: see parseProviders.
+  /** The provider APIs served at their own paths. */
+  providerApis: ProviderName[];
+  /** The API key every provider request must carry (the provider's way); null = any. */
+  providerApiKey: string | null;
 }
 
 /** Where and how releases and auto-relay send. */

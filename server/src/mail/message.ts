@@ -83,6 +83,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
     Inline: parsed.inline.map(publicPart),
     Attachments: parsed.attachments.map(publicPart),
     ...(delivery ? { Delivery: delivery } : {}),
+    ...(s.Via ? { Via: s.Via } : {}),
   };
 }
 

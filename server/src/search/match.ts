@@ -5,7 +5,7 @@ import type { SearchRecord, StoredMessage } from '../store/types';
 import type { TextField, Term } from './query';
 import { bodyOf, hasInline } from './record';
 
-function fieldText(record: SearchRecord, field: Exclude<TextField, 'tag'>): string {
+function fieldText(record: SearchRecord, field: Exclude<TextField, 'tag' | 'via'>): string {
   switch (field) {
     case 'to':
       return record.to;
@@ -24,6 +24,15 @@ function fieldText(record: SearchRecord, field: Exclude<TextField, 'tag'>): stri
     case 'message-id':
       return record.messageId;
   }
+}
+
+/**
+ * `message-id:` is exact, as in Mailpit; for a message that came through a provider API, the
+ * provider's own ID (the part of the Message-ID before `@`, which its answer returned) matches too.
+ */
+function messageIdMatches(messageId: string, value: string, via: string | undefined): boolean {
+  const wanted = value.replace(/^<|>$/g, '');
+  return messageId === wanted || (via !== undefined && messageId.slice(0, messageId.lastIndexOf('@')) === wanted);
 }
 
 /** Whether the body holds a text: `yes`/`no` from the body index, `maybe` when it must be decoded. */
@@ -62,7 +71,8 @@ function termHolds(
       return false;
     case 'field':
       if (term.field === 'tag') return s.Tags.some((t) => t.toLowerCase() === term.value);
-      if (term.field === 'message-id') return record.messageId === term.value.replace(/^<|>$/g, '');
+      if (term.field === 'via') return (s.Via ?? 'smtp') === term.value;
+      if (term.field === 'message-id') return messageIdMatches(record.messageId, term.value, s.Via);
       return fieldText(record, term.field).includes(term.value);
     case 'is':
       if (term.value === 'tagged') return s.Tags.length > 0;

@@ -6,7 +6,8 @@
 import { MAX_QUERY_LENGTH } from '@pigeonhole/shared/schemas/messages';
 
 /** Address and text fields that match by substring. */
-export type TextField = 'to' | 'from' | 'cc' | 'bcc' | 'reply-to' | 'addressed' | 'subject' | 'message-id' | 'tag';
+export type TextField =
+  'to' | 'from' | 'cc' | 'bcc' | 'reply-to' | 'addressed' | 'subject' | 'message-id' | 'tag' | 'via';
 
 /** One parsed search term. */
 export type Term =
@@ -35,6 +36,8 @@ const TEXT_FIELDS: readonly TextField[] = [
   'subject',
   'message-id',
   'tag',
+  // Ours: `via:sendgrid` (or mailgun, postmark, resend, ses, smtp), the way a message arrived.
+  'via',
 ];
 
 function isTextField(key: string): key is TextField {

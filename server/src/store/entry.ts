@@ -41,13 +41,15 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
   const packed: PackedTranscript = Array.isArray(session.transcript)
     ? packTranscript(session.transcript)
     : session.transcript;
-  const { clientAddress, helo, secure, username } = session;
+  const { clientAddress, helo, secure, username, via } = session;
   const tls = session.tls;
   if ('lines' in packed) {
     // A transcript whose lines hold line feeds (not from our recorder): kept whole, not shared.
-    return { shared: { clientAddress, helo, secure, tls, username, lines: packed.lines }, own: '' };
+    const shared: SharedSession = { clientAddress, helo, secure, tls, username, lines: packed.lines };
+    if (via) shared.via = via;
+    return { shared, own: '' };
   }
-  const key = `${packed.base} ${clientAddress} ${secure} ${tls?.cipher ?? ''} ${helo}\u0000${username}`;
+  const key = `${packed.base} ${clientAddress} ${secure} ${tls?.cipher ?? ''} ${helo}\u0000${username}\u0000${via ?? ''}`;
   const known = sessions.get(key);
   if (known && 'prefix' in known && known.prefix === packed.prefix) return { shared: known, own: packed.own };
   if (sessions.size >= MAX_SESSIONS) sessions = new Map();
@@ -60,6 +62,7 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
     base: packed.base,
     prefix: packed.prefix,
   };
+  if (via) shared.via = internString(via);
   sessions.set(key, shared);
   return { shared, own: packed.own };
 }
@@ -143,11 +146,11 @@ export class StoredEntry implements StoredMessage {
     if (!pending || !this.ref) return null;
     const { id, envelope } = this;
     const { created } = pending;
-    const username = this.#session.username;
+    const { username, via } = this.#session;
     let json!: Promise<string>;
     // The offload copies the bytes before it returns, so the loan ends with the call.
     this.withRaw((raw) => {
-      json = offload.summaryJson({ id, created, raw, envelope, username });
+      json = offload.summaryJson({ id, created, raw, envelope, username, via });
     });
     return json.then((text) => {
       if (this.#pending) this.#pending.json = text;
@@ -192,7 +195,7 @@ export class StoredEntry implements StoredMessage {
       Snippet: flat(fields.Snippet),
       ...(fields.Security ? { Security: fields.Security } : {}),
     };
-    const summary = summaryData(this.id, shared, created);
+    const summary = summaryData(this.id, shared, created, this.#session.via);
     this.#summary = summary;
     this.#context.onSummary(this);
     return summary;
@@ -212,8 +215,9 @@ export class StoredEntry implements StoredMessage {
 
   /** The session facts and the transcript of the conversation that delivered this message. */
   get session(): SessionInfo {
-    const { clientAddress, helo, secure, tls, username } = this.#session;
-    const facts = { clientAddress, helo, secure, tls, username };
+    const { clientAddress, helo, secure, tls, username, via } = this.#session;
+    const facts: Omit<SessionInfo, 'transcript'> = { clientAddress, helo, secure, tls, username };
+    if (via) facts.via = via;
     if ('lines' in this.#session) return { ...facts, transcript: this.#session.lines };
     const own = this.ref ? this.#context.slabs.text(this.ref) : '';
     return { ...facts, transcript: unpackTranscript({ base: this.#session.base, prefix: this.#session.prefix, own }) };

@@ -6,7 +6,7 @@ import type { Envelope, SummaryFields } from './types';
  * its kept summaries with it (from shared copies of the fields), and the summary thread the JSON of
  * a `new` event, so that both spell the same text.
  */
-export function summaryData(id: string, fields: SummaryFields, created: number): MessageSummary {
+export function summaryData(id: string, fields: SummaryFields, created: number, via?: string): MessageSummary {
   return {
     ID: id,
     MessageID: fields.MessageID,
@@ -25,6 +25,8 @@ export function summaryData(id: string, fields: SummaryFields, created: number):
     Snippet: fields.Snippet,
     // Only signed or encrypted mail has the key: plain summaries keep Mailpit's shape and size.
     ...(fields.Security ? { Security: fields.Security } : {}),
+    // Only API messages carry it (the provider they came through), so SMTP summaries keep Mailpit's keys.
+    ...(via ? { Via: via } : {}),
   };
 }
 
@@ -37,6 +39,8 @@ export interface SummaryJob {
   raw: Buffer;
   envelope: Envelope;
   username: string;
+  /** The provider HTTP API the message came through; absent for SMTP. */
+  via?: string | undefined;
 }
 
 /**

@@ -47,6 +47,11 @@ export interface SessionInfo {
   tls: { protocol: string; cipher: string } | null;
   username: string;
   transcript: TranscriptLine[];
+  /**
+   * The provider HTTP API the message came through (`sendgrid`, `ses`...), whose request is then the
+   * transcript; absent for SMTP.
+   */
+  via?: string;
 }
 
 /** Session facts as the ingest path hands them over: the SMTP recorder gives the transcript packed. */

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ProviderNameSchema } from './providers';
 
 /**
  * One of Mailpit's chaos triggers: answer `ErrorCode` (400-599) with a `Probability` in percent.
@@ -30,6 +31,19 @@ export const ChaosDisconnectSchema = Type.Object({
 export type ChaosDisconnect = Static<typeof ChaosDisconnectSchema>;
 
 /**
+ * Pigeonhole's provider-API trigger: the provider HTTP APIs (SendGrid, Mailgun, Postmark, Resend,
+ * SES) answer their own `ErrorCode` response (429 rate limit, or a 5xx) with a `Probability` in
+ * percent, so that an app's retry logic can be tested. `Providers` limits it to some APIs; empty or
+ * omitted means all.
+ */
+export const ChaosProviderApiSchema = Type.Object({
+  ErrorCode: Type.Integer({ minimum: 0, maximum: 599 }),
+  Probability: Type.Integer({ minimum: 0, maximum: 100 }),
+  Providers: Type.Array(ProviderNameSchema, { maxItems: 10 }),
+});
+export type ChaosProviderApi = Static<typeof ChaosProviderApiSchema>;
+
+/**
  * `GET/PUT /api/v1/chaos` answer: Mailpit's three triggers, always; Pigeonhole's `Data`, `Delay` and
  * `Disconnect` only while their probability is above 0, so that a Mailpit client comparing the answer
  * with what it sent (as `mailpit-api`'s own tests do) sees exactly its own keys.
@@ -41,6 +55,7 @@ export const ChaosTriggersSchema = Type.Object({
   Data: Type.Optional(ChaosTriggerSchema),
   Delay: Type.Optional(ChaosDelaySchema),
   Disconnect: Type.Optional(ChaosDisconnectSchema),
+  ProviderApi: Type.Optional(ChaosProviderApiSchema),
 });
 export type ChaosTriggers = Static<typeof ChaosTriggersSchema>;
 
@@ -56,5 +71,6 @@ export const ChaosTriggersBodySchema = Type.Object({
   Data: Type.Optional(Type.Partial(ChaosTriggerSchema)),
   Delay: Type.Optional(Type.Partial(ChaosDelaySchema)),
   Disconnect: Type.Optional(Type.Partial(ChaosDisconnectSchema)),
+  ProviderApi: Type.Optional(Type.Partial(ChaosProviderApiSchema)),
 });
 export type ChaosTriggersBody = Static<typeof ChaosTriggersBodySchema>;

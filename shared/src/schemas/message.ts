@@ -73,6 +73,8 @@ export const MessageSchema = Type.Object({
   // reading plain mail sees Mailpit's shape exactly.
   Delivery: Type.Optional(DeliverySchema),
   Security: Type.Optional(SecuritySchema),
+  // Ours, beyond Mailpit: present only on messages that came through a provider HTTP API.
+  Via: Type.Optional(Type.String({ description: 'Ours: the provider API it came through' })),
 });
 export type Message = Static<typeof MessageSchema>;
 
@@ -107,6 +109,7 @@ export const SessionSchema = Type.Object({
   Secure: Type.Boolean({ description: 'TLS was in use (STARTTLS or implicit)' }),
   TLS: Type.Union([Type.Object({ Protocol: Type.String(), Cipher: Type.String() }), Type.Null()]),
   Username: Type.String(),
+  Via: Type.String({ description: 'smtp, or the provider API whose HTTP request the transcript shows' }),
   MailFrom: Type.String(),
   RcptTo: Type.Array(Type.String()),
   DSN: Type.Union([DsnSchema, Type.Null()], { description: 'Delivery reports asked for; null when none' }),

@@ -24,6 +24,10 @@ export const MessageSummarySchema = Type.Object({
   Snippet: Type.String(),
   // Ours, after Mailpit's fields and only on signed or encrypted mail: plain mail keeps Mailpit's shape.
   Security: Type.Optional(SecurityKindSchema),
+  // Ours, beyond Mailpit: present only on messages that came through a provider HTTP API.
+  Via: Type.Optional(
+    Type.String({ description: 'Ours: the provider API it came through (sendgrid, mailgun, postmark, resend, ses)' }),
+  ),
 });
 export type MessageSummary = Static<typeof MessageSummarySchema>;
 

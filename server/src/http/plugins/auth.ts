@@ -52,7 +52,7 @@ export class BasicAuthChecker {
 
 /**
  * `--ui-auth` / `--ui-auth-file`: HTTP basic auth on every route (UI files, API, the WebSocket
- * upgrade) but `/livez` and `/readyz`. Registered before the routes, app-wide (fastify-plugin).
+ * upgrade) but `/livez`, `/readyz` and the provider API routes (providers/route.ts). Registered before the routes, app-wide (fastify-plugin).
  */
 export const authPlugin: FastifyPluginAsync = fp(
   async (app) => {
@@ -61,6 +61,9 @@ export const authPlugin: FastifyPluginAsync = fp(
     const checker = new BasicAuthChecker(users);
     app.addHook('onRequest', async (req, reply) => {
       if (EXEMPT.has(req.routeOptions.url ?? '')) return;
+      // Provider API routes take the provider's own credentials (`--provider-api-key`), which an
+      // SDK sends in place of ours: it cannot send both.
+      if (req.routeOptions.config.provider) return;
       // A CORS preflight never carries credentials (Fetch standard); `--api-cors` answers it.
       if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return;
       if ((await checker.check(req.headers.authorization)) !== null) return;

@@ -71,6 +71,9 @@ export const stateChangeGuardPlugin: FastifyPluginAsync = fp(
         return;
       }
       if (isJsonContentType(type)) return;
+      // A provider API route takes the provider's body types (Mailgun's multipart form, SES's
+      // Query API form); the cross-site rule above is what keeps a page's form post out.
+      if (req.routeOptions.config.provider) return;
       req.log.info({ url: req.url.slice(0, 200), contentType: type.slice(0, 100) }, 'non-JSON state change refused');
       throw apiError(
         'UNSUPPORTED_MEDIA_TYPE',

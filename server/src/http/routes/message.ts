@@ -123,6 +123,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         Secure: session.secure,
         TLS: session.tls ? { Protocol: session.tls.protocol, Cipher: session.tls.cipher } : null,
         Username: session.username,
+        Via: session.via ?? 'smtp',
         MailFrom: message.envelope.mailFrom,
         RcptTo: message.envelope.rcptTo,
         DSN: dsnJson(message.envelope),

@@ -1,5 +1,6 @@
 import type { Address } from '@pigeonhole/shared/schemas/common';
 import type { Message } from '@pigeonhole/shared/schemas/message';
+import { isProviderName, PROVIDER_LABELS } from '@pigeonhole/shared/schemas/providers';
 import type { CSSProperties } from 'react';
 import { formatAddress, formatDate, formatExact, formatSize } from '../../../lib/format';
 import { DeliveryRows } from './delivery-rows';
@@ -92,6 +93,16 @@ export function MessageHeader({ message }: { message: Message }) {
             {message.Username ? <span className="msg-header__size"> · authenticated as {message.Username}</span> : null}
           </dd>
         </div>
+        {message.Via ? (
+          <div className="msg-header__row">
+            <dt>Via</dt>
+            <dd>
+              <span className="chip chip--via">
+                {isProviderName(message.Via) ? PROVIDER_LABELS[message.Via] : message.Via} HTTP API
+              </span>
+            </dd>
+          </div>
+        ) : null}
         {message.Tags.length > 0 ? (
           <div className="msg-header__row">
             <dt>Tags</dt>

@@ -158,7 +158,8 @@ export const MessageView = memo(function MessageView({
                 title={disabled ? 'This message has no HTML part' : undefined}
                 onClick={() => !disabled && setTab(key)}
               >
-                {label}
+                {/* An API message's session is the HTTP request that made it. */}
+                {key === 'session' && data.Via ? 'HTTP request' : label}
               </button>
             );
           })}

@@ -1,5 +1,6 @@
 import { PigeonholeHttpError } from '@pigeonhole/shared/client';
 import type { LineNote } from '@pigeonhole/shared/schemas/message';
+import { isProviderName, PROVIDER_LABELS } from '@pigeonhole/shared/schemas/providers';
 import { Lock, LockOpen } from 'lucide-react';
 import { useState } from 'react';
 import { useSession } from '../api/get-session';
@@ -34,7 +35,9 @@ function LineNotes({ notes }: { notes: LineNote[] }) {
 
 /**
  * How the message really arrived: client, HELO, TLS, AUTH user, envelope, and the conversation
- * line by line (AUTH secrets masked and the DATA body elided by the server).
+ * line by line (AUTH secrets masked and the DATA body elided by the server). A message that came
+ * through a provider's HTTP API shows that request instead: its headers (secrets masked), its
+ * fields (attachment contents elided) and the provider's answer.
  */
 export function SessionTab({ id }: { id: string }) {
   const session = useSession(id);
@@ -51,19 +54,35 @@ export function SessionTab({ id }: { id: string }) {
     );
   }
   const s = session.data;
+  const api = s.Via !== 'smtp';
+  const provider = isProviderName(s.Via) ? PROVIDER_LABELS[s.Via] : s.Via;
   return (
     <div className="session-tab">
+      {api ? (
+        <p className="session-tab__via">
+          Sent through the <strong>{provider}</strong> HTTP API: below is the HTTP request that made this message and
+          Pigeonhole&apos;s answer, in {provider}&apos;s shape.
+        </p>
+      ) : null}
       <dl className="facts">
+        {api ? (
+          <div>
+            <dt>Provider API</dt>
+            <dd>{provider}</dd>
+          </div>
+        ) : null}
         <div>
           <dt>Client</dt>
           <dd className="mono">{s.ClientAddress || '—'}</dd>
         </div>
+        {api ? null : (
+          <div>
+            <dt>HELO / EHLO</dt>
+            <dd className="mono">{s.Helo || '—'}</dd>
+          </div>
+        )}
         <div>
-          <dt>HELO / EHLO</dt>
-          <dd className="mono">{s.Helo || '—'}</dd>
-        </div>
-        <div>
-          <dt>TLS</dt>
+          <dt>{api ? 'HTTPS' : 'TLS'}</dt>
           <dd>
             {s.Secure ? (
               <span className="tls tls--on">
@@ -71,33 +90,39 @@ export function SessionTab({ id }: { id: string }) {
               </span>
             ) : (
               <span className="tls">
-                <LockOpen size={13} aria-hidden="true" /> Plain text
+                <LockOpen size={13} aria-hidden="true" /> {api ? 'No: plain HTTP' : 'Plain text'}
               </span>
             )}
           </dd>
         </div>
+        {api ? null : (
+          <div>
+            <dt>AUTH user</dt>
+            <dd className="mono">{s.Username || 'none'}</dd>
+          </div>
+        )}
         <div>
-          <dt>AUTH user</dt>
-          <dd className="mono">{s.Username || 'none'}</dd>
-        </div>
-        <div>
-          <dt>MAIL FROM</dt>
+          <dt>{api ? 'Envelope from' : 'MAIL FROM'}</dt>
           <dd className="mono">{s.MailFrom || '<>'}</dd>
         </div>
         <div>
-          <dt>RCPT TO</dt>
+          <dt>{api ? 'Envelope to (Bcc included)' : 'RCPT TO'}</dt>
           <dd className="mono">{s.RcptTo.join(', ') || '—'}</dd>
         </div>
-        <div>
-          <dt>Delivery reports (DSN)</dt>
-          <dd className="mono">{s.DSN ? dsnText(s.DSN) : 'none asked'}</dd>
-        </div>
+        {api ? null : (
+          <div>
+            <dt>Delivery reports (DSN)</dt>
+            <dd className="mono">{s.DSN ? dsnText(s.DSN) : 'none asked'}</dd>
+          </div>
+        )}
       </dl>
-      <label className="transcript__toggle">
-        <input type="checkbox" checked={explained} onChange={(e) => setExplained(e.target.checked)} /> Explain each line
-        (what the command, reply code and extension mean, and the RFC)
-      </label>
-      <ol className="transcript" aria-label="SMTP transcript">
+      {!api && (
+        <label className="transcript__toggle">
+          <input type="checkbox" checked={explained} onChange={(e) => setExplained(e.target.checked)} /> Explain each
+          line (what the command, reply code and extension mean, and the RFC)
+        </label>
+      )}
+      <ol className="transcript" aria-label={api ? 'HTTP request' : 'SMTP transcript'}>
         {s.Transcript.map((line, i) => (
           <li key={i} className={`transcript__line transcript__line--${line.Direction}`}>
             <span className="transcript__time">{time(line.At)}</span>

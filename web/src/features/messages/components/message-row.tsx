@@ -1,4 +1,5 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
+import { isProviderName, PROVIDER_LABELS } from '@pigeonhole/shared/schemas/providers';
 import { Check, Lock, Paperclip, PenLine } from 'lucide-react';
 import { memo, type MouseEvent } from 'react';
 import { cx } from '../../../lib/class-names';
@@ -140,8 +141,13 @@ export const MessageRow = memo(function MessageRow({
             {message.Snippet ? <span className="row__sep"> — </span> : null}
             {message.Snippet}
           </span>
-          {message.Tags.length > 0 ? (
+          {message.Via || message.Tags.length > 0 ? (
             <span className="row__tags">
+              {message.Via ? (
+                <span className="chip chip--small chip--via" title="Came through this provider's HTTP API">
+                  via {isProviderName(message.Via) ? PROVIDER_LABELS[message.Via] : message.Via}
+                </span>
+              ) : null}
               {message.Tags.slice(0, 2).map((tag) => (
                 <span key={tag} className="chip chip--small">
                   {tag}
