@@ -1,6 +1,7 @@
 import { ResourceListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { httpClient, json, nextSubscription, text, TOOL_NAMES } from './helpers/mcp';
+import { rsaKey } from './helpers/dkim';
 import { start } from './helpers/pigeonhole';
 import { transport } from './helpers/smtp';
 
@@ -185,5 +186,35 @@ describe('MCP over Streamable HTTP (/mcp), with the SDK client', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
     });
     expect(res.status).toBe(404);
+  });
+
+  it('checks authentication: a signed message passes DKIM and DMARC, compact unless details are asked', async () => {
+    const p = await start({ dnsOffline: true });
+    const key = rsaKey();
+    await p.client.setDns({
+      'sel._domainkey.example.test': [key.record],
+      '_dmarc.example.test': ['v=DMARC1; p=reject'],
+    });
+    await transport(p).sendMail({
+      from: 'app@example.test',
+      to: 'alice@example.test',
+      subject: 'Signed',
+      text: 'Hello',
+      dkim: { domainName: 'example.test', keySelector: 'sel', privateKey: key.privatePem },
+    });
+    const client = await httpClient(p);
+    const check = json<{
+      dkim: { domain: string; result: string; alignedWithFrom: boolean }[];
+      dmarc: { result: string };
+    }>(await client.callTool({ name: 'check_authentication', arguments: { id: 'latest' } }));
+    expect(check.dkim).toEqual([
+      expect.objectContaining({ domain: 'example.test', result: 'pass', alignedWithFrom: true }),
+    ]);
+    expect(check.dmarc.result).toBe('pass');
+    expect(JSON.stringify(check)).not.toContain('BodyHashComputed');
+    const full = json<{ DKIM: { BodyHashComputed: string }[] }>(
+      await client.callTool({ name: 'check_authentication', arguments: { id: 'latest', details: true } }),
+    );
+    expect(full.DKIM[0]!.BodyHashComputed).toMatch(/^[A-Za-z0-9+/=]+$/);
   });
 });

@@ -66,4 +66,5 @@ export const TOOL_NAMES = [
   'delete_messages',
   'delete_all_messages',
   'send_test_message',
+  'check_authentication',
 ];

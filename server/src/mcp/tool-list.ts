@@ -1,5 +1,6 @@
 // Every MCP tool, in the order agents see them. A tool is added here, in one line, and nowhere else.
-// The checks (HTML compatibility, links, spam, authentication) join this list when their API exists.
+// The checks of HTML compatibility, links and spam join it when their API exists.
+import { checkAuthentication } from './tools/checks';
 import { getAttachment, getCode, getLinks } from './tools/content';
 import { deleteAll, deleteMessages, getMessage, listMessages, markRead } from './tools/messages';
 import { sendTestMessage } from './tools/send';
@@ -18,4 +19,5 @@ export const TOOLS: readonly ToolEntry[] = [
   deleteMessages,
   deleteAll,
   sendTestMessage,
+  checkAuthentication,
 ];
