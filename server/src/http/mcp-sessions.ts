@@ -2,7 +2,7 @@
 // bounded in number and in idle life.
 import { randomUUID } from 'node:crypto';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 
 /**
  * Sessions at once. A session is an MCP server object and a few closures (tens of KB); agent
@@ -59,6 +59,8 @@ export class McpSessions {
    * SDK gives it its session ID; {@link settle} drops it if the request never got that far.
    */
   async open(server: McpServer): Promise<StreamableHTTPServerTransport> {
+    // The SDK's transport loads with the first session: most runs never see an MCP client.
+    const { StreamableHTTPServerTransport } = await import('@modelcontextprotocol/sdk/server/streamableHttp.js');
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => this.#add({ id, server, transport, lastSeen: Date.now(), busy: 0 }),

@@ -15,7 +15,7 @@ interface WithNetSocket {
 }
 
 /** The shortest time between two writes of the corked frames. */
-const FLUSH_INTERVAL_MS = 4;
+const FLUSH_INTERVAL_MS = 1;
 
 const corked = new Set<WithNetSocket['_socket']>();
 

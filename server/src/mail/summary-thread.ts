@@ -45,7 +45,7 @@ const IDLE_MS = 10_000;
 /** Messages larger than this are summarized here: copying them to the thread costs more than it saves. */
 const MAX_OFFLOAD_BYTES = 1024 * 1024;
 /** The shortest time between two batches: one message to the thread costs about 20 µs. */
-const BATCH_INTERVAL_MS = 2;
+const BATCH_INTERVAL_MS = 1;
 /** Threads that died before the summary thread gives up on threads and works here. */
 const MAX_CRASHES = 3;
 

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PigeonholeClient } from '@pigeonhole/shared/client';
 import { endpoint } from '@pigeonhole/shared/routes';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { createMcpServer } from '../../mcp/server';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { McpBackend, RequestExtra } from '../../mcp/tool';
 import { apiError } from '../errors';
 import { injectFetch } from '../mcp-fetch';
@@ -32,6 +31,22 @@ function forwarded(extra: RequestExtra): Record<string, string> {
   const value = extra.requestInfo?.headers.authorization;
   const header = Array.isArray(value) ? value[0] : value;
   return header ? { authorization: header } : {};
+}
+
+/**
+ * The SDK and the tools, loaded with the first MCP request: most runs never see an MCP client, and
+ * loading them at start made every Pigeonhole bigger (the SDK, zod and the tools' code).
+ */
+let runtime: Promise<{
+  isInitializeRequest: (value: unknown) => boolean;
+  createMcpServer: (backend: McpBackend) => McpServer;
+}> | null = null;
+
+function loadRuntime(): NonNullable<typeof runtime> {
+  runtime ??= Promise.all([import('@modelcontextprotocol/sdk/types.js'), import('../../mcp/server')]).then(
+    ([types, server]) => ({ isInitializeRequest: types.isInitializeRequest, createMcpServer: server.createMcpServer }),
+  );
+  return runtime;
 }
 
 /** A JSON-RPC error answer outside any session, as the SDK's own examples give it. */
@@ -81,6 +96,7 @@ export const mcpRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
+    const { isInitializeRequest, createMcpServer } = await loadRuntime();
     const id = req.headers['mcp-session-id'];
     const session = typeof id === 'string' && id !== '' ? sessions.use(id) : undefined;
     let transport = session?.transport;

@@ -7,7 +7,6 @@ import { parseValue } from '../mime/header-value';
 import { first, parseHeaders, splitHeader, type HeaderMap } from '../mime/headers';
 import { boundaries } from '../mime/walk';
 import { inlinePgp, isSmimeMime, isSmimeSignature, leafSecurity } from './detect';
-import { checkSmimeSignature } from './smime';
 
 /**
  * Signed and encrypted messages (S/MIME, PGP/MIME, inline PGP) found in the raw bytes and, for
@@ -114,7 +113,8 @@ export async function analyzeSecurity(raw: Buffer): Promise<Security | null> {
   let signature: SignatureCheck | null = null;
   if (found.kind === 'smime-signed') {
     signature = found.der
-      ? await checkSmimeSignature(found.der, found.content ?? null)
+      ? // pkijs and asn1js load with the first signature checked: most runs never check one.
+        await (await import('./smime')).checkSmimeSignature(found.der, found.content ?? null)
       : {
           Verified: false,
           Reason: 'No S/MIME signature part was found',
