@@ -13,11 +13,14 @@ function threads(pid: number): number {
 describe('new events from the summary thread (the built package)', () => {
   it('carry the same summaries as the API, in arrival order, with later events behind them', async () => {
     const p = await startProcess();
+    const before = threads(p.pid);
     const ws = new WebSocket(`${p.httpUrl.replace('http', 'ws')}/api/events`);
     const frames: ApiEvent[] = [];
     ws.on('message', (data) => frames.push(JSON.parse(String(data)) as ApiEvent));
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    const before = threads(p.pid);
+    // The thread starts as the inbox opens, before any mail: its start-up is not paid by the first message.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const opened = threads(p.pid);
 
     // Four connections at once, as an app's mail pool sends (the helper's type knows no pool options).
     const smtp = transport(p, { pool: true, maxConnections: 4 } as never);
@@ -53,6 +56,7 @@ describe('new events from the summary thread (the built package)', () => {
     const kinds = frames.map((f) => f.Type);
     expect(kinds.lastIndexOf('new')).toBeLessThan(kinds.indexOf('delete'));
     // The summaries were made on a thread of their own (it stops again after 10 s idle).
-    expect(during, `threads before ${before}, after the burst ${during}`).toBeGreaterThan(before);
+    expect(opened, `threads before the inbox opened ${before}, after ${opened}`).toBeGreaterThan(before);
+    expect(during).toBeGreaterThanOrEqual(opened);
   });
 });

@@ -95,6 +95,8 @@ export class EventHub {
         this.#dismiss(evictee, 1013, 'too many clients: the oldest of the busiest holder goes first');
       }
     }
+    // An inbox that opens will want every new message's summary: the thread that makes them starts now.
+    if (feed === 'mailpit') this.#store.warmSummaries();
     const now = Date.now();
     const client: Client = { feed, key, order: this.#order++, pingedAt: 0, windowStart: now, frames: 0, bytes: 0 };
     this.#clients.set(socket, client);

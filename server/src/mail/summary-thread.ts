@@ -91,6 +91,12 @@ export class SummaryThread implements SummaryOffload {
     return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
   }
 
+  warm(): void {
+    if (this.#worker || this.#open || this.#sent.size > 0) return;
+    if (!this.#thread()) return;
+    this.#idleLater();
+  }
+
   close(): void {
     this.#stopThread();
     for (const batch of this.#sent.values()) this.#answerHere(batch);
@@ -145,10 +151,14 @@ export class SummaryThread implements SummaryOffload {
       if (typeof text === 'string') waiter.resolve(text);
       else this.#answerOneHere(batch, i);
     });
-    if (this.#sent.size === 0 && !this.#open) {
-      this.#idle = setTimeout(() => this.#stopThread(), IDLE_MS);
-      this.#idle.unref();
-    }
+    if (this.#sent.size === 0 && !this.#open) this.#idleLater();
+  }
+
+  /** Stops the thread once it has had nothing to do for {@link IDLE_MS}. */
+  #idleLater(): void {
+    if (this.#idle) clearTimeout(this.#idle);
+    this.#idle = setTimeout(() => this.#stopThread(), IDLE_MS);
+    this.#idle.unref();
   }
 
   /** Makes a batch's summaries on this thread. */

@@ -103,6 +103,15 @@ export class MessageStore {
     return offloaded ?? JSON.stringify(message.summary);
   }
 
+  /**
+   * Readies what makes the summaries of {@link summaryJson} (the offload's thread) ahead of the
+   * first: an inbox that just opened will want them. Starting a thread takes tens of milliseconds
+   * of a core, better spent before mail comes than while it does.
+   */
+  warmSummaries(): void {
+    this.#offload?.warm();
+  }
+
   /** Stops the store's helpers (the summary thread). The messages stay. */
   close(): void {
     this.#offload?.close();

@@ -50,6 +50,8 @@ export interface SummaryJob {
  */
 export interface SummaryOffload {
   summaryJson(job: SummaryJob): Promise<string>;
+  /** Gets ready for jobs (starts the thread), so that the first does not pay for it. */
+  warm(): void;
   /** Stops the thread; later jobs start it again. */
   close(): void;
 }
