@@ -104,11 +104,23 @@ const NOTES: Record<SecurityKind, string> = {
   'pgp-encrypted': 'Encrypted with PGP. Pigeonhole holds no recipient key, so the content cannot be shown.',
 };
 
-/** Signed or encrypted, and how, with the S/MIME signature verified; null for other mail. */
-export async function analyzeSecurity(raw: Buffer): Promise<Security | null> {
+/**
+ * What `raw` says of signing and encryption, found in a loan of its bytes: the CMS bytes and the
+ * signed content, when there are, are copied out, since the signature check that reads them is async.
+ */
+function findIn(raw: Buffer): Found | null {
   const { headerEnd, bodyStart } = splitHeader(raw);
   const headers = parseHeaders(raw.toString('utf8', 0, headerEnd));
   const found = find(raw, headers, bodyStart, raw.length, 0, { parts: MAX_PARTS });
+  if (!found) return null;
+  const kept: Found = { ...found };
+  if (found.der) kept.der = Buffer.from(found.der);
+  if (found.content) kept.content = Buffer.from(found.content);
+  return kept;
+}
+
+/** Signed or encrypted, and how, with the S/MIME signature verified; null for other mail. */
+async function describe(found: Found | null): Promise<Security | null> {
   if (!found) return null;
   let signature: SignatureCheck | null = null;
   if (found.kind === 'smime-signed') {
@@ -148,6 +160,7 @@ export async function securityOf(store: MessageStore, message: StoredMessage): P
   const cache = store.cache(ANALYSES);
   const cached = cache.get(message.id);
   if (cached !== undefined) return cached;
-  const security = await analyzeSecurity(message.keepRaw());
+  // Read in a loan of the bytes: a plain message (most) is never copied to be looked at.
+  const security = await describe(message.withRaw(findIn));
   return store.get(message.id) === message ? cache.remember(message.id, security) : security;
 }
