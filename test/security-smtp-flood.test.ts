@@ -108,6 +108,38 @@ describe.runIf(enoughFds)('SMTP connection floods', () => {
     expect(await p.logCount('SMTP under stress')).toBe(1);
   }, 60_000);
 
+  it('greets a client that came just before a burst of flood connections ahead of the burst', async () => {
+    // Waiting connections were once served newest first, so every flood connection that arrived
+    // after a client went ahead of it, and the flooder's reconnects kept arriving: the client got
+    // its 421 after 10 s. Those that came in the last two seconds are now served in the order they came.
+    const p = await start({ smtpMaxConnections: 20 });
+    const standing = flooder(p.smtpPort, 60);
+    const burst: ReturnType<typeof flooder>[] = [];
+    await standing.opened;
+    try {
+      // The standing flood has filled every slot and its idle sessions are being closed for
+      // its own waiting connections by now.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const socket = net.connect(p.smtpPort, '127.0.0.1');
+      const started = Date.now();
+      const greeting = new Promise<string>((resolve) => {
+        socket.on('error', () => resolve('error'));
+        socket.once('data', (d: Buffer) => resolve(d.toString('latin1').split('\r\n')[0]!));
+        socket.once('close', () => resolve('closed'));
+      });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      burst.push(flooder(p.smtpPort, 200));
+      const line = await greeting;
+      const waited = Date.now() - started;
+      socket.destroy();
+      expect(line).toMatch(/^220 /);
+      expect(waited).toBeLessThan(5000);
+    } finally {
+      standing.stop();
+      for (const b of burst) b.stop();
+    }
+  }, 30_000);
+
   it('never cuts a session inside a transaction or DATA, and closes one idle between transactions', async () => {
     const p = await start({ smtpMaxConnections: 50 });
     // One session in the middle of DATA, one with MAIL FROM given, one idle after EHLO, all before
