@@ -25,7 +25,7 @@ const serverFlags: Option[] = [
   flag('--smtp <host:port>', 'SMTP address', DEFAULTS.smtp),
   flag('--listen <host:port>', 'web UI and API address', DEFAULTS.listen),
   flag('--max <n>', 'messages kept, oldest evicted first (0 = unlimited)', String(DEFAULTS.max)),
-  flag('--max-bytes <size>', 'total raw bytes kept (0 = unlimited)', '512MB'),
+  flag('--max-bytes <size>', 'bytes of mail kept: raw bytes plus what is kept per message (0 = unlimited)', '512MB'),
   flag('--max-message-size <size>', 'largest message accepted, 552 beyond', '50MB'),
   flag('--smtp-max-recipients <n>', 'recipients per message, 452 beyond', String(DEFAULTS.smtpMaxRecipients)),
   flag('--smtp-max-connections <n>', 'concurrent SMTP connections', String(DEFAULTS.smtpMaxConnections)),

@@ -81,9 +81,15 @@ export class BodyIndex {
     return token.length >= MIN_WORD && token.length <= MAX_WORD;
   }
 
-  /** Indexes the words of a message's decoded body; `seq` must be above every one indexed before. */
-  add(seq: number, body: string): void {
+  /**
+   * Indexes the words of a message's decoded body; `seq` must be above every one indexed before.
+   * Returns the bytes this took: its postings, and the dictionary words it brought (which stay, as
+   * its postings do, until {@link compact}).
+   */
+  add(seq: number, body: string): number {
     this.#coveredSeq = seq;
+    const ownBefore = this.#ownBytes;
+    let written = 0;
     let distinct = 0;
     for (const word of words(body)) {
       if (word.length < MIN_WORD || word.length > MAX_WORD) continue;
@@ -102,12 +108,16 @@ export class BodyIndex {
         const list = new Postings(known, seq, this.#arena);
         this.#postings.set(word, list);
         this.#ownBytes += list.capacity + 32;
+        written += list.used;
       } else {
         const before = known.capacity;
+        const used = known.used;
         known.push(seq);
         this.#ownBytes += known.capacity - before;
+        written += known.used - used;
       }
     }
+    return this.#ownBytes - ownBefore + written;
   }
 
   /**

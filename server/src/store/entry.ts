@@ -100,6 +100,8 @@ export class StoredEntry implements StoredMessage {
   readonly envelope: Envelope;
   /** Where the raw bytes and the transcript's own lines are; `null` once the message is deleted. */
   ref: unknown;
+  /** Bytes the body index took for this message's words, once indexed (counted against `maxBytes`). */
+  indexBytes = 0;
   readonly #context: EntryContext;
   readonly #session: SharedSession;
   #summary: MessageSummary | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MessageStore, type SummaryFields } from './store';
+import { ENTRY_BYTES, MessageStore, type SummaryFields } from './store';
 import type { Envelope, IncomingMessage, StoreEvent } from './types';
 
 function incoming(size = 10): IncomingMessage {
@@ -41,7 +41,8 @@ describe('MessageStore', () => {
   });
 
   it('evicts the oldest by count and by bytes and says so in events', () => {
-    const store = new MessageStore({ maxMessages: 3, maxBytes: 35 });
+    // Three entries and 35 raw bytes.
+    const store = new MessageStore({ maxMessages: 3, maxBytes: 3 * ENTRY_BYTES + 35 });
     const events: StoreEvent[] = [];
     store.subscribe((e) => events.push(e));
     const first = store.add(incoming(), fields('a')).id;
@@ -54,6 +55,41 @@ describe('MessageStore', () => {
     store.add(incoming(20), fields('big'));
     expect(store.page(0, 10).map((m) => m.summary.Subject)).toEqual(['big', 'd']);
     expect(store.bytes).toBe(30);
+  });
+
+  it('counts the entries and the indexed words of messages against maxBytes, and frees them', async () => {
+    const text = (n: number, words: number) =>
+      Array.from({ length: words }, (_, i) => `w${n}x${i}`).join(' ');
+    const body = (n: number, words: number): IncomingMessage => ({
+      ...incoming(),
+      raw: Buffer.from(`Subject: s${n}\r\n\r\n${text(n, words)}\r\n`),
+    });
+    const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    const plain = store.add(body(0, 0), fields('no words'));
+    await store.settled();
+    expect(store.keptBytes).toBe(plain.rawLength + ENTRY_BYTES);
+    const wordy = store.add(body(1, 300), fields('300 words'));
+    await store.settled();
+    // 300 new dictionary words and their postings: well over 300 x 48 bytes.
+    const indexed = store.keptBytes - plain.rawLength - wordy.rawLength - 2 * ENTRY_BYTES;
+    expect(indexed).toBeGreaterThan(300 * 48);
+    store.delete([wordy.id]);
+    expect(store.keptBytes).toBe(plain.rawLength + ENTRY_BYTES);
+    store.clear();
+    expect(store.keptBytes).toBe(0);
+
+    // Room for the raw bytes of all ten, but not for what their words cost: once indexed, the
+    // oldest go, and the store says so.
+    const rawOf = body(9, 300).raw.length;
+    const bounded = new MessageStore({ maxMessages: 0, maxBytes: 10 * (rawOf + ENTRY_BYTES) + 1000 });
+    const deleted: string[] = [];
+    bounded.subscribe((e) => e.type === 'deleted' && deleted.push(...e.ids));
+    const ids = Array.from({ length: 10 }, (_, n) => bounded.add(body(n, 300), fields(`m${n}`)).id);
+    expect(bounded.count).toBe(10);
+    await bounded.settled();
+    expect(bounded.count).toBeLessThan(10);
+    expect(bounded.keptBytes).toBeLessThanOrEqual(10 * (rawOf + ENTRY_BYTES) + 1000);
+    expect(deleted).toEqual(ids.slice(0, 10 - bounded.count));
   });
 
   it('keeps the newest message even when it alone is over the byte limit', () => {
