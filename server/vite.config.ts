@@ -44,6 +44,28 @@ function cleanServerBuild(): Plugin {
 }
 
 /**
+ * Writes every character outside ASCII as a `\u` escape (valid in strings, templates, regular
+ * expressions and comments alike). V8 keeps a module's source text for as long as the module lives,
+ * and one character above U+00FF (a typographic apostrophe in a message) makes the whole text of a
+ * chunk two bytes a character: 1.5 MB of heap for the two largest chunks instead of 0.75 MB.
+ */
+function asciiOutput(): Plugin {
+  const escape = (code: string) =>
+    code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return {
+    name: 'pigeonhole:ascii-output',
+    apply: 'build',
+    // On the final text (Vite 8 drops what renderChunk returns here): on the few lines with such a
+    // character, source-map columns after it are off by five, lines stay right.
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type === 'chunk' && /[\u0080-\uffff]/.test(file.code)) file.code = escape(file.code);
+      }
+    },
+  };
+}
+
+/**
  * Bundles the server for Node: our code and `@pigeonhole/shared` (TypeScript source, not published)
  * go into `dist/`; npm dependencies stay external and are installed with the package. The web UI is
  * built into `dist/web` by the web workspace. Type declarations (`dist/index.d.ts`, shared's types
@@ -55,7 +77,7 @@ function cleanServerBuild(): Plugin {
 export default defineConfig(({ mode }) => {
   const cjs = mode === 'cjs';
   return {
-    plugins: cjs ? [] : [cleanServerBuild()],
+    plugins: cjs ? [asciiOutput()] : [cleanServerBuild(), asciiOutput()],
     build: {
       ssr: true,
       target: 'node20',
