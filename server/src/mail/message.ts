@@ -2,12 +2,12 @@ import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { Headers } from '@pigeonhole/shared/schemas/message';
 import type { StoredMessage } from '../store/types';
 import { deliveryOf } from './delivery';
-import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
+import { first, headerText, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
 import type { ParsedMessage, ParsedPart } from './parse';
 
 /** The header block of a stored message, by lower-case name. */
 export function headerMap(raw: Buffer): HeaderMap {
-  return parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd));
+  return parseHeaders(headerText(raw, 0, splitHeader(raw).headerEnd));
 }
 
 /**
