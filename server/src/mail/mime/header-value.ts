@@ -54,7 +54,9 @@ function decodeUtf7Words(value: string): string {
       kind.toLowerCase() === 'b'
         ? Buffer.from(text, 'base64')
         : Buffer.from(
-            text.replace(/_/g, ' ').replace(/=([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
             'latin1',
           );
     return decodeUtf7(bytes);
@@ -78,7 +80,7 @@ export function parseAddresses(headers: HeaderMap, name: string, budget: { left:
     const comma = value.length <= budget.left ? -1 : value.lastIndexOf(',', budget.left);
     const cut = value.length <= budget.left ? value : value.slice(0, comma > 0 ? comma : budget.left);
     budget.left -= cut.length;
-    for (const entry of addressparser(cut, { flatten: true })) {
+    for (const entry of addressparser(cut.replace(LONE_COMMENT, '$1'), { flatten: true })) {
       // A comment (`a@x, (note)`) or an empty group (`Undisclosed recipients:;`) names nobody: RFC 5322
       // makes neither an address, and Python's email package (policy.default) yields none for either.
       if (!entry.address) continue;
@@ -87,6 +89,12 @@ export function parseAddresses(headers: HeaderMap, name: string, budget: { left:
   }
   return out;
 }
+
+/**
+ * A comment standing alone between commas (`a@x, (note), b@x`): addressparser would make it the
+ * next address's name. One beside an address (`bob@x (Bob)`) is kept: it is that address's name.
+ */
+const LONE_COMMENT = /(^|,)\s*\([^()"]*\)\s*(?=,|;|$)/g;
 
 /** `type/subtype; key=value` (Content-Type, Content-Disposition) as a value and its parameters. */
 export function parseValue(value: string): { value: string; params: Record<string, string | undefined> } {

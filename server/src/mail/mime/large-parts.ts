@@ -13,7 +13,6 @@ export const LARGE_PART_BYTES = 256 * 1024;
 /** Base64 text decoded per step: small enough that its strings stay in the young generation. */
 const STEP = 48 * 1024;
 
-
 /** Whether a byte is a base64 digit (A-Z, a-z, 0-9, +, /). */
 const DIGIT = new Uint8Array(256);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') DIGIT[c.charCodeAt(0)] = 1;

@@ -67,10 +67,7 @@ export function attachmentCount(parts: ModelPart[]): number {
  *    part, text/calendar, text/enriched, a bounce's text/rfc822-headers, any part with an unknown
  *    disposition. Mailpit hides the nameless ones; here every part stays reachable.
  */
-export function roleOf(
-  part: Omit<ModelPart, 'role'>,
-  seen: { text: boolean; html: boolean },
-): PartRole {
+export function roleOf(part: Omit<ModelPart, 'role'>, seen: { text: boolean; html: boolean }): PartRole {
   if (part.disposition === 'attachment') return 'attachment';
   const { mime } = part;
   if (!part.fileName) {
