@@ -121,10 +121,7 @@ export class SummaryThread implements SummaryOffload {
     this.#idle = null;
     this.#sent.set(batch.seq, batch);
     // The buffer is allocUnsafeSlow's own ArrayBuffer, never a shared one.
-    const bytes = (batch.buffer.buffer as ArrayBuffer).slice(
-      batch.buffer.byteOffset,
-      batch.buffer.byteOffset + batch.used,
-    );
+    const bytes = (batch.buffer.buffer as ArrayBuffer).slice(batch.buffer.byteOffset, batch.buffer.byteOffset + batch.used);
     worker.postMessage({ seq: batch.seq, bytes, jobs: batch.jobs } satisfies WireBatch, [bytes]);
   }
 
