@@ -36,13 +36,26 @@ export function mimeModel(raw: Buffer, headers: HeaderMap, start: number, maxPar
   const seen = { text: false, html: false };
   walkMime(raw, headers, start, maxParts, (leaf) => {
     const disposition = parseValue(first(leaf.headers, 'content-disposition'));
-    const fileName = decodeWords(disposition.params.filename ?? leaf.params.name ?? '');
-    const contentId = first(leaf.headers, 'content-id').trim().replace(/^<|>$/g, '').trim();
-    const part = { ...leaf, disposition: disposition.value.toLowerCase(), fileName, contentId };
-    const role = roleOf(part, seen);
-    if (role === 'text') seen.text = true;
-    if (role === 'html') seen.html = true;
-    parts.push({ ...part, role });
+    const name = disposition.params.filename ?? leaf.params.name;
+    const contentId = first(leaf.headers, 'content-id');
+    // One object of one shape per part, built once: spreading the leaf twice cost more than the walk.
+    const part: ModelPart = {
+      headers: leaf.headers,
+      mime: leaf.mime,
+      params: leaf.params,
+      start: leaf.start,
+      end: leaf.end,
+      path: leaf.path,
+      within: leaf.within,
+      role: 'attachment',
+      disposition: disposition.value.toLowerCase(),
+      fileName: name ? decodeWords(name) : '',
+      contentId: contentId ? contentId.trim().replace(/^<|>$/g, '').trim() : '',
+    };
+    part.role = roleOf(part, seen);
+    if (part.role === 'text') seen.text = true;
+    if (part.role === 'html') seen.html = true;
+    parts.push(part);
   });
   return parts;
 }
