@@ -61,7 +61,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
   const s = message.summary;
   const headers = message.withRaw(headerMap);
   const returnPath = first(headers, 'return-path').replace(/^<|>$/g, '').trim() || message.envelope.mailFrom;
-  const delivery = deliveryOf(message.envelope, headers);
+  const delivery = deliveryOf(message.envelope, headers, parsed.report);
   return {
     ID: s.ID,
     MessageID: s.MessageID,
@@ -83,6 +83,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
     Inline: parsed.inline.map(publicPart),
     Attachments: parsed.attachments.map(publicPart),
     ...(delivery ? { Delivery: delivery } : {}),
+    ...(parsed.events.length > 0 ? { Calendar: parsed.events } : {}),
     ...(s.Via ? { Via: s.Via } : {}),
   };
 }

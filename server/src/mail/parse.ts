@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { CacheKind } from '../store/message-cache';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
+import type { CalendarEvent, DeliveryReport } from '@pigeonhole/shared/schemas/message';
+import { calendarEvents } from './calendar';
+import { deliveryReport } from './delivery-report';
 import { htmlText, mime } from './mailparser-adapter';
 import { decodeTransfer } from './mime/body';
 import { decodeText } from './mime/charset';
@@ -38,10 +41,10 @@ export interface ParsedMessage {
   date: Date | null;
   attachments: ParsedPart[];
   inline: ParsedPart[];
-  /** text/calendar parts: their PartID and decoded text, for the Calendar view. */
-  calendars: { PartID: string; text: string }[];
-  /** message/delivery-status parts (RFC 3464), decoded, for the delivery report. */
-  reports: { PartID: string; text: string }[];
+  /** The events of its text/calendar parts (calendar.ts). */
+  events: CalendarEvent[];
+  /** What it reports when it is a delivery report (delivery-report.ts); null when it is none. */
+  report: DeliveryReport | null;
   /** Rough memory held, for the cache's byte bound. */
   bytes: number;
 }
@@ -102,8 +105,8 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
   const parts = mimeModel(raw, headers, split.bodyStart);
   const attachments: ParsedPart[] = [];
   const inline: ParsedPart[] = [];
-  const calendars: ParsedMessage['calendars'] = [];
-  const reports: ParsedMessage['reports'] = [];
+  const calendars: { PartID: string; text: string }[] = [];
+  let status: { PartID: string; text: string } | null = null;
   let text: string | null = null;
   let html = '';
   for (const part of parts) {
@@ -114,11 +117,14 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
       (part.role === 'inline' ? inline : attachments).push(decoded);
       if (part.mime === 'text/calendar' && decoded.content)
         calendars.push({ PartID: part.path, text: decodeText(decoded.content, part.params.charset) });
-      if (DELIVERY_STATUS.has(part.mime) && decoded.content)
-        reports.push({ PartID: part.path, text: decoded.content.toString('utf8') });
+      if (DELIVERY_STATUS.has(part.mime) && decoded.content && !status)
+        status = { PartID: part.path, text: decoded.content.toString('utf8') };
     }
   }
   text ??= html ? await htmlText(html) : '';
+  const returned = parts.find((p) => RETURNED.has(p.mime) && p.within.includes('report'));
+  const report = status ? deliveryReport(status.PartID, status.text, returned?.path ?? '') : null;
+  const events = await calendarEvents(calendars);
   const date = dateOf(first(headers, 'date'));
   const partBytes = [...attachments, ...inline].reduce((n, p) => n + (p.content?.length ?? 0), 0);
   return {
@@ -127,14 +133,16 @@ export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
     date,
     attachments,
     inline,
-    calendars,
-    reports,
+    events,
+    report,
     bytes: partBytes + (text.length + html.length) * 2 + 512,
   };
 }
 
 /** RFC 3464's report part, and RFC 6533's for internationalised mail. */
 const DELIVERY_STATUS = new Set(['message/delivery-status', 'message/global-delivery-status']);
+/** The returned message of a report (RFC 6522 section 3), whole or its headers only. */
+const RETURNED = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
 
 /** The Date header as a date, or null when it has none or it does not parse. */
 function dateOf(value: string): Date | null {
@@ -182,5 +190,5 @@ export class MessageParser {
 }
 
 function emptyParse(): ParsedMessage {
-  return { text: '', html: '', date: null, attachments: [], inline: [], calendars: [], reports: [], bytes: 64 };
+  return { text: '', html: '', date: null, attachments: [], inline: [], events: [], report: null, bytes: 64 };
 }
