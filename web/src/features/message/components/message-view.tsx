@@ -5,6 +5,8 @@ import { cx } from '../../../lib/class-names';
 import { useMessage } from '../api/get-message';
 import { useWebUi } from '../api/get-webui';
 import { Attachments } from './attachments';
+import { CalendarCard } from './calendar-card';
+import { DeliveryReportCard } from './delivery-report';
 import { HeadersTab } from './headers-tab';
 import { HtmlTab } from './html-tab';
 import { MessageHeader } from './message-header';
@@ -140,6 +142,8 @@ export const MessageView = memo(function MessageView({
       </div>
       <div className="view__scroll">
         <MessageHeader message={data} />
+        <CalendarCard id={data.ID} events={data.Calendar} />
+        <DeliveryReportCard id={data.ID} report={data.Delivery?.Report} />
         <Attachments id={data.ID} parts={parts} />
         <div className="tabs" role="tablist" aria-label="Message parts" onKeyDown={onTabKey}>
           {TABS.map(({ key, label }) => {
