@@ -88,7 +88,12 @@ function toPart(raw: Buffer, part: ModelPart): ParsedPart {
 function bodyOf(raw: Buffer, part: ModelPart): string {
   let text = decodeText(decodeTransfer(raw, part), part.params.charset);
   if (part.mime === 'text/plain' && part.params.format?.toLowerCase() === 'flowed') {
-    text = mime().decodeFlowed(text, part.params.delsp?.toLowerCase() === 'yes');
+    // libmime drops the line end after the last line; the body had it, so Text keeps it.
+    const end = /\r?\n$/.exec(text)?.[0] ?? '';
+    text =
+      mime()
+        .decodeFlowed(text, part.params.delsp?.toLowerCase() === 'yes')
+        .replace(/\r?\n$/, '') + end;
   }
   return text.replace(/\r?\n/g, '\n');
 }
