@@ -57,6 +57,22 @@ describe('invites and bounces in the message view', () => {
     expect(await report.getByRole('link', { name: 'Returned message' }).getAttribute('href')).toMatch(/\/part\/3$/);
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}message-bounce.png` });
+    // The MIME tab shows what the model made of each part: the same rule as the list and the JSON.
+    await page.getByRole('tab', { name: 'MIME' }).click();
+    const table = page.getByRole('table', { name: 'MIME structure' });
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(5);
+    const shown = await table
+      .locator('tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.children[1]?.textContent, tr.children[5]?.textContent]));
+    expect(shown).toEqual([
+      ['root', '—'],
+      ['1', 'body'],
+      ['2', 'attachment'],
+      ['3', 'attachment'],
+      // Inside the returned message: that message is the part.
+      ['3.1', 'in part 3'],
+    ]);
+    await page.screenshot({ path: `${ARTIFACTS}message-bounce-mime.png` });
     expect(errors).toEqual([]);
   });
 });

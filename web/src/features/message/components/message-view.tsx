@@ -178,7 +178,7 @@ export const MessageView = memo(function MessageView({
           {active === 'text' ? <TextTab text={data.Text} /> : null}
           {active === 'headers' ? <HeadersTab id={data.ID} /> : null}
           {active === 'source' ? <SourceTab id={data.ID} subject={data.Subject} /> : null}
-          {active === 'mime' ? <MimeTab id={data.ID} /> : null}
+          {active === 'mime' ? <MimeTab message={data} /> : null}
           {active === 'session' ? <SessionTab id={data.ID} /> : null}
           {active === 'checks' ? checks?.(data.ID) : null}
         </div>
