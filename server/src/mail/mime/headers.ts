@@ -1,4 +1,4 @@
-import { isAscii, isUtf8 } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 /**
  * Header-block reading without a MIME parser: the ingest path uses it so that no message pays for a
  * full parse on arrival. Works on bytes, accepts CRLF, bare LF and bare CR line ends.
@@ -79,16 +79,18 @@ export function first(headers: HeaderMap, name: string): string {
 const Q_WORD = /=\?[^?\s]{1,64}\?[Qq]\?[^?\s]*\?=/g;
 
 /**
- * The text of a header block's bytes. ASCII (nearly all mail) is read as it is. Otherwise raw 8-bit
- * text outside encoded words is read as UTF-8 (RFC 6532) where it is valid UTF-8 and as Latin-1
+ * The text of a header block's bytes. ASCII and valid UTF-8 (RFC 6532; nearly all mail) are read as
+ * they are. Otherwise raw 8-bit text outside encoded words is read as UTF-8 where it is valid UTF-8 and as Latin-1
  * where not (the charset of the 8-bit headers of old clients), and raw 8-bit bytes inside a Q word
  * (Eudora and other old clients wrote them) become `=XX` escapes, so that the word decodes in its
  * own declared charset rather than as UTF-8 mojibake (`Frï¿½sche` for `Frösche`).
  */
 export function headerText(raw: Buffer, start: number, end: number): string {
-  const bytes = raw.subarray(start, end);
-  if (isAscii(bytes)) return bytes.toString('latin1');
-  const latin1 = bytes.toString('latin1');
+  // Nearly every header block is ASCII or valid UTF-8: one decode and one scan, as before 8-bit
+  // bytes were looked at. Only bytes that are not UTF-8 (U+FFFD in the result) take the slow path.
+  const utf8 = raw.toString('utf8', start, end);
+  if (!utf8.includes('\ufffd')) return utf8;
+  const latin1 = raw.toString('latin1', start, end);
   let out = '';
   let at = 0;
   for (const match of latin1.matchAll(Q_WORD)) {
