@@ -1,4 +1,4 @@
-import type { Delivery, Dsn } from '@pigeonhole/shared/schemas/message';
+import type { Delivery, DeliveryReport, Dsn } from '@pigeonhole/shared/schemas/message';
 import type { Envelope } from '../store/types';
 import { decodeWords } from './mime/header-value';
 import { first, type HeaderMap } from './mime/headers';
@@ -15,12 +15,17 @@ export function dsnJson(envelope: Envelope): Dsn | null {
 }
 
 /**
- * The delivery tracking a message asks for: the envelope's DSN parameters (RFC 3461) and a
- * `Disposition-Notification-To` header (a read receipt, RFC 8098); undefined when it asks neither.
+ * The delivery tracking of a message: what it asks for, the envelope's DSN parameters (RFC 3461) and
+ * a `Disposition-Notification-To` header (a read receipt, RFC 8098), and, when the message is itself
+ * a delivery report, what it reports (`report`); undefined when there is none of these.
  */
-export function deliveryOf(envelope: Envelope, headers: HeaderMap): Delivery | undefined {
+export function deliveryOf(
+  envelope: Envelope,
+  headers: HeaderMap,
+  report: DeliveryReport | null = null,
+): Delivery | undefined {
   const receipt = decodeWords(first(headers, 'disposition-notification-to')).trim();
   const dsn = dsnJson(envelope);
-  if (!dsn && !receipt) return undefined;
-  return { DSN: dsn, ReadReceiptTo: receipt };
+  if (!dsn && !receipt && !report) return undefined;
+  return { DSN: dsn, ReadReceiptTo: receipt, ...(report ? { Report: report } : {}) };
 }

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type libmimeModule from 'libmime';
 import type * as charsetModule from 'libmime/lib/charset';
-import type { Attachment, ParsedMail } from 'mailparser';
 
 /**
  * The one file that imports mailparser and libmime, and the options they are called with. Both are
@@ -9,34 +8,27 @@ import type { Attachment, ParsedMail } from 'mailparser';
  * headers and UTF-8 bodies never needs libmime (the summary's fast paths read it without).
  */
 
-/** A part mailparser lists in `attachments` (inline parts and attachments alike). */
-export type MailparserAttachment = Attachment;
-
-/**
- * A hostile message can hold 100,000 MIME parts; mailparser builds a node per part, so the tree is
- * capped. Real mail has tens of parts; the raw bytes keep everything beyond the cap.
- */
-export const MAILPARSER_MAX_PARTS = 1000;
 /** HTML bodies beyond this are not converted to text (mailparser's own guard against slow regexes). */
 const MAX_HTML_TO_TEXT = 2 * 1024 * 1024;
 
 /**
- * A full mailparser parse of `raw`: Content-ID links kept as they are, no text turned into links or
- * HTML (Pigeonhole shows what was sent), at most {@link MAILPARSER_MAX_PARTS} parts.
+ * The text of an HTML body, as mailparser makes it for a message with no text/plain part
+ * (html-to-text, behind mailparser's guards on length and nesting depth); empty when it cannot be.
+ * The MIME model (mime/model.ts) decides the bodies; mailparser is asked only for this conversion.
  */
-export async function mailparserParse(raw: Buffer): Promise<ParsedMail> {
+export async function htmlText(html: string): Promise<string> {
   // Loaded on the first message someone opens, not at start: mailparser and what it pulls in
   // (iconv-lite, html-to-text, linkify-it) are about 25 MB of resident memory that a Pigeonhole
   // which only catches mail never needs (measured by test/bench).
   const { simpleParser } = await import('mailparser');
-  return simpleParser(raw, {
+  const mail = await simpleParser(Buffer.from(`Content-Type: text/html; charset=utf-8\r\n\r\n${html}`), {
     keepCidLinks: true,
     skipImageLinks: true,
     skipTextLinks: true,
     skipTextToHtml: true,
     maxHtmlLengthToParse: MAX_HTML_TO_TEXT,
-    maxChildNodes: MAILPARSER_MAX_PARTS,
   });
+  return mail.text ?? '';
 }
 
 /**

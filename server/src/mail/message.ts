@@ -2,12 +2,12 @@ import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { Headers } from '@pigeonhole/shared/schemas/message';
 import type { StoredMessage } from '../store/types';
 import { deliveryOf } from './delivery';
-import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
+import { first, headerText, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
 import type { ParsedMessage, ParsedPart } from './parse';
 
 /** The header block of a stored message, by lower-case name. */
 export function headerMap(raw: Buffer): HeaderMap {
-  return parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd));
+  return parseHeaders(headerText(raw, 0, splitHeader(raw).headerEnd));
 }
 
 /**
@@ -61,7 +61,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
   const s = message.summary;
   const headers = message.withRaw(headerMap);
   const returnPath = first(headers, 'return-path').replace(/^<|>$/g, '').trim() || message.envelope.mailFrom;
-  const delivery = deliveryOf(message.envelope, headers);
+  const delivery = deliveryOf(message.envelope, headers, parsed.report);
   return {
     ID: s.ID,
     MessageID: s.MessageID,
@@ -83,6 +83,7 @@ export function toMessage(message: StoredMessage, parsed: ParsedMessage): Messag
     Inline: parsed.inline.map(publicPart),
     Attachments: parsed.attachments.map(publicPart),
     ...(delivery ? { Delivery: delivery } : {}),
+    ...(parsed.events.length > 0 ? { Calendar: parsed.events } : {}),
     ...(s.Via ? { Via: s.Via } : {}),
   };
 }

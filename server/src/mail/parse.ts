@@ -2,8 +2,15 @@ import { createHash } from 'node:crypto';
 import { CacheKind } from '../store/message-cache';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
-import { MAILPARSER_MAX_PARTS, mailparserParse, type MailparserAttachment } from './mailparser-adapter';
-import { decodeLargePart, elideLargeParts, measureLargePart, type LargePart } from './mime/large-parts';
+import type { CalendarEvent, DeliveryReport } from '@pigeonhole/shared/schemas/message';
+import { calendarEvents } from './calendar';
+import { deliveryReport } from './delivery-report';
+import { htmlText, mime } from './mailparser-adapter';
+import { decodeTransfer } from './mime/body';
+import { decodeText } from './mime/charset';
+import { first, headerText, parseHeaders, splitHeader } from './mime/headers';
+import { decodeLargePart, LARGE_PART_BYTES, measureLargePart } from './mime/large-parts';
+import { mimeModel, type ModelPart } from './mime/model';
 
 /** One attachment or inline part, decoded, with the fields Mailpit lists. */
 export interface ParsedPart {
@@ -34,6 +41,10 @@ export interface ParsedMessage {
   date: Date | null;
   attachments: ParsedPart[];
   inline: ParsedPart[];
+  /** The events of its text/calendar parts (calendar.ts). */
+  events: CalendarEvent[];
+  /** What it reports when it is a delivery report (delivery-report.ts); null when it is none. */
+  report: DeliveryReport | null;
   /** Rough memory held, for the cache's byte bound. */
   bytes: number;
 }
@@ -46,64 +57,104 @@ function checksums(content: Buffer): ParsedPart['Checksums'] {
   };
 }
 
-function toPart(a: MailparserAttachment, fallbackId: string, large: LargePart | undefined): ParsedPart {
-  const contentId = (a.contentId ?? '').replace(/^<|>$/g, '');
-  const part = {
-    PartID: a.partId ?? fallbackId,
+/** A part of the model, decoded (a large base64 body only measured: decoded again on request). */
+function toPart(raw: Buffer, part: ModelPart): ParsedPart {
+  const fields = {
+    PartID: part.path,
     // Mailpit shows the Content-ID where a part has no file name.
-    FileName: a.filename ?? contentId,
-    ContentType: a.contentType,
-    ContentID: contentId,
-    disposition: (a.contentDisposition ?? 'attachment').toLowerCase(),
+    FileName: part.fileName || part.contentId,
+    // The declared type, as Mailpit reports it: never one guessed from the file name.
+    ContentType: part.mime,
+    ContentID: part.contentId,
+    disposition: part.disposition || (part.role === 'inline' ? 'inline' : 'attachment'),
   };
-  if (!large) return { ...part, Size: a.content.length, Checksums: checksums(a.content), content: a.content };
-  const measured = measureLargePart(large.encoded);
+  const base64 = first(part.headers, 'content-transfer-encoding').trim().toLowerCase() === 'base64';
+  if (!base64 || part.end - part.start < LARGE_PART_BYTES) {
+    const content = Buffer.from(decodeTransfer(raw, part));
+    return { ...fields, Size: content.length, Checksums: checksums(content), content };
+  }
+  const encoded = raw.subarray(part.start, part.end);
+  const measured = measureLargePart(encoded);
   return {
-    ...part,
+    ...fields,
     Size: measured.size,
     Checksums: { MD5: measured.md5, SHA1: measured.sha1, SHA256: measured.sha256 },
     content: null,
-    encoded: large.encoded,
+    encoded,
   };
 }
 
-/** The large part a mailparser attachment stands for: its content is that part's marker. */
-function largePartOf(a: MailparserAttachment, large: LargePart[]): LargePart | undefined {
-  if (large.length === 0 || a.content.length > 64) return undefined;
-  const text = a.content.toString('latin1');
-  return large.find((part) => part.marker === text);
+/** A body's text: transfer encoding and charset undone, format=flowed joined, line ends as LF. */
+function bodyOf(raw: Buffer, part: ModelPart): string {
+  let text = decodeText(decodeTransfer(raw, part), part.params.charset);
+  if (part.mime === 'text/plain' && part.params.format?.toLowerCase() === 'flowed') {
+    // libmime drops the line end after the last line; the body had it, so Text keeps it.
+    const end = /\r?\n$/.exec(text)?.[0] ?? '';
+    text =
+      mime()
+        .decodeFlowed(text, part.params.delsp?.toLowerCase() === 'yes')
+        .replace(/\r?\n$/, '') + end;
+  }
+  return text.replace(/\r?\n/g, '\n');
 }
 
 /**
- * Inline or attachment, as Mailpit (enmime) sorts them: a part marked `inline`, or one inside
- * multipart/related with a Content-ID, is inline; every other part with a name or a Content-ID is an
- * attachment.
+ * Parses raw bytes fully by the MIME model (mime/model.ts): the text and HTML bodies, every other
+ * part decoded as an attachment or inline part. Text is the text/plain body; with none, the HTML's
+ * text, as enmime (Mailpit) makes it. HTML is the HTML body only, empty when there is none. Never
+ * throws on bad mail: what cannot be parsed is left out.
  */
-function isInline(a: MailparserAttachment): boolean {
-  const disposition = (a.contentDisposition ?? '').toLowerCase();
-  if (disposition === 'attachment') return false;
-  return disposition === 'inline' || Boolean(a.related && a.contentId);
-}
-
-/** Parses raw bytes fully with mailparser. Never throws on bad mail: what cannot be parsed is left out. */
 export async function parseRaw(raw: Buffer): Promise<ParsedMessage> {
-  // Large parts are looked for among as many parts as mailparser builds nodes for.
-  const elided = elideLargeParts(raw, MAILPARSER_MAX_PARTS);
-  const large = elided?.parts ?? [];
-  const mail = await mailparserParse(elided?.skeleton ?? raw);
+  const split = splitHeader(raw);
+  const headers = parseHeaders(headerText(raw, 0, split.headerEnd));
+  const parts = mimeModel(raw, headers, split.bodyStart);
   const attachments: ParsedPart[] = [];
   const inline: ParsedPart[] = [];
-  mail.attachments.forEach((a, i) => {
-    const part = toPart(a, String(i + 1), largePartOf(a, large));
-    if (isInline(a)) inline.push(part);
-    else if (a.filename || a.contentId || a.contentDisposition === 'attachment' || !a.contentType.startsWith('text/'))
-      attachments.push(part);
-  });
-  const text = mail.text ?? '';
-  const html = typeof mail.html === 'string' ? mail.html : '';
-  const date = mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null;
+  const calendars: { PartID: string; text: string }[] = [];
+  let status: { PartID: string; text: string } | null = null;
+  let text: string | null = null;
+  let html = '';
+  for (const part of parts) {
+    if (part.role === 'text') text = bodyOf(raw, part);
+    else if (part.role === 'html') html = bodyOf(raw, part);
+    else {
+      const decoded = toPart(raw, part);
+      (part.role === 'inline' ? inline : attachments).push(decoded);
+      if (part.mime === 'text/calendar' && decoded.content)
+        calendars.push({ PartID: part.path, text: decodeText(decoded.content, part.params.charset) });
+      if (DELIVERY_STATUS.has(part.mime) && decoded.content && !status)
+        status = { PartID: part.path, text: decoded.content.toString('utf8') };
+    }
+  }
+  text ??= html ? await htmlText(html) : '';
+  const returned = parts.find((p) => RETURNED.has(p.mime) && p.within.includes('report'));
+  const report = status ? deliveryReport(status.PartID, status.text, returned?.path ?? '') : null;
+  const events = await calendarEvents(calendars);
+  const date = dateOf(first(headers, 'date'));
   const partBytes = [...attachments, ...inline].reduce((n, p) => n + (p.content?.length ?? 0), 0);
-  return { text, html, date, attachments, inline, bytes: partBytes + (text.length + html.length) * 2 + 512 };
+  return {
+    text,
+    html,
+    date,
+    attachments,
+    inline,
+    events,
+    report,
+    bytes: partBytes + (text.length + html.length) * 2 + 512,
+  };
+}
+
+/** RFC 3464's report part, and RFC 6533's for internationalised mail. */
+const DELIVERY_STATUS = new Set(['message/delivery-status', 'message/global-delivery-status']);
+/** The returned message of a report (RFC 6522 section 3), whole or its headers only. */
+const RETURNED = new Set(['message/rfc822', 'message/global', 'text/rfc822-headers', 'message/global-headers']);
+
+/** The Date header as a date, or null when it has none or it does not parse. */
+function dateOf(value: string): Date | null {
+  if (!value) return null;
+  // Comments such as `(UTC)` or `(PDT)` are not part of the date (RFC 5322 CFWS).
+  const date = new Date(value.replace(/\([^)]*\)/g, ' ').trim());
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /** Parses kept: enough for a UI paging through messages; bytes bound the big ones. */
@@ -144,5 +195,5 @@ export class MessageParser {
 }
 
 function emptyParse(): ParsedMessage {
-  return { text: '', html: '', date: null, attachments: [], inline: [], bytes: 64 };
+  return { text: '', html: '', date: null, attachments: [], inline: [], events: [], report: null, bytes: 64 };
 }

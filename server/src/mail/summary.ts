@@ -2,9 +2,9 @@ import type { Address } from '@pigeonhole/shared/schemas/common';
 import type { SecurityKind } from '@pigeonhole/shared/schemas/security';
 import type { Envelope, SummaryFields } from '../store/types';
 import { decodeBody, type BodyRange } from './mime/body';
-import { decodeWords, GENERAL_ADDRESSES_MAX, parseAddresses, parseValue } from './mime/header-value';
-import { first, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
-import { walkMime, type MimeLeaf } from './mime/walk';
+import { decodeWords, GENERAL_ADDRESSES_MAX, parseAddresses } from './mime/header-value';
+import { first, headerText, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
+import { attachmentCount, mimeModel, type ModelPart } from './mime/model';
 import { inlinePgp, leafSecurity, stronger } from './secure/detect';
 
 /**
@@ -14,7 +14,7 @@ import { inlinePgp, leafSecurity, stronger } from './secure/detect';
  */
 export function summarize(raw: Buffer, envelope: Envelope, username: string): SummaryFields {
   const { headerEnd, bodyStart } = splitHeader(raw);
-  const headers = parseHeaders(raw.toString('utf8', 0, headerEnd));
+  const headers = parseHeaders(headerText(raw, 0, headerEnd));
   const budget = { left: GENERAL_ADDRESSES_MAX };
   const from =
     parseAddresses(headers, 'from', budget)[0] ?? (envelope.mailFrom ? { Name: '', Address: envelope.mailFrom } : null);
@@ -47,7 +47,7 @@ export function summarize(raw: Buffer, envelope: Envelope, username: string): Su
  */
 export function bodyText(raw: Buffer, sourceBytes: number): string {
   const { headerEnd, bodyStart } = splitHeader(raw);
-  const walk = new PartWalk(raw, parseHeaders(raw.toString('utf8', 0, headerEnd)), bodyStart);
+  const walk = new PartWalk(raw, parseHeaders(headerText(raw, 0, headerEnd)), bodyStart);
   return walk.text(sourceBytes);
 }
 
@@ -117,15 +117,16 @@ const SNIPPET_LENGTH = 250;
 /** Bytes of a text part decoded for the snippet: enough for 250 characters after markup is gone. */
 const SNIPPET_SOURCE = 16 * 1024;
 const SNIPPET_FIRST_TRY = 2 * 1024;
-/** Parts visited per message for the summary; a hostile tree of 100,000 parts costs no more. */
-const MAX_PARTS = 500;
 interface TextPart extends BodyRange {
   html: boolean;
 }
 
-/** A bounded walk of the MIME tree that counts attachments and finds the text for the snippet. */
+/**
+ * The summary's view of the MIME model (mime/model.ts): the attachment count by the model's rule,
+ * the body the snippet and body search read, and what the parts' types say of signing.
+ */
 class PartWalk {
-  attachments = 0;
+  attachments: number;
   /** Signed or encrypted, as the parts' types say (S/MIME, PGP/MIME). */
   security: SecurityKind | null = null;
   #text: TextPart | null = null;
@@ -137,21 +138,16 @@ class PartWalk {
     headers: HeaderMap,
     start: number,
   ) {
-    walkMime(raw, headers, start, MAX_PARTS, (part) => this.#leaf(part));
+    const parts = mimeModel(raw, headers, start);
+    this.attachments = attachmentCount(parts);
+    for (const part of parts) this.#leaf(part);
   }
 
-  #leaf({ headers, mime, params, start, end }: MimeLeaf): void {
+  #leaf({ headers, mime, params, start, end, role }: ModelPart): void {
     const secure = leafSecurity(mime, params);
     if (secure) this.security = stronger(this.security, secure);
-    const disposition = parseValue(first(headers, 'content-disposition'));
-    const named = Boolean(disposition.params.filename ?? params.name);
-    const dispositionType = disposition.value.toLowerCase();
-    if (dispositionType === 'attachment' || (named && dispositionType !== 'inline' && !mime.startsWith('text/'))) {
-      this.attachments++;
-      return;
-    }
-    if (mime === 'text/plain' && !this.#text && !named) this.#text = { html: false, headers, start, end };
-    if (mime === 'text/html' && !this.#html && !named) this.#html = { html: true, headers, start, end };
+    if (role === 'text') this.#text = { html: false, headers, start, end };
+    if (role === 'html') this.#html = { html: true, headers, start, end };
   }
 
   /** The decoded main text (plain, or HTML as text) from up to `sourceBytes` of its body. */

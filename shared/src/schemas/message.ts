@@ -40,14 +40,65 @@ export const DsnSchema = Type.Object({
 });
 export type Dsn = Static<typeof DsnSchema>;
 
-/** Ours: the delivery tracking a message asks for: DSN parameters and a read-receipt request. */
+/** Ours: a delivery report (bounce) the message is, read from its message/delivery-status part (RFC 3464). */
+export const DeliveryReportSchema = Type.Object({
+  PartID: Type.String({ description: 'The message/delivery-status part' }),
+  ReportingMTA: Type.String({ description: 'Reporting-MTA, its type (dns;) left off' }),
+  ArrivalDate: Type.String({ description: 'Arrival-Date as written; empty when not given' }),
+  Recipients: Type.Array(
+    Type.Object({
+      FinalRecipient: Type.String({ description: 'Final-Recipient, its type (rfc822;) left off' }),
+      OriginalRecipient: Type.String({ description: 'Original-Recipient; empty when not given' }),
+      Action: Type.String({ description: 'failed, delayed, delivered, relayed or expanded' }),
+      Status: Type.String({ description: 'The enhanced status code (RFC 3463), such as 5.1.1' }),
+      RemoteMTA: Type.String(),
+      DiagnosticCode: Type.String({ description: 'Diagnostic-Code, its type (smtp;) left off' }),
+      LastAttemptDate: Type.String(),
+    }),
+  ),
+  ReturnedPartID: Type.String({
+    description: 'The returned message (message/rfc822 or text/rfc822-headers) as a part; empty when none',
+  }),
+});
+export type DeliveryReport = Static<typeof DeliveryReportSchema>;
+
+/**
+ * Ours: delivery tracking. What the message asks for (DSN parameters, a read receipt) and, when the
+ * message is itself a delivery report, what it reports.
+ */
 export const DeliverySchema = Type.Object({
   DSN: Type.Union([DsnSchema, Type.Null()], { description: 'Null when the app asked for no delivery report' }),
   ReadReceiptTo: Type.String({
     description: 'The Disposition-Notification-To header (RFC 8098), decoded; empty when none',
   }),
+  Report: Type.Optional(DeliveryReportSchema),
 });
 export type Delivery = Static<typeof DeliverySchema>;
+
+/** Ours: one event of a meeting invite (a text/calendar part, RFC 5545 and iTIP's METHOD, RFC 5546). */
+export const CalendarEventSchema = Type.Object({
+  PartID: Type.String({ description: 'The text/calendar part; download it as .ics from /part' }),
+  Method: Type.String({ description: 'REQUEST, CANCEL, REPLY, PUBLISH...; empty when the calendar has none' }),
+  UID: Type.String(),
+  Summary: Type.String(),
+  Location: Type.String(),
+  Start: Type.String({
+    description:
+      'RFC 3339 in UTC when the time zone is known; local time without offset when floating; YYYY-MM-DD all day',
+  }),
+  End: Type.String({ description: 'As Start; empty when the event gives neither DTEND nor DURATION' }),
+  AllDay: Type.Boolean(),
+  Organizer: Type.Union([AddressSchema, Type.Null()]),
+  Attendees: Type.Array(
+    Type.Object({
+      Name: Type.String(),
+      Address: Type.String(),
+      Role: Type.String({ description: 'REQ-PARTICIPANT, OPT-PARTICIPANT, CHAIR...; empty when not given' }),
+      Status: Type.String({ description: 'PARTSTAT: NEEDS-ACTION, ACCEPTED, DECLINED, TENTATIVE...' }),
+    }),
+  ),
+});
+export type CalendarEvent = Static<typeof CalendarEventSchema>;
 
 /** Mailpit's full `Message`: `GET /api/v1/message/{ID}` (which marks it read). */
 export const MessageSchema = Type.Object({
@@ -73,6 +124,9 @@ export const MessageSchema = Type.Object({
   // reading plain mail sees Mailpit's shape exactly.
   Delivery: Type.Optional(DeliverySchema),
   Security: Type.Optional(SecuritySchema),
+  Calendar: Type.Optional(
+    Type.Array(CalendarEventSchema, { description: 'Ours: the events of its text/calendar parts (invites)' }),
+  ),
   // Ours, beyond Mailpit: present only on messages that came through a provider HTTP API.
   Via: Type.Optional(Type.String({ description: 'Ours: the provider API it came through' })),
 });

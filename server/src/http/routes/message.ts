@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { partFileName } from '@pigeonhole/shared/part-name';
 import { endpoint } from '@pigeonhole/shared/routes';
 import { explainTranscript } from '@pigeonhole/shared/smtp-explain/explain';
 import { IdParamsSchema, LatestQuerySchema, PartParamsSchema } from '@pigeonhole/shared/schemas/common';
@@ -84,7 +85,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const inline = inlineSafe(part.ContentType);
       return reply
         .type(inline ? part.ContentType : 'application/octet-stream')
-        .header('Content-Disposition', safeContentDisposition(inline ? 'inline' : 'attachment', part.FileName))
+        .header('Content-Disposition', safeContentDisposition(inline ? 'inline' : 'attachment', partFileName(part)))
         .header('X-Content-Type-Options', 'nosniff')
         .send(partContent(part));
     },

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 /**
  * Header-block reading without a MIME parser: the ingest path uses it so that no message pays for a
  * full parse on arrival. Works on bytes, accepts CRLF, bare LF and bare CR line ends.
@@ -72,4 +73,37 @@ export function parseHeaders(text: string): HeaderMap {
 /** The first value of a header, or an empty string. */
 export function first(headers: HeaderMap, name: string): string {
   return headers.get(name)?.[0] ?? '';
+}
+
+/** An RFC 2047 Q-encoded word; `[^?\s]*` stops at the first `?`, so a scan is linear. */
+const Q_WORD = /=\?[^?\s]{1,64}\?[Qq]\?[^?\s]*\?=/g;
+
+/**
+ * The text of a header block's bytes. ASCII and valid UTF-8 (RFC 6532; nearly all mail) are read as
+ * they are. Otherwise raw 8-bit text outside encoded words is read as UTF-8 where it is valid UTF-8 and as Latin-1
+ * where not (the charset of the 8-bit headers of old clients), and raw 8-bit bytes inside a Q word
+ * (Eudora and other old clients wrote them) become `=XX` escapes, so that the word decodes in its
+ * own declared charset rather than as UTF-8 mojibake (`Frï¿½sche` for `Frösche`).
+ */
+export function headerText(raw: Buffer, start: number, end: number): string {
+  // Nearly every header block is ASCII or valid UTF-8: one decode and one scan, as before 8-bit
+  // bytes were looked at. Only bytes that are not UTF-8 (U+FFFD in the result) take the slow path.
+  const utf8 = raw.toString('utf8', start, end);
+  if (!utf8.includes('\ufffd')) return utf8;
+  const latin1 = raw.toString('latin1', start, end);
+  let out = '';
+  let at = 0;
+  for (const match of latin1.matchAll(Q_WORD)) {
+    out += eightBit(latin1.slice(at, match.index));
+    // eslint-disable-next-line no-control-regex
+    out += match[0].replace(/[^\x00-\x7f]/g, (c) => `=${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+    at = match.index + match[0].length;
+  }
+  return out + eightBit(latin1.slice(at));
+}
+
+/** Bytes (as a Latin-1 string) as UTF-8 when they are valid UTF-8, else as Latin-1. */
+function eightBit(bytes: string): string {
+  const buffer = Buffer.from(bytes, 'latin1');
+  return isUtf8(buffer) ? buffer.toString('utf8') : bytes;
 }

@@ -1,59 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { first, parseHeaders, splitHeader } from './headers';
-import { walkMime } from './walk';
+import { createHash } from 'node:crypto';
 
 /**
- * Large attachments are decoded by us, on demand, rather than by mailparser. Parsing a 10 MB message
- * with a 7.5 MB attachment through mailparser's stream decoders grew V8's heap by 22 MB, and the
- * parse cache then held the decoded copy: opening such a message cost 4 x its size. Now mailparser
- * parses a skeleton of the message in which each large base64 leaf body is replaced by a short marker
- * (headers, boundaries and so part numbering stay as they are), and the real bodies are decoded
- * straight from the raw bytes in small steps: once for their size and checksums, and again whenever
- * the part itself is asked for.
+ * Large attachments are decoded on demand, never held. Parsing a 10 MB message with a 7.5 MB
+ * attachment through mailparser's stream decoders grew V8's heap by 22 MB, and the parse cache then
+ * held the decoded copy: opening such a message cost 4 x its size. Now a large base64 body is decoded
+ * straight from the raw bytes in small steps: once for its size and checksums, and again whenever the
+ * part itself is asked for.
  */
 
-/** Base64 bodies at least this long are left out of the mailparser parse. */
+/** Base64 bodies at least this long are measured at parse and decoded only on request. */
 export const LARGE_PART_BYTES = 256 * 1024;
 /** Base64 text decoded per step: small enough that its strings stay in the young generation. */
 const STEP = 48 * 1024;
-
-/** A large part: its encoded body in the raw message, and the marker standing in for it. */
-export interface LargePart {
-  encoded: Buffer;
-  marker: string;
-}
-
-/**
- * The raw message with large parts replaced by markers, and those parts; null when there are none.
- * At most `maxParts` parts are looked at: as many as mailparser is allowed to build nodes for.
- */
-export function elideLargeParts(raw: Buffer, maxParts: number): { skeleton: Buffer; parts: LargePart[] } | null {
-  const ranges: [number, number][] = [];
-  const split = splitHeader(raw);
-  const headers = parseHeaders(raw.toString('utf8', 0, split.headerEnd));
-  walkMime(raw, headers, split.bodyStart, maxParts, ({ headers, mime, start, end }) => {
-    // Text may be a body mailparser must read, and a message/rfc822 holds parts of its own.
-    if (mime.startsWith('multipart/') || mime.startsWith('text/') || mime.startsWith('message/')) return;
-    if (end - start < LARGE_PART_BYTES) return;
-    if (first(headers, 'content-transfer-encoding').trim().toLowerCase() !== 'base64') return;
-    ranges.push([start, end]);
-  });
-  if (ranges.length === 0) return null;
-
-  // A marker no message can forge: random for each parse.
-  const nonce = randomBytes(12).toString('hex');
-  const pieces: Buffer[] = [];
-  const found: LargePart[] = [];
-  let at = 0;
-  for (const [start, end] of ranges) {
-    const marker = `pigeonhole-large-part-${found.length}-${nonce}`;
-    pieces.push(raw.subarray(at, start), Buffer.from(Buffer.from(marker).toString('base64')));
-    found.push({ encoded: raw.subarray(start, end), marker });
-    at = end;
-  }
-  pieces.push(raw.subarray(at));
-  return { skeleton: Buffer.concat(pieces), parts: found };
-}
 
 /** Whether a byte is a base64 digit (A-Z, a-z, 0-9, +, /). */
 const DIGIT = new Uint8Array(256);

@@ -1,4 +1,4 @@
-import { first, parseHeaders, splitHeader, type HeaderMap } from './headers';
+import { first, headerText, parseHeaders, splitHeader, type HeaderMap } from './headers';
 import { parseValue } from './header-value';
 
 /** Nesting followed by any walk. */
@@ -13,6 +13,13 @@ export interface MimeLeaf {
   /** The body's range in the raw bytes. */
   start: number;
   end: number;
+  /**
+   * The part number, IMAP style (RFC 3501 section 6.4.5) as mailparser and Mailpit number parts:
+   * `1.2` is the second part of the first; a message that is not multipart is part `1`.
+   */
+  path: string;
+  /** The subtypes of the multiparts it is inside, outermost first (`['mixed', 'related']`). */
+  within: string[];
 }
 
 /**
@@ -27,20 +34,33 @@ export function walkMime(
   leaf: (part: MimeLeaf) => void,
 ): void {
   let parts = 0;
-  const visit = (headers: HeaderMap, start: number, end: number, depth: number): void => {
-    if (++parts > maxParts || depth > MAX_DEPTH) return;
-    const type = parseValue(first(headers, 'content-type') || 'text/plain');
-    const mime = type.value.toLowerCase();
+  const visit = (
+    headers: HeaderMap,
+    start: number,
+    end: number,
+    path: string,
+    within: string[],
+    fallback: string,
+  ): void => {
+    if (++parts > maxParts || within.length > MAX_DEPTH) return;
+    const type = parseValue(first(headers, 'content-type') || fallback);
+    const mime = type.value.toLowerCase() || fallback;
     if (mime.startsWith('multipart/') && type.params.boundary) {
+      const inner = [...within, mime.slice('multipart/'.length)];
+      // RFC 2046 section 5.1.5: a part of a multipart/digest without a Content-Type is a message.
+      const childDefault = mime === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
+      let n = 0;
       for (const [partStart, partEnd] of boundaries(raw, type.params.boundary, start, end)) {
         const split = splitHeader(raw, partStart, partEnd);
-        visit(parseHeaders(raw.toString('utf8', partStart, split.headerEnd)), split.bodyStart, partEnd, depth + 1);
+        const child = parseHeaders(headerText(raw, partStart, split.headerEnd));
+        n++;
+        visit(child, split.bodyStart, partEnd, path ? `${path}.${n}` : String(n), inner, childDefault);
       }
       return;
     }
-    leaf({ headers, mime, params: type.params, start, end });
+    leaf({ headers, mime, params: type.params, start, end, path: path || '1', within });
   };
-  visit(headers, start, raw.length, 0);
+  visit(headers, start, raw.length, '', [], 'text/plain');
 }
 
 /** Yields [start, end) of each body part between `--boundary` lines. */

@@ -1,3 +1,4 @@
+import { partFileName } from '@pigeonhole/shared/part-name';
 import type { Attachment } from '@pigeonhole/shared/schemas/message';
 import { Download, ExternalLink, File, FileText, Image as ImageIcon } from 'lucide-react';
 import { useState } from 'react';
@@ -62,7 +63,7 @@ export function Attachments({ id, parts }: { id: string; parts: Attachment[] }) 
       <ul className="att-list">
         {parts.map((part) => {
           const k = kind(part);
-          const name = part.FileName || `part-${part.PartID}`;
+          const name = partFileName(part);
           return (
             <li key={part.PartID} className="att">
               {k === 'image' ? (

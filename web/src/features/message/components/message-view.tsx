@@ -5,6 +5,8 @@ import { cx } from '../../../lib/class-names';
 import { useMessage } from '../api/get-message';
 import { useWebUi } from '../api/get-webui';
 import { Attachments } from './attachments';
+import { CalendarCard } from './calendar-card';
+import { DeliveryReportCard } from './delivery-report';
 import { HeadersTab } from './headers-tab';
 import { HtmlTab } from './html-tab';
 import { MessageHeader } from './message-header';
@@ -140,6 +142,8 @@ export const MessageView = memo(function MessageView({
       </div>
       <div className="view__scroll">
         <MessageHeader message={data} />
+        <CalendarCard id={data.ID} events={data.Calendar} />
+        <DeliveryReportCard id={data.ID} report={data.Delivery?.Report} />
         <Attachments id={data.ID} parts={parts} />
         <div className="tabs" role="tablist" aria-label="Message parts" onKeyDown={onTabKey}>
           {TABS.map(({ key, label }) => {
@@ -174,7 +178,7 @@ export const MessageView = memo(function MessageView({
           {active === 'text' ? <TextTab text={data.Text} /> : null}
           {active === 'headers' ? <HeadersTab id={data.ID} /> : null}
           {active === 'source' ? <SourceTab id={data.ID} subject={data.Subject} /> : null}
-          {active === 'mime' ? <MimeTab id={data.ID} /> : null}
+          {active === 'mime' ? <MimeTab message={data} /> : null}
           {active === 'session' ? <SessionTab id={data.ID} /> : null}
           {active === 'checks' ? checks?.(data.ID) : null}
         </div>

@@ -62,3 +62,21 @@ JVBERi0=
     expect(wide.root.children.length).toBeLessThan(5000);
   });
 });
+
+describe('mimeTree and multipart/digest', () => {
+  test('reads a digest part without Content-Type as message/rfc822 (RFC 2046 5.1.5)', () => {
+    const raw = bytes(`Content-Type: multipart/digest; boundary="d"
+
+--d
+
+From: a@example.test
+Subject: one
+
+body
+--d--
+`);
+    const { root } = mimeTree(raw);
+    expect(root.children.map((c) => c.contentType)).toEqual(['message/rfc822']);
+    expect(root.children[0]!.children[0]!.contentType).toBe('text/plain');
+  });
+});

@@ -38,7 +38,7 @@ export function mimeTree(raw: Uint8Array): MimeTree {
   // latin1 keeps one character per byte, so offsets are byte counts.
   const text = new TextDecoder('latin1').decode(raw);
   const state = { nodes: 0, truncated: false };
-  const root = parsePart(text, 0, text.length, '', 0, state);
+  const root = parsePart(text, 0, text.length, '', 0, state, 'text/plain');
   return { root, truncated: state.truncated };
 }
 
@@ -49,14 +49,15 @@ function parsePart(
   path: string,
   depth: number,
   state: { nodes: number; truncated: boolean },
+  fallback: string,
 ): MimeNode {
   state.nodes++;
   const { headers, bodyStart } = readHeaders(text, start, end);
-  const [contentType, params] = parseParams(headers['content-type'] ?? 'text/plain');
+  const [contentType, params] = parseParams(headers['content-type'] ?? fallback);
   const [disposition, dispositionParams] = parseParams(headers['content-disposition'] ?? '');
   const node: MimeNode = {
     path,
-    contentType: contentType.toLowerCase() || 'text/plain',
+    contentType: contentType.toLowerCase() || fallback,
     charset: params.charset ?? '',
     encoding: (headers['content-transfer-encoding'] ?? '7bit').trim().toLowerCase(),
     disposition: disposition.toLowerCase(),
@@ -71,15 +72,17 @@ function parsePart(
     return node;
   }
   if (node.contentType.startsWith('multipart/') && params.boundary) {
+    // RFC 2046 section 5.1.5: a part of a multipart/digest without a Content-Type is a message.
+    const childDefault = node.contentType === 'multipart/digest' ? 'message/rfc822' : 'text/plain';
     for (const [i, [from, to]] of splitMultipart(text, bodyStart, end, params.boundary).entries()) {
       if (state.nodes >= MAX_NODES) {
         state.truncated = true;
         break;
       }
-      node.children.push(parsePart(text, from, to, childPath(i + 1), depth + 1, state));
+      node.children.push(parsePart(text, from, to, childPath(i + 1), depth + 1, state, childDefault));
     }
   } else if (node.contentType === 'message/rfc822' && state.nodes < MAX_NODES) {
-    node.children.push(parsePart(text, bodyStart, end, childPath(1), depth + 1, state));
+    node.children.push(parsePart(text, bodyStart, end, childPath(1), depth + 1, state, 'text/plain'));
   }
   return node;
 }
