@@ -66,6 +66,12 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // Operations: Prometheus metrics and tag rules (docs/metrics.md, docs/tags.md).
+  flag(
+    '--metrics <on|off|host:port>',
+    'Prometheus metrics: /metrics on the web listener (on), or a listener of their own',
+    'off',
+  ),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).

@@ -132,6 +132,10 @@ export interface PigeonholeOptions {
   providerApis?: string;
   /** Require this API key, checked the provider's way; without it any credential is accepted. */
   providerApiKey?: string;
+
+  // Operations (docs/metrics.md, docs/tags.md): see parseOperations.
+  /** Prometheus metrics: `off` (default), `on` (`/metrics` on the web listener) or `HOST:PORT` of their own. */
+  metrics?: string | boolean;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -193,6 +197,9 @@ export interface Config {
   providerApis: ProviderName[];
   /** The API key every provider request must carry (the provider's way); null = any. */
   providerApiKey: string | null;
+  // Operations: see parseOperations.
+  /** `--metrics`: null when off, `http` for `/metrics` on the web listener, or a listener of their own. */
+  metrics: HostPort | 'http' | null;
 }
 
 /** Where and how releases and auto-relay send. */
