@@ -72,6 +72,7 @@ const serverFlags: Option[] = [
     'Prometheus metrics: /metrics on the web listener (on), or a listener of their own',
     'off',
   ),
+  flag('--tags-config <file>', "tag rules on arrival, in Mailpit's tags format (YAML filters of match and tags)"),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).

@@ -82,7 +82,8 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger, metrics) : null;
   const context = { config, store, ready: () => ready, chaos, relay, metrics };
   const app = await buildApp(context, logger);
-  const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming), chaos, metrics);
+  const { tagRules } = config;
+  const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming, tagRules), chaos, metrics);
   let pop3: Pop3Listener | null = null;
   let metricsApp: App | null = null;
   try {

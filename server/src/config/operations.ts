@@ -1,6 +1,7 @@
 // Settings for running Pigeonhole as a team's instance: Prometheus metrics and tag rules.
+import { parseTagRules, TagRulesError } from '../tags/rules';
 import type { Config, PigeonholeOptions } from './types';
-import { ConfigError, parseHostPort } from './values';
+import { ConfigError, parseHostPort, readText } from './values';
 
 /** `--metrics`: `off` (the default), `on` (`/metrics` on the web listener), or a `HOST:PORT` of its own. */
 export function parseMetrics(value: string | boolean | undefined): Config['metrics'] {
@@ -15,7 +16,18 @@ export function parseMetrics(value: string | boolean | undefined): Config['metri
   return parseHostPort(String(value), 'metrics');
 }
 
-/** Metrics. */
-export function parseOperations(options: PigeonholeOptions): Pick<Config, 'metrics'> {
-  return { metrics: parseMetrics(options.metrics) };
+/** `--tags-config FILE`: the tag rules, read and compiled once at start; null without the flag. */
+export function parseTagsConfig(file: string | undefined): Config['tagRules'] {
+  if (!file) return null;
+  try {
+    return parseTagRules(readText(file, 'tags-config'), file);
+  } catch (err) {
+    if (err instanceof TagRulesError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+/** Metrics and tag rules. */
+export function parseOperations(options: PigeonholeOptions): Pick<Config, 'metrics' | 'tagRules'> {
+  return { metrics: parseMetrics(options.metrics), tagRules: parseTagsConfig(options.tagsConfig) };
 }

@@ -1,6 +1,7 @@
 // The shapes of configuration: what callers pass (PigeonholeOptions, the CLI flags in camelCase) and
 // what resolveConfig makes of it (Config), with the defaults' shape.
 import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
+import type { TagRule } from '../tags/rules';
 import type { Credential, HostPort } from './values';
 
 /**
@@ -136,6 +137,8 @@ export interface PigeonholeOptions {
   // Operations (docs/metrics.md, docs/tags.md): see parseOperations.
   /** Prometheus metrics: `off` (default), `on` (`/metrics` on the web listener) or `HOST:PORT` of their own. */
   metrics?: string | boolean;
+  /** Tag rules in Mailpit's tags format (YAML `filters:` of `match:` and `tags:`), applied on arrival. */
+  tagsConfig?: string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -200,6 +203,8 @@ export interface Config {
   // Operations: see parseOperations.
   /** `--metrics`: null when off, `http` for `/metrics` on the web listener, or a listener of their own. */
   metrics: HostPort | 'http' | null;
+  /** `--tags-config`: the compiled rules; null without the flag. */
+  tagRules: TagRule[] | null;
 }
 
 /** Where and how releases and auto-relay send. */
