@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { checkCommand } from './commands/check';
+import { dumpCommand } from './commands/dump';
 import { ingestCommand } from './commands/ingest';
 import { mcpCommand } from './commands/mcp';
 import { sendCommand } from './commands/send';
@@ -102,6 +103,7 @@ program.addCommand(waitCommand());
 program.addCommand(sendCommand());
 program.addCommand(sendmailCommand());
 program.addCommand(ingestCommand());
+program.addCommand(dumpCommand());
 program.addCommand(checkCommand());
 program.addCommand(mcpCommand());
 
