@@ -28,6 +28,8 @@ import { tagsRoutes } from './http/routes/tags';
 import { viewRoutes } from './http/routes/view';
 import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
+import { metricsPlugin } from './metrics/routes';
+import type { Metrics } from './metrics/metrics';
 import { authRoutes } from './http/routes/auth';
 import { mcpRoutes } from './http/routes/mcp';
 import { providerRoutes } from './providers/routes';
@@ -58,6 +60,8 @@ export interface AppContext {
   chaos?: ChaosEngine | null;
   /** The relay releases go through; absent without `--smtp-relay-host`. */
   relay?: Relay | null;
+  /** Prometheus metrics; absent without `--metrics`. */
+  metrics?: Metrics | null;
 }
 
 declare module 'fastify' {
@@ -156,6 +160,7 @@ export const pigeonholeApp = fp<{ context: AppContext }>(
     await app.register(eventsRoutes);
     await app.register(releaseRoutes);
     await app.register(chaosRoutes);
+    await app.register(metricsPlugin);
     await app.register(authRoutes);
     await app.register(mcpRoutes);
     await app.register(providerRoutes);

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { checkCommand } from './commands/check';
+import { dumpCommand } from './commands/dump';
 import { ingestCommand } from './commands/ingest';
 import { mcpCommand } from './commands/mcp';
 import { sendCommand } from './commands/send';
@@ -66,6 +67,13 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // Operations: Prometheus metrics and tag rules (docs/metrics.md, docs/tags.md).
+  flag(
+    '--metrics <on|off|host:port>',
+    'Prometheus metrics: /metrics on the web listener (on), or a listener of their own',
+    'off',
+  ),
+  flag('--tags-config <file>', "tag rules on arrival, in Mailpit's tags format (YAML filters of match and tags)"),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).
@@ -95,6 +103,7 @@ program.addCommand(waitCommand());
 program.addCommand(sendCommand());
 program.addCommand(sendmailCommand());
 program.addCommand(ingestCommand());
+program.addCommand(dumpCommand());
 program.addCommand(checkCommand());
 program.addCommand(mcpCommand());
 

@@ -6,6 +6,7 @@ import { parseBeyondCapture } from './config/beyond-capture';
 import { parseProviders } from './config/providers';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseMcp } from './config/mcp';
+import { parseOperations } from './config/operations';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
 import type { Config, Defaults, PigeonholeOptions } from './config/types';
 import {
@@ -90,5 +91,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseAuthChecks(options),
     ...parseMcp(options),
     ...parseProviders(options),
+    ...parseOperations(options),
   };
 }

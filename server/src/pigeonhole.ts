@@ -7,6 +7,8 @@ import { clientAuthHeaders } from './http/plugins/auth';
 import { ingest } from './ingest';
 import { createLogger } from './logger';
 import { SummaryThread } from './mail/summary-thread';
+import { Metrics } from './metrics/metrics';
+import { startMetricsListener } from './metrics/listener';
 import { startPop3, type Pop3Listener } from './pop3/server';
 import { startAutoRelay } from './relay/auto-relay';
 import { Relay } from './relay/relay';
@@ -33,6 +35,11 @@ export interface Pigeonhole {
   store: MessageStore;
   /** The fastify app. */
   app: App;
+  /**
+   * The `--metrics HOST:PORT` listener's base URL (`http://127.0.0.1:9464`); null when metrics are off
+   * or served on the web listener (`--metrics on`).
+   */
+  metricsUrl: string | null;
   /** Closes every socket; resolves when done. */
   stop(): Promise<void>;
 }
@@ -51,6 +58,13 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** The base URL of a listening fastify app. */
+function listenerUrl(app: App, scheme: 'http' | 'https'): string {
+  const address = app.server.address();
+  if (typeof address !== 'object' || !address) throw new Error('not listening');
+  return `${scheme}://${urlHost(address.address)}:${address.port}`;
+}
+
 /**
  * Starts SMTP and HTTP and resolves once both listen. With no options both listen on free ports of
  * 127.0.0.1, so many instances can run in one process (one per test worker).
@@ -62,27 +76,37 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const store = new MessageStore({ maxMessages: config.max, maxBytes: config.maxBytes }, new SummaryThread());
   let ready = false;
   const chaos = config.enableChaos ? new ChaosEngine() : null;
-  const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger) : null;
-  const app = await buildApp({ config, store, ready: () => ready, chaos, relay }, logger);
-  const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming), chaos);
+  // Off by default, and then nothing of it runs: no hooks, no store listener, no registry.
+  const metrics = config.metrics ? new Metrics() : null;
+  const unwatchStore = metrics?.watchStore(store);
+  const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger, metrics) : null;
+  const context = { config, store, ready: () => ready, chaos, relay, metrics };
+  const app = await buildApp(context, logger);
+  const { tagRules } = config;
+  const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming, tagRules), chaos, metrics);
   let pop3: Pop3Listener | null = null;
+  let metricsApp: App | null = null;
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
+    if (metrics && config.metrics && config.metrics !== 'http') {
+      metricsApp = await startMetricsListener(context, metrics, logger);
+    }
     if (config.pop3) {
       const tls = config.smtpTls ?? (await selfSignedCertificate());
       // One credential rule for every way in that reads mail: --ui-auth covers POP3 too, unless
       // POP3 has credentials of its own.
       const credentials = config.pop3Auth ?? config.uiAuth;
       const hostname = config.smtpHostname;
-      pop3 = await startPop3({ listen: config.pop3, store, credentials, hostname, tls, logger });
+      pop3 = await startPop3({ listen: config.pop3, store, credentials, hostname, tls, logger, metrics });
     }
   } catch (err) {
-    await Promise.all([smtp.close(), app.close()]);
+    unwatchStore?.();
+    await Promise.all([smtp.close(), app.close(), metricsApp?.close()]);
     store.close();
     throw err;
   }
   const autoRelay = relay && (relay.config.all || relay.config.matching) ? startAutoRelay(store, relay, logger) : null;
-  const webhook = config.webhook ? startWebhook(store, config.webhook, logger) : null;
+  const webhook = config.webhook ? startWebhook(store, config.webhook, logger, metrics) : null;
   const address = app.server.address();
   const httpPort = typeof address === 'object' && address ? address.port : config.listen.port;
   const httpUrl = `${config.uiTls ? 'https' : 'http'}://${urlHost(config.listen.host)}:${httpPort}`;
@@ -98,13 +122,15 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     config,
     store,
     app,
+    metricsUrl: metricsApp ? listenerUrl(metricsApp, config.uiTls ? 'https' : 'http') : null,
     stop() {
       stopping ??= (async () => {
         ready = false;
         webhook?.stop();
         autoRelay?.stop();
         relay?.close();
-        await Promise.all([smtp.close(), app.close(), pop3?.close()]);
+        unwatchStore?.();
+        await Promise.all([smtp.close(), app.close(), pop3?.close(), metricsApp?.close()]);
         store.close();
       })();
       return stopping;

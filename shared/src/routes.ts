@@ -99,6 +99,9 @@ export const RouteTable = {
   sesV2SendEmail: { methods: ['POST'], path: '/v2/email/outbound-emails', module: 'providers/ses-v2.ts' },
   // SES's v1 Query API posts its form to the root; `/` answers GET with the UI as before.
   sesQuery: { methods: ['POST'], path: '/', module: 'providers/ses-v1.ts' },
+
+  // Operations: Prometheus metrics (--metrics on; docs/metrics.md). Outside /api, as Prometheus expects.
+  metrics: { methods: ['GET'], path: '/metrics', module: 'metrics/routes.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

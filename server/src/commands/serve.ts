@@ -25,7 +25,8 @@ export async function serve(options: PigeonholeOptions): Promise<void> {
         `  SMTP    ${smtp} (${[tls, smtpAuth].filter(Boolean).join(', ')})\n` +
         (pigeonhole.pop3Port === null ? '' : `  POP3    ${config.pop3?.host}:${pigeonhole.pop3Port}${pop3Open}\n`) +
         `  Web UI  ${pigeonhole.httpUrl}${webOpen}\n` +
-        `  API     ${pigeonhole.httpUrl}/api/v1/messages${webOpen}\n`,
+        `  API     ${pigeonhole.httpUrl}/api/v1/messages${webOpen}\n` +
+        (config.metrics ? `  Metrics ${pigeonhole.metricsUrl ?? pigeonhole.httpUrl}/metrics${webOpen}\n` : ''),
     );
     closeWithGrace({ delay: 10_000, logger: false }, async ({ signal, err }) => {
       if (err) logger.error({ err }, 'shutting down after an error');

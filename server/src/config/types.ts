@@ -1,6 +1,7 @@
 // The shapes of configuration: what callers pass (PigeonholeOptions, the CLI flags in camelCase) and
 // what resolveConfig makes of it (Config), with the defaults' shape.
 import type { ProviderName } from '@pigeonhole/shared/schemas/providers';
+import type { TagRule } from '../tags/rules';
 import type { Credential, HostPort } from './values';
 
 /**
@@ -132,6 +133,12 @@ export interface PigeonholeOptions {
   providerApis?: string;
   /** Require this API key, checked the provider's way; without it any credential is accepted. */
   providerApiKey?: string;
+
+  // Operations (docs/metrics.md, docs/tags.md): see parseOperations.
+  /** Prometheus metrics: `off` (default), `on` (`/metrics` on the web listener) or `HOST:PORT` of their own. */
+  metrics?: string | boolean;
+  /** Tag rules in Mailpit's tags format (YAML `filters:` of `match:` and `tags:`), applied on arrival. */
+  tagsConfig?: string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -193,6 +200,11 @@ export interface Config {
   providerApis: ProviderName[];
   /** The API key every provider request must carry (the provider's way); null = any. */
   providerApiKey: string | null;
+  // Operations: see parseOperations.
+  /** `--metrics`: null when off, `http` for `/metrics` on the web listener, or a listener of their own. */
+  metrics: HostPort | 'http' | null;
+  /** `--tags-config`: the compiled rules; null without the flag. */
+  tagRules: TagRule[] | null;
 }
 
 /** Where and how releases and auto-relay send. */

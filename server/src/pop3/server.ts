@@ -1,6 +1,7 @@
 import net, { type AddressInfo, type Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics';
 import { CredentialChecker } from '../access/credentials';
 import type { Credential, HostPort } from '../config';
 import type { TlsMaterial } from '../smtp/tls';
@@ -41,6 +42,8 @@ export interface Pop3Options {
   tls: TlsMaterial;
   logger: Logger;
   limits?: Partial<Pop3Limits>;
+  /** Counts sessions (`--metrics`). */
+  metrics?: Metrics | null;
 }
 
 /** A running POP3 listener. */
@@ -68,7 +71,9 @@ export async function startPop3(options: Pop3Options): Promise<Pop3Listener> {
     log,
   };
 
+  options.metrics?.watchPop3(() => sockets.size);
   const server = net.createServer((socket) => {
+    options.metrics?.pop3Session();
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', (err) => log.debug({ err: err.message }, 'POP3 connection error'));

@@ -77,6 +77,6 @@ export async function deliver(
         via: profile.name,
       },
       created: new Date(),
-    }),
+    }, config.tagRules),
   );
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics';
 import type { RelayConfig } from '../config';
 import type { StoredMessage } from '../store/types';
 import { receivedHeader } from './received';
@@ -49,7 +50,10 @@ export class Relay {
   /** Names this process in the Received headers it writes. */
   readonly #instance = randomBytes(4).toString('hex');
 
-  constructor(config: RelayConfig, hostname: string, logger: Logger) {
+  readonly #metrics: Metrics | null;
+
+  constructor(config: RelayConfig, hostname: string, logger: Logger, metrics: Metrics | null = null) {
+    this.#metrics = metrics;
     this.#config = config;
     this.#hostname = hostname;
     this.#log = logger.child({ component: 'relay' });
@@ -116,11 +120,13 @@ export class Relay {
         typeof a === 'string' ? a : a.address,
       );
       this.#log.info({ id: message.id, to, relay: this.address, response: info.response }, `${how}: sent`);
+      this.#metrics?.relay(how, 'sent');
       return { response: info.response ?? '', accepted };
     } catch (err) {
       const failure = err as Error & { response?: string; responseCode?: number; rejectedErrors?: unknown[] };
       const reply = failure.response ?? failure.message;
       this.#log.warn({ id: message.id, to, relay: this.address, reply }, `${how}: the relay refused the message`);
+      this.#metrics?.relay(how, 'failed');
       throw new RelayError(reply, failure.responseCode ?? null);
     }
   }

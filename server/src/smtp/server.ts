@@ -1,8 +1,10 @@
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { ChaosEngine, ChaosStep } from '../chaos/engine';
 import { chaosGate } from '../chaos/gate';
 import type { Config } from '../config';
+import type { Metrics } from '../metrics/metrics';
 import type { IncomingMessage, IncomingSession, PackedTranscript } from '../store/types';
 import { authenticate, SmtpError } from './auth';
 import { MessageCollector } from './collect';
@@ -38,6 +40,7 @@ export async function startSmtp(
   logger: Logger,
   deliver: Deliver,
   chaos: ChaosEngine | null = null,
+  metrics: Metrics | null = null,
 ): Promise<SmtpListener> {
   const tls = config.smtpTls ?? (await selfSignedCertificate());
   const transcripts = new TranscriptRecorder();
@@ -109,7 +112,9 @@ export async function startSmtp(
           () => {
             try {
               callback(null, { user: { username: authenticate(auth, config.smtpAuth) } satisfies SessionUser });
+              metrics?.smtpAuth(auth.method, true);
             } catch (err) {
+              metrics?.smtpAuth(auth.method, false);
               log.info({ user: auth.username, method: auth.method }, 'SMTP authentication refused');
               callback(err as Error);
             }
@@ -170,6 +175,16 @@ export async function startSmtp(
         });
       },
 
+      // Only with --metrics: smtp-server's own default calls back at once all the same.
+      ...(metrics
+        ? {
+            onSecure(_socket: unknown, _session: unknown, callback: (err?: Error | null) => void) {
+              metrics.smtpTls();
+              callback();
+            },
+          }
+        : {}),
+
       onClose(session) {
         transcripts.forget(session.id);
         flood?.forget(session.id);
@@ -181,6 +196,7 @@ export async function startSmtp(
       // smtp-server's log of each command and reply, AUTH secrets masked, is the transcript.
       line: (cid, direction, text) => {
         if (direction === 'client') flood?.touch(cid);
+        else metrics?.smtpReply(text);
         transcripts.record(cid, direction, text);
       },
     },
@@ -196,6 +212,16 @@ export async function startSmtp(
     },
     log,
   );
+  if (metrics) {
+    metrics.watchSmtp(() => smtp.connectionCount);
+    smtp.server.server.on('connection', (socket: Socket) => {
+      metrics.smtpConnection();
+      // Closed without ever reaching smtp-server: refused at the connection limit (FloodGuard).
+      socket.once('close', () => {
+        if (!smtp.wasServed(socket)) metrics.smtpRefused();
+      });
+    });
+  }
   const port = await smtp.listen(config.smtp.port, config.smtp.host);
 
   return {

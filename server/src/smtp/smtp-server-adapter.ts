@@ -95,6 +95,8 @@ export class SmtpServerAdapter {
   readonly #internals: Internals;
   readonly #serve: Handler;
   #gate: Handler;
+  /** Sockets handed to smtp-server, so that one closed before it was can be told apart. */
+  readonly #served = new WeakSet<Socket>();
 
   /** Makes the server; it does not listen until {@link listen}. */
   constructor(options: SmtpServerAdapterOptions, tap: SmtpServerTap) {
@@ -132,7 +134,13 @@ export class SmtpServerAdapter {
    * `setImmediate` later (an implicit-TLS socket among {@link pendingHandshakes} at once).
    */
   serve(socket: Socket): void {
+    this.#served.add(socket);
     this.#serve(socket);
+  }
+
+  /** Whether an accepted socket was handed to smtp-server (a session began), or never was (refused). */
+  wasServed(socket: Socket): boolean {
+    return this.#served.has(socket);
   }
 
   /** Sessions plus implicit-TLS handshakes under way: what counts against smtp-server's maxClients. */

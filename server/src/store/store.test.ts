@@ -51,7 +51,7 @@ describe('MessageStore', () => {
     store.add(incoming(), fields('d'));
     expect(store.count).toBe(3);
     expect(store.get(first)).toBeUndefined();
-    expect(events.filter((e) => e.type === 'deleted')).toEqual([{ type: 'deleted', ids: [first] }]);
+    expect(events.filter((e) => e.type === 'deleted')).toEqual([{ type: 'deleted', ids: [first], evicted: true }]);
     store.add(incoming(20), fields('big'));
     expect(store.page(0, 10).map((m) => m.summary.Subject)).toEqual(['big', 'd']);
     expect(store.bytes).toBe(30);

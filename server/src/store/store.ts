@@ -251,7 +251,7 @@ export class MessageStore {
     this.#indexLater();
     const evicted = this.#evict();
     this.#emit({ type: 'added', message });
-    if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted });
+    if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted, evicted: true });
     return message;
   }
 

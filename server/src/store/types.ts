@@ -98,7 +98,8 @@ export interface StoredMessage {
 /** What the store tells the layers above. Transport code subscribes; the store imports none. */
 export type StoreEvent =
   | { type: 'added'; message: StoredMessage }
-  | { type: 'deleted'; ids: string[] }
+  /** `evicted`: the store dropped them to stay within its limits, rather than someone deleting them. */
+  | { type: 'deleted'; ids: string[]; evicted?: true }
   | { type: 'updated'; messages: StoredMessage[] }
   | { type: 'cleared' };
 

@@ -2,6 +2,7 @@ import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { Logger } from 'pino';
 import type { WebhookConfig } from '../config';
+import type { Metrics } from '../metrics/metrics';
 import type { MessageStore } from '../store/store';
 import { TokenBucket } from './token-bucket';
 
@@ -24,7 +25,12 @@ export interface Webhook {
  * not followed: it posts only to the configured URL. A failure is logged once, then not again until a
  * POST succeeds; nothing is retried.
  */
-export function startWebhook(store: MessageStore, config: WebhookConfig, logger: Logger): Webhook {
+export function startWebhook(
+  store: MessageStore,
+  config: WebhookConfig,
+  logger: Logger,
+  metrics: Metrics | null = null,
+): Webhook {
   const log = logger.child({ component: 'webhook' });
   const { url, authorization } = splitCredentials(config.url);
   const headers: Record<string, string> = {
@@ -42,6 +48,7 @@ export function startWebhook(store: MessageStore, config: WebhookConfig, logger:
   let dropped = 0;
 
   const fail = (id: string, reason: string): void => {
+    metrics?.webhook('failed');
     if (failures++ === 0)
       log.warn(
         { url: url.href, id, reason },
@@ -60,6 +67,7 @@ export function startWebhook(store: MessageStore, config: WebhookConfig, logger:
       });
       await response.body?.cancel();
       if (response.status < 200 || response.status > 299) return fail(summary.ID, `HTTP ${response.status}`);
+      metrics?.webhook('sent');
       if (failures > 0) log.info({ url: url.href, failures }, 'webhook POSTs succeed again');
       failures = 0;
     } catch (err) {
@@ -88,6 +96,7 @@ export function startWebhook(store: MessageStore, config: WebhookConfig, logger:
     if (event.type !== 'added') return;
     if (queue.length >= MAX_QUEUE) {
       queue.shift();
+      metrics?.webhook('dropped');
       if (dropped++ === 0) log.warn({ max: MAX_QUEUE }, 'webhook queue full: the oldest waiting messages are skipped');
     } else if (dropped > 0 && queue.length === 0) {
       dropped = 0;

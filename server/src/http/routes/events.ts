@@ -14,6 +14,7 @@ export const eventsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, config } = app.pigeonhole;
   const hub = new EventHub(store, VERSION, app.log);
   app.addHook('onClose', async () => hub.close());
+  app.pigeonhole.metrics?.watchWebSockets(() => hub.size);
 
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.split('?')[0] !== Routes.events && req.url.split('?')[0] !== Routes.mailhogWebsocket) return;

@@ -64,7 +64,7 @@ export const sendRoutes: FastifyPluginAsyncTypebox = async (app) => {
           transcript: [],
         },
         created: new Date(),
-      });
+      }, config.tagRules);
       return { ID: id };
     },
   });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { endpoint } from '@pigeonhole/shared/routes';
 import { OkTextSchema } from '@pigeonhole/shared/schemas/common';
+import { cleanTags } from '../../tags/clean';
 import { apiError } from '../errors';
 import {
   RenameTagBodySchema,
@@ -10,14 +11,6 @@ import {
 } from '@pigeonhole/shared/schemas/tags';
 
 const TAGS = ['Mailpit API v1'];
-
-/** Tag characters Mailpit keeps (`tools.CleanTag`); anything else is dropped. */
-const TAG_JUNK = /[^a-zA-Z0-9\-_.\s/:]+/g;
-
-/** Cleans tag names as Mailpit does, dropping empty ones and duplicates. */
-export function cleanTags(tags: readonly string[]): string[] {
-  return [...new Set(tags.map((t) => t.replace(TAG_JUNK, '').replace(/\s+/g, ' ').trim()).filter(Boolean))];
-}
 
 /** Mailpit API v1 tags: list, set on messages, rename, delete. */
 export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
