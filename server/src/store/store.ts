@@ -498,7 +498,7 @@ export class MessageStore {
     const more = end < order.length;
     // The words just indexed count against maxBytes too.
     const evicted = this.#evict();
-    if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted });
+    if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted, evicted: true });
     return more;
   }
 
