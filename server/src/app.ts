@@ -28,6 +28,8 @@ import { tagsRoutes } from './http/routes/tags';
 import { viewRoutes } from './http/routes/view';
 import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
+import { checksRoutes } from './http/routes/checks';
+import { preflightRoutes } from './http/routes/preflight';
 import { authRoutes } from './http/routes/auth';
 import { mcpRoutes } from './http/routes/mcp';
 import { providerRoutes } from './providers/routes';
@@ -156,6 +158,8 @@ export const pigeonholeApp = fp<{ context: AppContext }>(
     await app.register(eventsRoutes);
     await app.register(releaseRoutes);
     await app.register(chaosRoutes);
+    await app.register(checksRoutes);
+    await app.register(preflightRoutes);
     await app.register(authRoutes);
     await app.register(mcpRoutes);
     await app.register(providerRoutes);

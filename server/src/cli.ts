@@ -66,6 +66,12 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // Message checks: HTML compatibility, links, spam (docs/checks.md).
+  flag('--link-check-allow-internal', 'let the link check reach loopback, private and link-local addresses'),
+  flag('--link-check-timeout <duration>', 'time each link-check request may take', '5s'),
+  flag('--spamassassin <host:port>', 'spamd (SpamAssassin) that answers the spam check'),
+  flag('--rspamd <url>', "rspamd's HTTP URL that answers the spam check, e.g. http://127.0.0.1:11333"),
+  flag('--spam-timeout <duration>', 'how long the spam check waits for its filter', '8s'),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).
