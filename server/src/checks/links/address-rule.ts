@@ -21,5 +21,5 @@ export function refusedAddress(address: string): string | null {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
   const range = parsed.range();
-  return range === 'unicast' ? null : `${parsed.toString()} is a ${range} address`;
+  return range === 'unicast' ? null : `${parsed.toString()} is not a public address (${range})`;
 }

@@ -5,8 +5,10 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 /** Links checked per message; the rest are left out (a newsletter has dozens, not thousands). */
 export const MAX_LINKS = 200;
 
-const HTTP = /^https?:\/\/[-\w@:%_+'!.~#?,&/=;]+/i;
-const TEXT_LINK = /(?:^|[^<\w])(https?:\/\/[-\w@:%_+'!.~#?,&/=;]+)/gi;
+// Mailpit's character class, with an IPv6 literal host (`http://[::1]/`) allowed, so that such
+// links are checked rather than silently skipped.
+const HTTP = /^https?:\/\/(\[[\da-f:.]+\])?[-\w@:%_+'!.~#?,&/=;]+/i;
+const TEXT_LINK = /(?:^|[^<\w])(https?:\/\/(?:\[[\da-f:.]+\])?[-\w@:%_+'!.~#?,&/=;]+)/gi;
 const BRACKET_LINK = /<(https?:\/\/[^>\s][^>]*)>/gi;
 
 /** The unique http(s) links of a message's HTML and text, in order of appearance, at most MAX_LINKS. */

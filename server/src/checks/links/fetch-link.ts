@@ -17,6 +17,8 @@ export interface FetchOptions {
   userAgent: string;
   /** The resolver; the system's by default (tests may give their own). */
   lookup?: typeof dnsLookup;
+  /** The address rule; {@link refusedAddress} by default (tests may narrow it to drive one hop). */
+  rule?: (address: string) => string | null;
 }
 
 /** Redirect hops followed with `follow=true`, as browsers bound them. */
@@ -29,13 +31,13 @@ class Refused extends Error {}
  * as the socket connects, so the address judged is the address used: a DNS answer cannot change
  * between the check and the connect (DNS rebinding).
  */
-function guardedLookup(resolve: typeof dnsLookup): LookupFunction {
+function guardedLookup(resolve: typeof dnsLookup, rule: (address: string) => string | null): LookupFunction {
   return (hostname, options, callback) => {
     resolve(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);
       const list = addresses as unknown as LookupAddress[];
       for (const { address } of list) {
-        const why = refusedAddress(address);
+        const why = rule(address);
         if (why) return callback(new Refused(`refused: ${hostname} resolves to ${why}`), '', 0);
       }
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
@@ -55,8 +57,9 @@ function once(
   return new Promise((resolve, reject) => {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     // An IP literal never reaches `lookup` (net.connect skips it): judged here, before connecting.
+    const rule = options.rule ?? refusedAddress;
     if (!options.allowInternal && isIP(host)) {
-      const why = refusedAddress(host);
+      const why = rule(host);
       if (why) return reject(new Refused(`refused: ${why}`));
     }
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -72,7 +75,7 @@ function once(
         headers: { 'user-agent': options.userAgent, accept: '*/*' },
         agent: false,
         timeout: options.timeoutMs,
-        ...(options.allowInternal ? {} : { lookup: guardedLookup(options.lookup ?? dnsLookup) }),
+        ...(options.allowInternal ? {} : { lookup: guardedLookup(options.lookup ?? dnsLookup, rule) }),
       },
       (res: IncomingMessage) => {
         const location = res.headers.location;
