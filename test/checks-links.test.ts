@@ -37,6 +37,7 @@ async function target(host = '127.0.0.1'): Promise<Target> {
     // A HEAD-shy server: 405 to HEAD, 200 to GET.
     if (req.url === '/get-only') return res.writeHead(req.method === 'HEAD' ? 405 : 200).end();
     // /slow: never answers.
+    return undefined;
   });
   t.server.on('connection', () => t.connections++);
   await new Promise<void>((resolve) => t.server.listen(0, host, resolve));
