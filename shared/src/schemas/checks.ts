@@ -57,6 +57,9 @@ export const HtmlCheckSchema = Type.Object({
     Source: Type.String({ description: 'The npm package of the data, e.g. caniemail@2.0.2' }),
     APIVersion: Type.String(),
     Updated: Type.String({ description: "caniemail's last_update_date" }),
+    Families: Type.Record(Type.String(), Type.String(), {
+      description: 'Client family key (as in Results) to its name, e.g. apple-mail: Apple Mail',
+    }),
   }),
 });
 export type HtmlCheck = Static<typeof HtmlCheckSchema>;

@@ -139,6 +139,11 @@ export async function htmlCheck(html: string): Promise<HtmlCheck> {
       Unsupported: unsupported,
     },
     Warnings: warnings,
-    Data: { Source: DATA_SOURCE, APIVersion: data.api_version, Updated: data.last_update_date },
+    Data: {
+      Source: DATA_SOURCE,
+      APIVersion: data.api_version,
+      Updated: data.last_update_date,
+      Families: data.nicenames.family,
+    },
   };
 }
