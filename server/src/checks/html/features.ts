@@ -13,20 +13,26 @@ export const NOT_IN_HTML: ReadonlySet<string> = new Set(['bimi']);
 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The facts of a map under these keys, each fact once, in source order. */
+function under<T extends { line: number }>(map: Map<string, T[]>, names: string[]): T[] {
+  const found = new Set<T>();
+  for (const name of names) for (const fact of map.get(name) ?? []) found.add(fact);
+  return [...found].sort((a, b) => a.line - b.line);
+}
+
 function elements(...names: string[]): Matcher {
-  const wanted = new Set(names);
-  return (facts) => facts.elements.filter((e) => wanted.has(e.name)).map((e) => e.line);
+  return (facts) => under(facts.byElement, names).map((e) => e.line);
 }
 
 function elementWith(name: string, attribute: string, value: RegExp): Matcher {
   return (facts) =>
-    facts.elements
-      .filter((e) => e.name === name && value.test(e.attributes.get(attribute) ?? '\u0000'))
+    (facts.byElement.get(name) ?? [])
+      .filter((e) => value.test(e.attributes.get(attribute) ?? '\u0000'))
       .map((e) => e.line);
 }
 
 function attributes(...names: string[]): Matcher {
-  return (facts) => facts.elements.filter((e) => names.some((n) => e.attributes.has(n))).map((e) => e.line);
+  return (facts) => under(facts.byAttribute, names).map((e) => e.line);
 }
 
 function declarations(test: (d: CssDeclaration) => boolean): Matcher {
@@ -34,15 +40,17 @@ function declarations(test: (d: CssDeclaration) => boolean): Matcher {
 }
 
 function properties(...names: string[]): Matcher {
-  const wanted = new Set(names);
-  return declarations((d) => wanted.has(d.property));
+  return (facts) => under(facts.byProperty, names).map((d) => d.line);
 }
 
 function propertyPrefix(prefix: string): Matcher {
   return declarations((d) => d.property.startsWith(prefix));
 }
 
-function valueMatches(re: RegExp, property?: RegExp): Matcher {
+/** A value matching `re`, of any property or (faster) of the one named. */
+function valueMatches(re: RegExp, property?: string | RegExp): Matcher {
+  if (typeof property === 'string')
+    return (facts) => (facts.byProperty.get(property) ?? []).filter((d) => re.test(d.value)).map((d) => d.line);
   return declarations((d) => re.test(d.value) && (!property || property.test(d.property)));
 }
 
@@ -135,7 +143,7 @@ const SPECIAL: Record<string, Matcher> = {
   'css-unit-calc': functions('calc'),
   'css-unit-initial': valueMatches(/^\s*initial\s*$/i),
   'css-unit-percent': valueMatches(/(?<![\w#-])\d*\.?\d+%/),
-  'css-display-flex': valueMatches(/^\s*(inline-)?flex\b/i, /^display$/),
+  'css-display-flex': valueMatches(/^\s*(inline-)?flex\b/i, 'display'),
   'css-border-inline-block': properties('border-inline', 'border-block'),
   'css-border-inline-block-longhand': properties(
     ...['inline', 'block'].flatMap((axis) => ['width', 'style', 'color'].map((p) => `border-${axis}-${p}`)),
@@ -201,7 +209,7 @@ function derived(feature: CaniemailFeature): Matcher | null {
   m = /^([a-z-]+)\s*:\s*([a-z-]+)$/i.exec(text);
   if (m) {
     const value = new RegExp(`(?<![\\w-])${escape(m[2]!)}(?![\\w-])`, 'i');
-    return valueMatches(value, new RegExp(`^${escape(m[1]!)}$`, 'i'));
+    return valueMatches(value, m[1]!.toLowerCase());
   }
   // `height property`, `color-scheme CSS property`, `font shorthand`, `gap, column-gap, row-gap`,
   // `block-size & inline-size`.
