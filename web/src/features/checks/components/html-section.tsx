@@ -1,6 +1,5 @@
 import type { HtmlCheck, HtmlCheckWarning } from '@pigeonhole/shared/schemas/checks';
-import { PigeonholeHttpError } from '@pigeonhole/shared/client';
-import { useHtmlCheck } from '../api/get-html-check';
+import { useHasHtml, useHtmlCheck } from '../api/get-html-check';
 import { clientsWith, familyScores } from '../lib/family-scores';
 import { ScoreBadge } from './score-badge';
 
@@ -104,16 +103,17 @@ function HtmlResult({ check }: { check: HtmlCheck }) {
 
 /** HTML compatibility: a score per client family, then each feature some client lacks, worst first. */
 export function HtmlSection({ id }: { id: string }) {
-  const query = useHtmlCheck(id);
-  const noHtml = query.error instanceof PigeonholeHttpError && query.error.status === 404;
+  const hasHtml = useHasHtml(id);
+  const query = useHtmlCheck(id, hasHtml.data === true);
+  const noHtml = hasHtml.data === false;
   return (
     <section className="check-section" aria-labelledby={`html-${id}`}>
       <h3 id={`html-${id}`} className="check-section__title">
         HTML compatibility
       </h3>
-      {query.isPending ? <p className="tab-empty">Checking the HTML against caniemail…</p> : null}
+      {query.isPending && hasHtml.data ? <p className="tab-empty">Checking the HTML against caniemail…</p> : null}
       {noHtml ? <p className="tab-empty">This message has no HTML part.</p> : null}
-      {query.isError && !noHtml ? <p className="tab-empty error-text">Could not check: {query.error.message}</p> : null}
+      {query.isError ? <p className="tab-empty error-text">Could not check: {query.error.message}</p> : null}
       {query.data ? <HtmlResult check={query.data} /> : null}
     </section>
   );
