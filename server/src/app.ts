@@ -30,6 +30,8 @@ import { waitRoutes } from './http/routes/wait';
 import { chaosRoutes } from './http/routes/chaos';
 import { metricsPlugin } from './metrics/routes';
 import type { Metrics } from './metrics/metrics';
+import { checksRoutes } from './http/routes/checks';
+import { preflightRoutes } from './http/routes/preflight';
 import { authRoutes } from './http/routes/auth';
 import { mcpRoutes } from './http/routes/mcp';
 import { providerRoutes } from './providers/routes';
@@ -161,6 +163,8 @@ export const pigeonholeApp = fp<{ context: AppContext }>(
     await app.register(releaseRoutes);
     await app.register(chaosRoutes);
     await app.register(metricsPlugin);
+    await app.register(checksRoutes);
+    await app.register(preflightRoutes);
     await app.register(authRoutes);
     await app.register(mcpRoutes);
     await app.register(providerRoutes);

@@ -74,6 +74,12 @@ const serverFlags: Option[] = [
     'off',
   ),
   flag('--tags-config <file>', "tag rules on arrival, in Mailpit's tags format (YAML filters of match and tags)"),
+  // Message checks: HTML compatibility, links, spam (docs/checks.md).
+  flag('--link-check-allow-internal', 'let the link check reach loopback, private and link-local addresses'),
+  flag('--link-check-timeout <duration>', 'time each link-check request may take', '5s'),
+  flag('--spamassassin <host:port>', 'spamd (SpamAssassin) that answers the spam check'),
+  flag('--rspamd <url>', "rspamd's HTTP URL that answers the spam check, e.g. http://127.0.0.1:11333"),
+  flag('--spam-timeout <duration>', 'how long the spam check waits for its filter', '8s'),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).

@@ -3,6 +3,7 @@
 // are re-exported here, so that the rest of the program imports from './config' alone.
 import { parseAuthChecks } from './config/auth';
 import { parseBeyondCapture } from './config/beyond-capture';
+import { parseChecks } from './config/checks';
 import { parseProviders } from './config/providers';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseMcp } from './config/mcp';
@@ -92,5 +93,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseMcp(options),
     ...parseProviders(options),
     ...parseOperations(options),
+    ...parseChecks(options),
   };
 }

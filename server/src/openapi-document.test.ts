@@ -16,6 +16,8 @@ const UNDOCUMENTED: ReadonlySet<RouteName> = new Set([
   'readyz',
   'webUi',
   'webFiles',
+  // OPTIONS answers every API path (CORS preflight and `Allow`); it is not an operation of its own.
+  'apiOptions',
 ]);
 
 /** `/api/v1/message/:id/part/:partId` as OpenAPI spells it: `/api/v1/message/{id}/part/{partId}`. */

@@ -10,6 +10,7 @@ import type { ApiEvent } from './events';
 import { pathOf, type RouteName, type RouteParams } from './routes';
 import type { AuthCheck, DnsRecords } from './schemas/auth';
 import type { ChaosTriggers, ChaosTriggersBody } from './schemas/chaos';
+import type { HtmlCheck, LinkCheck, SpamCheck } from './schemas/checks';
 import type { Info, WebUiConfig } from './schemas/info';
 import type { Headers, Mailboxes, Message, Session } from './schemas/message';
 import type { MessageSummary, MessagesList, PageQuery } from './schemas/messages';
@@ -240,6 +241,24 @@ export class PigeonholeClient {
    */
   authCheck(id: string): Promise<AuthCheck> {
     return this.json('GET', 'messageAuthCheck', { id });
+  }
+
+  /**
+   * Mailpit's HTML check: which mail clients support what the message's HTML uses (caniemail's
+   * data), with a score. `latest` works; a message without HTML is a 404.
+   */
+  htmlCheck(id: string): Promise<HtmlCheck> {
+    return this.json('GET', 'messageHtmlCheck', { id });
+  }
+
+  /** Mailpit's link check: the HTTP status of every link and image; `follow` follows redirects. */
+  linkCheck(id: string, options: { follow?: boolean } = {}): Promise<LinkCheck> {
+    return this.json('GET', 'messageLinkCheck', { id }, options.follow ? { follow: 'true' } : undefined);
+  }
+
+  /** Mailpit's spam check, by SpamAssassin or rspamd (`Filter` says which); 400 when neither is set up. */
+  spamCheck(id: string): Promise<SpamCheck> {
+    return this.json('GET', 'messageSpamCheck', { id });
   }
 
   /** Ours: publishes DNS TXT records for the checks (adds or replaces these names) and answers them all. */

@@ -1,5 +1,5 @@
 /** An HTTP method a route of the table answers. Every GET answers HEAD too (fastify adds it). */
-export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
 
 /** One route: the methods it answers, its path pattern (find-my-way syntax), and its handler's file. */
 export interface RouteEntry {
@@ -102,6 +102,11 @@ export const RouteTable = {
 
   // Operations: Prometheus metrics (--metrics on; docs/metrics.md). Outside /api, as Prometheus expects.
   metrics: { methods: ['GET'], path: '/metrics', module: 'metrics/routes.ts' },
+  // Checks (Mailpit's HTML, link and spam checks) and OPTIONS on every API route.
+  messageHtmlCheck: { methods: ['GET'], path: '/api/v1/message/:id/html-check', module: 'http/routes/checks.ts' },
+  messageLinkCheck: { methods: ['GET'], path: '/api/v1/message/:id/link-check', module: 'http/routes/checks.ts' },
+  messageSpamCheck: { methods: ['GET'], path: '/api/v1/message/:id/sa-check', module: 'http/routes/checks.ts' },
+  apiOptions: { methods: ['OPTIONS'], path: '/api/*', module: 'http/routes/preflight.ts' },
 } as const satisfies Record<string, RouteEntry>;
 
 export type RouteName = keyof typeof RouteTable;

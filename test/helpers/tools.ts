@@ -24,6 +24,9 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   prometheus: { probe: ['prometheus', '--version'], packages: 'prometheus' },
   // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
   // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).
+  // The spam-check tests start spamd with the rules Debian's spamassassin package ships.
+  spamd: { probe: ['sh', '-c', 'command -v spamd && command -v spamassassin'], packages: 'spamd spamassassin' },
+  rspamd: { probe: ['rspamd', '--version'], packages: 'rspamd' },
   'python3-dkim': {
     probe: [
       'sh',

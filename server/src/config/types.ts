@@ -139,6 +139,17 @@ export interface PigeonholeOptions {
   metrics?: string | boolean;
   /** Tag rules in Mailpit's tags format (YAML `filters:` of `match:` and `tags:`), applied on arrival. */
   tagsConfig?: string;
+  // Message checks (docs/checks.md): see parseChecks.
+  /** Let the link check reach loopback, private and link-local addresses (links to your own dev servers). */
+  linkCheckAllowInternal?: boolean;
+  /** Time each link-check request (HEAD, GET, each redirect hop) may take; default 5 s. */
+  linkCheckTimeout?: number | string;
+  /** spamd (SpamAssassin) to ask for `sa-check`, `HOST:PORT`. */
+  spamassassin?: string;
+  /** rspamd's HTTP URL to ask for `sa-check` (its `/checkv2`), e.g. `http://127.0.0.1:11333`. */
+  rspamd?: string;
+  /** How long a spam filter may take before `sa-check` answers with an error; default 8 s (Mailpit's). */
+  spamTimeout?: number | string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -205,6 +216,18 @@ export interface Config {
   metrics: HostPort | 'http' | null;
   /** `--tags-config`: the compiled rules; null without the flag. */
   tagRules: TagRule[] | null;
+
+  // Message checks: see parseChecks.
+  /** `--link-check-allow-internal`: the link check may connect to internal addresses. */
+  linkCheckAllowInternal: boolean;
+  /** `--link-check-timeout`, in milliseconds. */
+  linkCheckTimeoutMs: number;
+  /** `--spamassassin`: spamd's address; null = none. */
+  spamassassin: HostPort | null;
+  /** `--rspamd`: rspamd's base URL; null = none. */
+  rspamd: URL | null;
+  /** `--spam-timeout`, in milliseconds. */
+  spamTimeoutMs: number;
 }
 
 /** Where and how releases and auto-relay send. */

@@ -10,6 +10,8 @@ export const ApiErrors = {
   BAD_SEARCH: { status: 400, message: 'Invalid search query' },
   SEARCH_TOO_EXPENSIVE: { status: 503, message: 'Search too expensive: narrow it' },
   PART_NOT_FOUND: { status: 404, message: 'Part not found' },
+  // Mailpit's swagger lists only 200 and 400 for a thumbnail, and Mailpit answers an unknown part 400.
+  THUMB_PART_NOT_FOUND: { status: 400, message: 'Part not found' },
   NO_HTML: { status: 404, message: 'This message has no HTML part' },
   TAG_NOT_FOUND: { status: 404, message: 'Tag not found' },
   SEND_REFUSED: { status: 400, message: 'Cannot send this message' },
@@ -28,6 +30,11 @@ export const ApiErrors = {
   },
   RELAY_FAILED: { status: 400, message: 'SMTP error' },
   CHAOS_NOT_ENABLED: { status: 400, message: 'Chaos is not enabled' },
+  // The spam check answers 400 without a filter, as Mailpit does without --enable-spamassassin.
+  SPAM_CHECK_DISABLED: {
+    status: 400,
+    message: 'The spam check is not enabled: start Pigeonhole with --spamassassin HOST:PORT or --rspamd URL',
+  },
   // DNS records for the authentication checks (PUT /api/v1/dns).
   DNS_RECORDS_INVALID: { status: 400, message: 'Invalid DNS records' },
 } as const;

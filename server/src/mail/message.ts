@@ -1,6 +1,7 @@
 import type { Message } from '@pigeonhole/shared/schemas/message';
 import type { Headers } from '@pigeonhole/shared/schemas/message';
 import type { StoredMessage } from '../store/types';
+import { checkListUnsubscribe } from '../checks/unsubscribe';
 import { deliveryOf } from './delivery';
 import { first, headerText, parseHeaders, splitHeader, type HeaderMap } from './mime/headers';
 import type { ParsedMessage, ParsedPart } from './parse';
@@ -28,24 +29,14 @@ export function headersOf(raw: Buffer): Headers {
 }
 
 /**
- * `List-Unsubscribe` as Mailpit reports it: the header, the `<...>` links (mailto: and http(s):), and
- * a note of what is wrong with it.
+ * `List-Unsubscribe` as Mailpit reports it: the header, its links (at most one mailto: and one
+ * http(s)), and what is wrong with it and with `List-Unsubscribe-Post` (checks/unsubscribe.ts).
  */
 export function listUnsubscribe(headers: HeaderMap): Message['ListUnsubscribe'] {
   const header = first(headers, 'list-unsubscribe');
   const post = first(headers, 'list-unsubscribe-post');
-  const links: string[] = [];
-  const errors: string[] = [];
-  if (header) {
-    for (const match of header.matchAll(/<([^>]*)>/g)) {
-      const link = match[1]!.trim();
-      if (/^(mailto:|https?:)/i.test(link)) links.push(link);
-      else errors.push(`unsupported link "${link}"`);
-    }
-    if (links.length === 0 && errors.length === 0) errors.push('no <link> found');
-    if (post && !links.some((l) => /^https:/i.test(l))) errors.push('List-Unsubscribe-Post needs an https link');
-  }
-  return { Header: header, Links: links, Errors: errors.join('; '), HeaderPost: post };
+  const { links, errors } = checkListUnsubscribe(header, post);
+  return { Header: header, Links: links, Errors: errors.join(', '), HeaderPost: post };
 }
 
 function publicPart(part: ParsedPart): Message['Attachments'][number] {

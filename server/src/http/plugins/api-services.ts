@@ -2,6 +2,9 @@ import fp from 'fastify-plugin';
 import { AuthChecker } from '../../auth/check';
 import { DnsRecordStore } from '../../auth/dns-records';
 import { MessageParser } from '../../mail/parse';
+import { LinkChecker } from '../../checks/links/check';
+import { SpamChecker } from '../../checks/spam/check';
+import { VERSION } from '../routes/info';
 
 /** Counters Mailpit reports as `RuntimeStats`, kept from store events. */
 export interface RuntimeCounters {
@@ -18,6 +21,9 @@ export interface ApiServices {
   /** DNS records set through `PUT /api/v1/dns`, and the checker that looks them up. */
   dns: DnsRecordStore;
   auth: AuthChecker;
+  /** The link and spam checks (`checks/`). */
+  links: LinkChecker;
+  spam: SpamChecker;
 }
 
 declare module 'fastify' {
@@ -64,7 +70,17 @@ export const apiServicesPlugin = fp(
       offline: config.dnsOffline,
       mta: config.smtpHostname,
     });
-    app.decorate('api', { parser, runtime, dns, auth });
+    const links = new LinkChecker(store, {
+      allowInternal: config.linkCheckAllowInternal,
+      timeoutMs: config.linkCheckTimeoutMs,
+      userAgent: `Pigeonhole/${VERSION} (link check)`,
+    });
+    const spam = new SpamChecker(store, {
+      spamassassin: config.spamassassin,
+      rspamd: config.rspamd,
+      timeoutMs: config.spamTimeoutMs,
+    });
+    app.decorate('api', { parser, runtime, dns, auth, links, spam });
     app.addHook('onClose', async () => unsubscribe());
   },
   { name: 'pigeonhole-api-services' },

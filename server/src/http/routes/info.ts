@@ -57,7 +57,8 @@ export const infoRoutes: FastifyPluginAsyncTypebox = async (app) => {
           PreserveMessageIDs: true,
           RecipientAllowlist: config.smtpRelay?.allowedRecipients?.source ?? '',
         },
-        SpamAssassin: false,
+        // True with --spamassassin or --rspamd: the UI then offers the spam check, as Mailpit's does.
+        SpamAssassin: app.api.spam.enabled,
         ChaosEnabled: Boolean(app.pigeonhole.chaos),
         DuplicatesIgnored: false,
         HideDeleteAllButton: false,

@@ -15,6 +15,17 @@ import { apiError } from '../errors';
 
 const TAGS = ['Mailpit API v1'];
 
+/** Types a browser would run as a page or script (HTML, SVG, XML, JavaScript), whatever the mail says. */
+const ACTIVE = /(html|xml|svg|javascript|ecmascript)/i;
+
+/**
+ * Whether a part of this type must not go out with its own type: a browser opening the URL directly
+ * (Content-Disposition is only advice) could run it in our origin.
+ */
+function activeContent(contentType: string): boolean {
+  return ACTIVE.test(contentType.split(';')[0]!);
+}
+
 /** Mailpit API v1: one message, its headers, raw source, parts and thumbnails; and our session view. */
 export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.pigeonhole;
@@ -65,10 +76,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   });
 
-  /** An attachment or inline part of a message, parsed on demand (cached), or a 404. */
-  async function partOf(id: string, partId: string) {
+  /**
+   * An attachment or inline part of a message, parsed on demand (cached), or an error: 404 for an
+   * unknown part, except for thumbnails, where Mailpit's swagger (and Mailpit) answer 400.
+   */
+  async function partOf(id: string, partId: string, missing: 'PART_NOT_FOUND' | 'THUMB_PART_NOT_FOUND') {
     const part = findPart(await parser.parse(await resolveMessage(store, id)), partId);
-    if (!part) throw apiError('PART_NOT_FOUND');
+    if (!part) throw apiError(missing);
     return part;
   }
 
@@ -80,11 +94,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: PartParamsSchema,
     },
     handler: async (req, reply) => {
-      const part = await partOf(req.params.id, req.params.partId);
-      // Types a browser could run as a page (HTML, SVG, XML) always download, whatever the mail says.
+      const part = await partOf(req.params.id, req.params.partId, 'PART_NOT_FOUND');
+      // Mailpit serves the type the message JSON lists (a zip is `application/zip`), and so do we;
+      // only types a browser could run as a page (HTML, SVG, XML, script) go out as bytes, and
+      // everything not inline-safe downloads, whatever the mail says.
       const inline = inlineSafe(part.ContentType);
       return reply
-        .type(inline ? part.ContentType : 'application/octet-stream')
+        .type(activeContent(part.ContentType) ? 'application/octet-stream' : part.ContentType)
         .header('Content-Disposition', safeContentDisposition(inline ? 'inline' : 'attachment', partFileName(part)))
         .header('X-Content-Type-Options', 'nosniff')
         .send(partContent(part));
@@ -99,7 +115,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: PartParamsSchema,
     },
     handler: async (req, reply) => {
-      const part = await partOf(req.params.id, req.params.partId);
+      const part = await partOf(req.params.id, req.params.partId, 'THUMB_PART_NOT_FOUND');
       const jpeg = await thumbnail(partContent(part), part.ContentType);
       return reply.type('image/jpeg').header('Cache-Control', 'private, max-age=3600').send(jpeg);
     },
