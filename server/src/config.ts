@@ -4,6 +4,7 @@
 import { parseAuthChecks } from './config/auth';
 import { parseBeyondCapture } from './config/beyond-capture';
 import { parseProviders } from './config/providers';
+import { parseImap } from './config/imap';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseMcp } from './config/mcp';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
@@ -90,5 +91,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseAuthChecks(options),
     ...parseMcp(options),
     ...parseProviders(options),
+    ...parseImap(options),
   };
 }

@@ -7,6 +7,7 @@ import { clientAuthHeaders } from './http/plugins/auth';
 import { ingest } from './ingest';
 import { createLogger } from './logger';
 import { SummaryThread } from './mail/summary-thread';
+import { startImap, type ImapListener } from './imap/server';
 import { startPop3, type Pop3Listener } from './pop3/server';
 import { startAutoRelay } from './relay/auto-relay';
 import { Relay } from './relay/relay';
@@ -23,6 +24,8 @@ export interface Pigeonhole {
   smtpHost: string;
   /** The POP3 port, or null when POP3 is off (no `--pop3`). */
   pop3Port: number | null;
+  /** The IMAP port, or null when IMAP is off (no `--imap`). */
+  imapPort: number | null;
   /** Base URL of UI and API, e.g. `http://127.0.0.1:8025`. */
   httpUrl: string;
   /** A typed client of the API. */
@@ -66,6 +69,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const app = await buildApp({ config, store, ready: () => ready, chaos, relay }, logger);
   const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming), chaos);
   let pop3: Pop3Listener | null = null;
+  let imap: ImapListener | null = null;
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
     if (config.pop3) {
@@ -76,8 +80,14 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
       const hostname = config.smtpHostname;
       pop3 = await startPop3({ listen: config.pop3, store, credentials, hostname, tls, logger });
     }
+    if (config.imap) {
+      const tls = config.smtpTls ?? (await selfSignedCertificate());
+      // The same credential rule as POP3: --imap-auth, else --ui-auth, else any login.
+      const credentials = config.imapAuth ?? config.uiAuth;
+      imap = await startImap({ listen: config.imap, store, credentials, tls, implicitTls: config.imapTls, logger });
+    }
   } catch (err) {
-    await Promise.all([smtp.close(), app.close()]);
+    await Promise.all([smtp.close(), app.close(), pop3?.close()]);
     store.close();
     throw err;
   }
@@ -93,6 +103,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     smtpPort: smtp.port,
     smtpHost: config.smtp.host,
     pop3Port: pop3?.port ?? null,
+    imapPort: imap?.port ?? null,
     httpUrl,
     client: new PigeonholeClient({ baseUrl: httpUrl, headers: clientAuthHeaders(config.uiAuth) }),
     config,
@@ -104,7 +115,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
         webhook?.stop();
         autoRelay?.stop();
         relay?.close();
-        await Promise.all([smtp.close(), app.close(), pop3?.close()]);
+        await Promise.all([smtp.close(), app.close(), pop3?.close(), imap?.close()]);
         store.close();
       })();
       return stopping;

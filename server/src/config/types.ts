@@ -132,6 +132,14 @@ export interface PigeonholeOptions {
   providerApis?: string;
   /** Require this API key, checked the provider's way; without it any credential is accepted. */
   providerApiKey?: string;
+
+  // IMAP (docs/imap.md): see parseImap.
+  /** IMAP address, `HOST:PORT` (conventionally 127.0.0.1:1143); IMAP is off without it. */
+  imap?: string;
+  /** Implicit TLS on the IMAP port (as on 993) instead of STARTTLS. */
+  imapTls?: boolean;
+  /** Required IMAP credentials, `"user:pass user2:pass2"`; without it (and `uiAuth`) any login is accepted. */
+  imapAuth?: string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -193,6 +201,14 @@ export interface Config {
   providerApis: ProviderName[];
   /** The API key every provider request must carry (the provider's way); null = any. */
   providerApiKey: string | null;
+
+  // IMAP (docs/imap.md): see parseImap.
+  /** IMAP address; null when IMAP is off. */
+  imap: HostPort | null;
+  /** `--imap-tls`: implicit TLS on the IMAP port. */
+  imapTls: boolean;
+  /** `--imap-auth`; null = `uiAuth`, or any login when that is null too. */
+  imapAuth: Credential[] | null;
 }
 
 /** Where and how releases and auto-relay send. */
