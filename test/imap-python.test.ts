@@ -71,6 +71,28 @@ async function readInApi(p: Pigeonhole, id: string): Promise<boolean | undefined
   return (await p.client.messages()).messages.find((m) => m.ID === id)?.Read;
 }
 
+/**
+ * IDLE by raw commands (imaplib has no IDLE before Python 3.14): prints "idling" once the server
+ * said "+", then every untagged line until it has read argv[2] of them, then DONE.
+ */
+const IMAPLIB_IDLE = `
+import imaplib, sys, json
+M = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+M.login(sys.argv[3], "x")
+M.select("INBOX")
+tag = M._new_tag().decode()
+M.send(("%s IDLE\\r\\n" % tag).encode())
+assert M.readline().startswith(b"+")
+print("idling", flush=True)
+lines = []
+while len(lines) < int(sys.argv[2]):
+    lines.append(M.readline().decode().strip())
+M.send(b"DONE\\r\\n")
+done = M.readline().decode().strip()
+M.logout()
+print(json.dumps({"untagged": lines, "done": done}))
+`;
+
 let p: Pigeonhole | undefined;
 afterEach(async () => {
   await p?.stop();
@@ -107,5 +129,58 @@ describe.runIf(has('python3'))('IMAP with Python imaplib', () => {
     expect(out.fetchFlags).toContain('FLAGS (\\Seen)');
     expect(out.seenAfterFetch).toBe('1 2');
     expect(await readInApi(p, second!.id)).toBe(true);
+  });
+});
+
+/** Starts the IDLE script; resolves with its output once it has read `count` untagged lines. */
+function idle(p: Pigeonhole, count: number, user = 'dev'): { idling: Promise<void>; result: Promise<{ untagged: string[]; done: string }> } {
+  const child = execFile('python3', ['-c', IMAPLIB_IDLE, String(p.imapPort), String(count), user], { timeout: 20_000 });
+  let out = '';
+  let idling: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (idling = resolve));
+  const result = new Promise<{ untagged: string[]; done: string }>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('idling\n')) idling();
+    });
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`python exited ${code}: ${out}`));
+      resolve(JSON.parse(out.slice(out.indexOf('\n') + 1)) as { untagged: string[]; done: string });
+    });
+  });
+  return { idling: started, result };
+}
+
+describe.runIf(has('python3'))('IMAP IDLE with Python imaplib', () => {
+  it('tells an idling client of new mail (EXISTS), of a read in the API (FETCH FLAGS) and of a delete (EXPUNGE)', async () => {
+    p = await start({ imap: '127.0.0.1:0' });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'one', text: '1' });
+    const session = idle(p, 3);
+    await session.idling;
+    await transport(p).sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'two', text: '2' });
+    const [newest, oldest] = [...p.store.newestFirst()];
+    await p.client.setRead(true, { ids: [newest!.id] });
+    await p.client.delete([oldest!.id]);
+
+    const out = await session.result;
+    expect(out.untagged).toEqual([
+      '* 2 EXISTS',
+      `* 2 FETCH (UID ${newest!.seq} FLAGS (\\Seen))`,
+      '* 1 EXPUNGE',
+    ]);
+    expect(out.done).toMatch(/^\S+ OK IDLE terminated$/);
+  });
+
+  it('shows a recipient login only the mail addressed to it, new mail included', async () => {
+    p = await start({ imap: '127.0.0.1:0' });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'for bob', text: '1' });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'carol@example.test', subject: 'for carol', text: '2' });
+    const session = idle(p, 1, 'carol@example.test');
+    await session.idling;
+    await transport(p).sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'bob again', text: '3' });
+    await transport(p).sendMail({ from: 'a@example.test', to: 'carol@example.test', subject: 'carol again', text: '4' });
+
+    // Carol had one message; bob's new one is not hers, her own is message 2.
+    expect((await session.result).untagged).toEqual(['* 2 EXISTS']);
   });
 });
