@@ -81,7 +81,7 @@ describe('IMAP with imapflow', () => {
       const pdf = attachments[0]!;
       const { content } = await client.download(String(msg.seq), pdf.part, { uid: false });
       const chunks: Buffer[] = [];
-      for await (const chunk of content) chunks.push(chunk as Buffer);
+      for await (const chunk of content ?? []) chunks.push(chunk as Buffer);
       expect(Buffer.concat(chunks).toString()).toBe('%PDF-1.4 fake');
     } finally {
       lock.release();

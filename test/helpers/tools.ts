@@ -20,6 +20,8 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   // The S/MIME tests sign and encrypt with `openssl cms` and `openssl smime`.
   openssl: { probe: ['openssl', 'cms', '-help'], packages: 'openssl' },
   chromium: { probe: ['/usr/bin/chromium', '--version'], packages: 'chromium' },
+  // The IMAP tests sync the whole account into a Maildir with mbsync (isync).
+  mbsync: { probe: ['mbsync', '--version'], packages: 'isync' },
   // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
   // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).
   'python3-dkim': {
