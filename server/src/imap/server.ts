@@ -87,7 +87,10 @@ export async function startImap(options: ImapOptions): Promise<ImapListener> {
     serve(socket, secure, sessionOptions, limits, secureContext, log);
   };
   const server = options.implicitTls
-    ? tls.createServer({ secureContext, handshakeTimeout: HANDSHAKE_TIMEOUT_MS }, (socket) => accept(socket, true))
+    ? tls.createServer(
+        { cert: options.tls.cert, key: options.tls.key, handshakeTimeout: HANDSHAKE_TIMEOUT_MS },
+        (socket) => accept(socket, true),
+      )
     : net.createServer((socket) => accept(socket, false));
   if (options.implicitTls) server.on('tlsClientError', (err) => log.info({ err: err.message }, 'IMAP TLS handshake failed'));
   server.maxConnections = limits.maxConnections * 2;
