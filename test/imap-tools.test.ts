@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { start } from './helpers/pigeonhole';
 import { has, transport } from './helpers/smtp';
 
-/** IMAP with the command-line clients of Debian: curl (imap://) and mbsync (isync). */
+/** IMAP with the command-line clients of Debian: curl (imap://), mbsync (isync) and neomutt. */
 
 const run = promisify(execFile);
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/tls/${name}`, import.meta.url));
@@ -127,5 +127,53 @@ describe.runIf(has('mbsync'))('IMAP with mbsync (isync)', () => {
     const local = (b: Buffer): string => b.toString('latin1').replace(tuid, '');
     const lf = (b: Buffer): string => b.toString('latin1').replace(/\r\n/g, '\n');
     expect(synced.map(local).sort()).toEqual(expected.map(lf).sort());
+  });
+});
+
+/**
+ * Runs neomutt headless against the IMAP port: `script` gives it the terminal it insists on, and the
+ * keys it would be typed come from `push` in its configuration. Resolves once neomutt has quit.
+ */
+async function neomutt(p: Pigeonhole, home: string, keys: string): Promise<void> {
+  const rc = join(home, 'neomuttrc');
+  await writeFile(
+    rc,
+    [
+      `set folder="imap://127.0.0.1:${p.imapPort}/"`,
+      'set imap_user="dev"',
+      'set imap_pass="x"',
+      'set spoolfile="+INBOX"',
+      'set ssl_starttls=no',
+      'set ssl_force_tls=no',
+      'set wait_key=no',
+      'set pipe_decode=no',
+      'set delete=yes',
+      'set header_cache=""',
+      'set message_cachedir=""',
+      `push "${keys}"`,
+      '',
+    ].join('\n'),
+  );
+  await run('script', ['-qfec', `neomutt -n -F ${rc}`, '/dev/null'], {
+    timeout: 20_000,
+    env: { PATH: process.env.PATH, TERM: 'xterm', HOME: home },
+  });
+}
+
+describe.runIf(has('neomutt'))('IMAP with neomutt (headless)', () => {
+  it('reads a message as stored, marks it read for the API, and deletes it for the API', async () => {
+    p = await start({ imap: '127.0.0.1:0' });
+    await transport(p).sendMail({ envelope: { from: 'alice@example.test', to: ['bob@example.test'] }, raw: RAW });
+    const stored = p.store.latest()!;
+    dir = await mkdtemp(join(tmpdir(), 'pigeonhole-neomutt-'));
+    const out = join(dir, 'piped.eml');
+
+    await neomutt(p, dir, `<pipe-message>cat > ${out}<enter><display-message><exit><quit>`);
+    // neomutt pipes the message with local line ends (LF), byte for byte otherwise.
+    expect((await readFile(out)).toString('latin1')).toBe(stored.keepRaw().toString('latin1').replace(/\r\n/g, '\n'));
+    expect((await p.client.messages()).messages.find((m) => m.ID === stored.id)?.Read).toBe(true);
+
+    await neomutt(p, dir, '<delete-message><sync-mailbox><quit>');
+    expect(p.store.get(stored.id)).toBeUndefined();
   });
 });
