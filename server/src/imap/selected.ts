@@ -20,6 +20,14 @@ export interface SelectedContext {
   shared: ImapShared;
   view: MailboxView;
   write(data: string | Buffer): void;
+  /**
+   * Null while the client keeps up; when the socket's buffer is full, a promise of its draining. A
+   * FETCH of the whole mailbox waits on it between messages, so one command's answer (gigabytes,
+   * for a large store) is never held in memory at once.
+   */
+  backpressure(): Promise<void> | null;
+  /** False once the connection is gone: a long FETCH stops. */
+  alive(): boolean;
 }
 
 /** The messages of the view a set names, with their sequence numbers. */
@@ -36,8 +44,8 @@ function select(ctx: SelectedContext, setText: string, uid: boolean): [number, S
   return out;
 }
 
-/** FETCH and UID FETCH. */
-export function fetch(ctx: SelectedContext, args: readonly Token[], uid: boolean): string {
+/** FETCH and UID FETCH; resolves with the text of the tagged OK once every message is written. */
+export async function fetch(ctx: SelectedContext, args: readonly Token[], uid: boolean): Promise<string> {
   const selected = select(ctx, atomOf(args[0], 'sequence set'), uid);
   const items = parseFetchItems(args[1]);
   if (args.length > 2) throw new ParseError('FETCH takes a sequence set and data items');
@@ -57,6 +65,9 @@ export function fetch(ctx: SelectedContext, args: readonly Token[], uid: boolean
     }
     const pieces: Piece[] = [`* ${n} FETCH (`, ...fetchData(context, message, data), ')\r\n'];
     ctx.write(join(pieces));
+    const full = ctx.backpressure();
+    if (full) await full;
+    if (!ctx.alive()) break;
   }
   return `${uid ? 'UID ' : ''}FETCH completed`;
 }

@@ -179,4 +179,31 @@ describe('IMAP server limits', () => {
     expect(received).toBeGreaterThan(400 * 128 * 1024);
     c.socket.destroy();
   });
+
+  it('writes one FETCH of the whole mailbox only as fast as the client reads it', async () => {
+    const { port, store } = await imap();
+    const big = Buffer.concat([Buffer.from('Subject: big\r\n\r\n'), Buffer.alloc(128 * 1024, 'z')]);
+    for (let i = 0; i < 300; i++) add(store, big);
+    const c = connect(port);
+    await c.until(/^\* OK/);
+    c.socket.write('a LOGIN u p\r\nb SELECT INBOX\r\n');
+    await c.until(/b OK/);
+    c.socket.removeAllListeners('data');
+    c.socket.pause();
+    const before = process.memoryUsage().arrayBuffers;
+    c.socket.write('f UID FETCH 1:* (UID BODY.PEEK[])\r\n');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // 300 answers of 128 KiB are 37.5 MiB; unread, at most a socket buffer's worth waits.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(12 * 1024 * 1024);
+    let tail = '';
+    const done = new Promise<void>((resolve) =>
+      c.socket.on('data', (chunk: Buffer) => {
+        tail = (tail + chunk.toString('latin1')).slice(-200);
+        if (tail.endsWith('f OK UID FETCH completed\r\n')) resolve();
+      }),
+    );
+    c.socket.resume();
+    await done;
+    c.socket.destroy();
+  });
 });

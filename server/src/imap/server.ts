@@ -184,6 +184,19 @@ function serve(
     write: (data: string | Buffer) => {
       if (!socket.destroyed && socket.writable) socket.write(data);
     },
+    backpressure: () => {
+      if (!socket.writableNeedDrain || socket.destroyed) return null;
+      const current = socket;
+      return new Promise<void>((resolve) => {
+        const done = (): void => {
+          current.off('drain', done);
+          current.off('close', done);
+          resolve();
+        };
+        current.on('drain', done);
+        current.on('close', done);
+      });
+    },
     close: () => {
       paused = true;
       socket.end();

@@ -10,6 +10,8 @@ import { mailboxFilter, MailboxView } from './view';
 /** What a session needs from its connection. */
 export interface ImapIo {
   write(data: string | Buffer): void;
+  /** Null while the client reads what is written; else a promise of the socket draining. */
+  backpressure(): Promise<void> | null;
   /** After the OK to STARTTLS: wrap the socket in TLS; commands resume on the secure socket. */
   startTls(): void;
   /** Ends the connection after what was written. */
@@ -130,7 +132,7 @@ export class ImapSession {
     }
     if (this.#state === 'not-authenticated') return this.#notAuthenticated(tag, name, args);
     const selected = this.#state === 'selected' ? this.#selectedCommand(tag, name, args) : false;
-    if (selected !== false) return;
+    if (selected !== false) return selected;
     return this.#authenticated(tag, name, args);
   }
 
@@ -200,11 +202,21 @@ export class ImapSession {
   }
 
   /** A Selected-state command, or false when `name` is not one. */
-  #selectedCommand(tag: string, name: string, args: Token[]): false | void {
-    const ctx: SelectedContext = { shared: this.#options.shared, view: this.#view!, write: (d) => this.#io.write(d) };
+  #selectedCommand(tag: string, name: string, args: Token[]): false | void | Promise<void> {
+    const ctx: SelectedContext = {
+      shared: this.#options.shared,
+      view: this.#view!,
+      write: (d) => this.#io.write(d),
+      backpressure: () => this.#io.backpressure(),
+      alive: () => this.#state !== 'logout',
+    };
+    const answer = (text: Promise<string>, expunges: boolean): Promise<void> =>
+      text.then((t) => {
+        if (this.#state !== 'logout') this.#ok(tag, t, expunges);
+      });
     switch (name) {
       case 'FETCH':
-        return this.#ok(tag, fetch(ctx, args, false), false);
+        return answer(fetch(ctx, args, false), false);
       case 'STORE':
         return this.#ok(tag, store(ctx, args, false), false);
       case 'SEARCH':
@@ -223,7 +235,7 @@ export class ImapSession {
       case 'UID': {
         const sub = atomOf(args[0], 'UID command');
         const rest = args.slice(1);
-        if (sub === 'FETCH') return this.#ok(tag, fetch(ctx, rest, true));
+        if (sub === 'FETCH') return answer(fetch(ctx, rest, true), true);
         if (sub === 'STORE') return this.#ok(tag, store(ctx, rest, true));
         if (sub === 'SEARCH') return this.#ok(tag, search(ctx, rest, true));
         if (sub === 'COPY' || sub === 'MOVE') throw new CommandNo(`[CANNOT] UID ${sub}: Pigeonhole has one mailbox, INBOX`);

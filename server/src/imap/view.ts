@@ -132,10 +132,22 @@ export class MailboxView {
     for (const id of ids) this.#pending.flags.delete(id);
   }
 
+  /**
+   * The login's filter, never throwing: this runs inside the store's event, on the SMTP path, where
+   * an exception would reach the client that delivered the message.
+   */
+  #matches(message: StoredMessage): boolean {
+    try {
+      return this.#filter(message);
+    } catch {
+      return false;
+    }
+  }
+
   #onStore(event: StoreEvent): void {
     const p = this.#pending;
     if (event.type === 'added') {
-      if (this.#filter(event.message)) p.added.push(event.message);
+      if (this.#matches(event.message)) p.added.push(event.message);
     } else if (event.type === 'deleted') {
       for (const id of event.ids) p.expunged.add(id);
     } else if (event.type === 'cleared') {
