@@ -127,6 +127,13 @@ describe.runIf(has('mbsync'))('IMAP with mbsync (isync)', () => {
     const local = (b: Buffer): string => b.toString('latin1').replace(tuid, '');
     const lf = (b: Buffer): string => b.toString('latin1').replace(/\r\n/g, '\n');
     expect(synced.map(local).sort()).toEqual(expected.map(lf).sort());
+
+    // A read in the API reaches the Maildir at the next sync, as the Seen flag (`:2,S`).
+    await p.client.setRead(true, { ids: [p.store.latest()!.id] });
+    await run('mbsync', ['-c', config, '-a'], { timeout: 30_000 });
+    const seen = (await readdir(join(inbox, 'cur'))).filter((n) => /:2,[A-Z]*S[A-Z]*$/.test(n));
+    expect(seen).toHaveLength(1);
+    expect(await readdir(join(inbox, 'new'))).toHaveLength(expected.length - 1);
   });
 });
 

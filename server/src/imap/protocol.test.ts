@@ -157,3 +157,15 @@ describe('BODYSTRUCTURE, ENVELOPE and sections', () => {
     expect(match({ message, seq: 1, deleted: true })).toBe(false);
   });
 });
+
+describe('LIST patterns', () => {
+  it('match * and % as RFC 3501 says, in time linear in the pattern', async () => {
+    const { wildcardMatch } = await import('./mailboxes');
+    expect(wildcardMatch('*', 'INBOX')).toBe(true);
+    expect(wildcardMatch('in%', 'INBOX')).toBe(true);
+    expect(wildcardMatch('%/x', 'INBOX')).toBe(false);
+    expect(wildcardMatch('I*B*X', 'INBOX')).toBe(true);
+    // A pattern of stars that a backtracking regular expression would take exponential time on.
+    expect(wildcardMatch(`${'*'.repeat(5000)}Z`, 'INBOX'.repeat(40))).toBe(false);
+  });
+});

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { CredentialChecker } from '../access/credentials';
 import { checkPassword } from '../pop3/auth';
 import { astring, atomOf, parseCommand, ParseError, type Token } from './parser';
+import { isInbox, listLines, statusLine } from './mailboxes';
 import type { Framed } from './reader';
 import { CommandNo, expunge, fetch, search, store, type SelectedContext } from './selected';
 import type { ImapShared} from './view';
-import { mailboxFilter, MailboxView } from './view';
+import { MailboxView } from './view';
 
 /** What a session needs from its connection. */
 export interface ImapIo {
@@ -167,9 +168,12 @@ export class ImapSession {
         return this.#select(tag, name, astring(args[0], 'mailbox name'));
       case 'LIST':
       case 'LSUB':
-        return this.#list(tag, name, astring(args[0], 'reference'), astring(args[1], 'mailbox pattern'));
+        this.#io.write(listLines(name, astring(args[0], 'reference'), astring(args[1], 'mailbox pattern')));
+        return this.#ok(tag, `${name} completed`);
       case 'STATUS':
-        return this.#status(tag, astring(args[0], 'mailbox name'), args[1]);
+        if (!isInbox(astring(args[0], 'mailbox name'))) throw new CommandNo('[NONEXISTENT] only INBOX exists');
+        this.#io.write(statusLine(this.#options.shared, this.#user!, args[1]));
+        return this.#ok(tag, 'STATUS completed');
       case 'NAMESPACE':
         this.#io.write('* NAMESPACE (("" "/")) NIL NIL\r\n');
         return this.#ok(tag, 'NAMESPACE completed');
@@ -313,35 +317,6 @@ export class ImapSession {
     if (this.#state === 'selected') this.#state = 'authenticated';
   }
 
-  #list(tag: string, name: string, reference: string, pattern: string): void {
-    if (pattern === '') {
-      // RFC 3501 section 6.3.8: an empty pattern asks for the hierarchy delimiter.
-      this.#io.write(`* ${name} (\\Noselect) "/" ""\r\n`);
-    } else if (matches(reference + pattern, 'INBOX')) {
-      this.#io.write(`* ${name} (\\HasNoChildren) "/" INBOX\r\n`);
-    }
-    this.#ok(tag, `${name} completed`);
-  }
-
-  #status(tag: string, mailbox: string, items: Token | undefined): void {
-    if (!isInbox(mailbox)) throw new CommandNo('[NONEXISTENT] only INBOX exists');
-    if (!items || items.kind !== 'list' || items.items.length === 0) throw new ParseError('STATUS needs a list of items');
-    const shared = this.#options.shared;
-    const filter = mailboxFilter(this.#user!);
-    const messages = [...shared.store.newestFirst()].filter(filter);
-    const values = items.items.map((t) => {
-      const item = atomOf(t, 'status item');
-      if (item === 'MESSAGES') return `MESSAGES ${messages.length}`;
-      if (item === 'RECENT') return 'RECENT 0';
-      if (item === 'UIDNEXT') return `UIDNEXT ${shared.uidNext}`;
-      if (item === 'UIDVALIDITY') return `UIDVALIDITY ${shared.uidValidity}`;
-      if (item === 'UNSEEN') return `UNSEEN ${messages.filter((m) => !m.summary.Read).length}`;
-      throw new ParseError(`unknown status item ${item.slice(0, 20)}`);
-    });
-    this.#io.write(`* STATUS INBOX (${values.join(' ')})\r\n`);
-    this.#ok(tag, 'STATUS completed');
-  }
-
   #capabilities(): string {
     const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'IDLE', 'NAMESPACE', 'ID', 'UNSELECT'];
     if (this.#state === 'not-authenticated') {
@@ -391,14 +366,3 @@ const KNOWN = new Set([
   'SELECT', 'EXAMINE', 'LIST', 'LSUB', 'STATUS', 'NAMESPACE', 'IDLE', 'SUBSCRIBE', 'UNSUBSCRIBE', 'CREATE',
   'DELETE', 'RENAME', 'APPEND', 'FETCH', 'STORE', 'SEARCH', 'COPY', 'EXPUNGE', 'CLOSE', 'UNSELECT', 'UID', 'CHECK',
 ]);
-
-function isInbox(name: string): boolean {
-  return name.toUpperCase() === 'INBOX';
-}
-
-/** LIST pattern matching (RFC 3501 section 6.3.8): `*` matches anything, `%` anything but `/`. */
-function matches(pattern: string, name: string): boolean {
-  if (pattern.length > 200) return false;
-  const source = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/%/g, '[^/]*');
-  return new RegExp(`^${source}$`, 'i').test(name);
-}
