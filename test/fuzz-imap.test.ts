@@ -131,12 +131,17 @@ function responseLines(output: Buffer): string[] {
 }
 
 /** A whole response line (or the start of one that a literal continues). */
-const WELL_FORMED = /^(\* (OK|NO|BAD|BYE|PREAUTH|CAPABILITY|FLAGS|LIST|LSUB|STATUS|SEARCH|NAMESPACE|ID|\d+ (EXISTS|RECENT|EXPUNGE|FETCH))|\+ |[\x21-\x7e]+ (OK|NO|BAD) ).*\r\n$|^[ )].*\r\n$/;
+const WELL_FORMED =
+  /^(\* (OK|NO|BAD|BYE|PREAUTH|CAPABILITY|FLAGS|LIST|LSUB|STATUS|SEARCH|NAMESPACE|ID|\d+ (EXISTS|RECENT|EXPUNGE|FETCH))|\+ |[\x21-\x7e]+ (OK|NO|BAD) ).*\r\n$|^[ )].*\r\n$/;
 
 let p: Pigeonhole;
 
 async function wellFormedClientIsServed(): Promise<void> {
-  const output = await hostileSession(p.imapPort!, Buffer.from('h1 LOGIN dev x\r\nh2 SELECT INBOX\r\nh3 UID SEARCH ALL\r\nh4 LOGOUT\r\n'), [1000]);
+  const output = await hostileSession(
+    p.imapPort!,
+    Buffer.from('h1 LOGIN dev x\r\nh2 SELECT INBOX\r\nh3 UID SEARCH ALL\r\nh4 LOGOUT\r\n'),
+    [1000],
+  );
   const text = output.toString('latin1');
   expect(text).toMatch(/h2 OK \[READ-WRITE\] SELECT completed\r\n/);
   expect(text).toMatch(/h4 OK LOGOUT completed\r\n$/);

@@ -37,9 +37,12 @@ describe('the built CLI with IMAP', () => {
 
   it('says in the banner when IMAP is open to any login', async () => {
     const [smtp, http, imap] = [await freePort(), await freePort(), await freePort()];
-    const cli = runCli(['--smtp', `127.0.0.1:${smtp}`, '--listen', `127.0.0.1:${http}`, '--imap', `127.0.0.1:${imap}`, '--imap-tls'], {
-      PIGEONHOLE_LOG_LEVEL: 'silent',
-    });
+    const cli = runCli(
+      ['--smtp', `127.0.0.1:${smtp}`, '--listen', `127.0.0.1:${http}`, '--imap', `127.0.0.1:${imap}`, '--imap-tls'],
+      {
+        PIGEONHOLE_LOG_LEVEL: 'silent',
+      },
+    );
     children.push(cli);
     await until(() => cli.stdout().includes('Web UI'), 25_000);
     expect(cli.stdout()).toContain(`  IMAP    127.0.0.1:${imap} (open: any login reads all mail), implicit TLS\n`);

@@ -60,7 +60,13 @@ describe('IMAP with imapflow', () => {
     expect(client.secureConnection).toBe(true);
     const lock = await client.getMailboxLock('INBOX');
     try {
-      const msg = await client.fetchOne('*', { uid: true, flags: true, bodyStructure: true, envelope: true, source: true });
+      const msg = await client.fetchOne('*', {
+        uid: true,
+        flags: true,
+        bodyStructure: true,
+        envelope: true,
+        source: true,
+      });
       expect(msg).toBeTruthy();
       if (!msg) return;
       expect(msg.uid).toBe(stored.seq);
@@ -75,7 +81,14 @@ describe('IMAP with imapflow', () => {
         api.Attachments.map((a) => [a.PartID, a.ContentType, a.FileName]),
       );
       const types = nodes(msg.bodyStructure!).map((n) => n.type);
-      expect(types).toEqual(['multipart/mixed', 'multipart/alternative', 'text/plain', 'text/html', 'application/pdf', 'text/plain']);
+      expect(types).toEqual([
+        'multipart/mixed',
+        'multipart/alternative',
+        'text/plain',
+        'text/html',
+        'application/pdf',
+        'text/plain',
+      ]);
 
       // Each part's bytes by section number are the ones BODYSTRUCTURE describes.
       const pdf = attachments[0]!;

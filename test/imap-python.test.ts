@@ -102,11 +102,21 @@ afterEach(async () => {
 describe.runIf(has('python3'))('IMAP with Python imaplib', () => {
   it('logs in, selects, searches, fetches the stored bytes exactly and stores \\Seen as the read state', async () => {
     p = await start({ imap: '127.0.0.1:0' });
-    await transport(p).sendMail({ from: 'carol@example.test', to: 'bob@example.test', subject: 'plain', text: 'hello' });
+    await transport(p).sendMail({
+      from: 'carol@example.test',
+      to: 'bob@example.test',
+      subject: 'plain',
+      text: 'hello',
+    });
     await transport(p).sendMail({ envelope: { from: 'alice@example.test', to: ['bob@example.test'] }, raw: MULTIPART });
     const [second, first] = [...p.store.newestFirst()];
 
-    const out = await python<Record<string, unknown> & { bodies: string[]; sections: string[] }>(p, IMAPLIB, 'dev', 'x');
+    const out = await python<Record<string, unknown> & { bodies: string[]; sections: string[] }>(
+      p,
+      IMAPLIB,
+      'dev',
+      'x',
+    );
 
     expect(out.caps).toEqual(expect.arrayContaining(['IMAP4REV1', 'IDLE', 'STARTTLS', 'AUTH=PLAIN']));
     expect(out.exists).toBe(2);
@@ -133,7 +143,11 @@ describe.runIf(has('python3'))('IMAP with Python imaplib', () => {
 });
 
 /** Starts the IDLE script; resolves with its output once it has read `count` untagged lines. */
-function idle(p: Pigeonhole, count: number, user = 'dev'): { idling: Promise<void>; result: Promise<{ untagged: string[]; done: string }> } {
+function idle(
+  p: Pigeonhole,
+  count: number,
+  user = 'dev',
+): { idling: Promise<void>; result: Promise<{ untagged: string[]; done: string }> } {
   const child = execFile('python3', ['-c', IMAPLIB_IDLE, String(p.imapPort), String(count), user], { timeout: 20_000 });
   let out = '';
   let idling: () => void = () => undefined;
@@ -163,11 +177,7 @@ describe.runIf(has('python3'))('IMAP IDLE with Python imaplib', () => {
     await p.client.delete([oldest!.id]);
 
     const out = await session.result;
-    expect(out.untagged).toEqual([
-      '* 2 EXISTS',
-      `* 2 FETCH (UID ${newest!.seq} FLAGS (\\Seen))`,
-      '* 1 EXPUNGE',
-    ]);
+    expect(out.untagged).toEqual(['* 2 EXISTS', `* 2 FETCH (UID ${newest!.seq} FLAGS (\\Seen))`, '* 1 EXPUNGE']);
     expect(out.done).toMatch(/^\S+ OK IDLE terminated$/);
   });
 
@@ -178,7 +188,12 @@ describe.runIf(has('python3'))('IMAP IDLE with Python imaplib', () => {
     const session = idle(p, 1, 'carol@example.test');
     await session.idling;
     await transport(p).sendMail({ from: 'a@example.test', to: 'bob@example.test', subject: 'bob again', text: '3' });
-    await transport(p).sendMail({ from: 'a@example.test', to: 'carol@example.test', subject: 'carol again', text: '4' });
+    await transport(p).sendMail({
+      from: 'a@example.test',
+      to: 'carol@example.test',
+      subject: 'carol again',
+      text: '4',
+    });
 
     // Carol had one message; bob's new one is not hers, her own is message 2.
     expect((await session.result).untagged).toEqual(['* 2 EXISTS']);

@@ -23,7 +23,10 @@ function reader(socket: net.Socket): { text: () => string; until: (re: RegExp) =
     text: () => text,
     until: async (re) => {
       while (!re.test(text)) {
-        const closed = await Promise.race([once(socket, 'data').then(() => false), once(socket, 'close').then(() => true)]);
+        const closed = await Promise.race([
+          once(socket, 'data').then(() => false),
+          once(socket, 'close').then(() => true),
+        ]);
         if (closed && !re.test(text)) throw new Error(`closed before ${re}: ${text}`);
       }
       return text;
@@ -70,7 +73,10 @@ describe('IMAP credentials', () => {
 
   it('AUTHENTICATE PLAIN with a continuation, and a cancelled one', async () => {
     p = await start({ imap: '127.0.0.1:0', imapAuth: 'dev:s3cret' });
-    const text = await talk(p.imapPort!, `a AUTHENTICATE PLAIN\r\n*\r\nb AUTHENTICATE PLAIN\r\n${plain('dev', 's3cret')}\r\n`);
+    const text = await talk(
+      p.imapPort!,
+      `a AUTHENTICATE PLAIN\r\n*\r\nb AUTHENTICATE PLAIN\r\n${plain('dev', 's3cret')}\r\n`,
+    );
     expect(text).toContain('+ \r\na BAD AUTHENTICATE cancelled\r\n');
     expect(text).toMatch(/b OK \[CAPABILITY [^\]]*\] logged in/);
   });

@@ -48,20 +48,37 @@ describe.runIf(has('curl'))('IMAP with curl', () => {
 
     const list = await run('curl', ['-sS', '--max-time', '10', '--user', 'dev:x', `${base}/`]);
     expect(list.stdout).toContain('* LIST (\\HasNoChildren) "/" INBOX');
-    const fetched = await run('curl', ['-sS', '--max-time', '10', '--user', 'dev:x', `${base}/INBOX/;UID=${stored.seq}`], {
-      encoding: 'buffer',
-    });
+    const fetched = await run(
+      'curl',
+      ['-sS', '--max-time', '10', '--user', 'dev:x', `${base}/INBOX/;UID=${stored.seq}`],
+      {
+        encoding: 'buffer',
+      },
+    );
     expect(fetched.stdout.equals(stored.keepRaw())).toBe(true);
   });
 
   it('fetches over STARTTLS with the SMTP certificate', async () => {
-    p = await start({ imap: '127.0.0.1:0', smtpTlsCert: fixture('localhost.crt'), smtpTlsKey: fixture('localhost.key') });
+    p = await start({
+      imap: '127.0.0.1:0',
+      smtpTlsCert: fixture('localhost.crt'),
+      smtpTlsKey: fixture('localhost.key'),
+    });
     await transport(p).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'tls', text: 'over tls' });
     const stored = p.store.latest()!;
     const { stdout } = await run(
       'curl',
-      ['-sS', '--max-time', '10', '--ssl-reqd', '--cacert', fixture('localhost.crt'), '--user', 'dev:x',
-        `imap://localhost:${p.imapPort}/INBOX/;UID=${stored.seq}`],
+      [
+        '-sS',
+        '--max-time',
+        '10',
+        '--ssl-reqd',
+        '--cacert',
+        fixture('localhost.crt'),
+        '--user',
+        'dev:x',
+        `imap://localhost:${p.imapPort}/INBOX/;UID=${stored.seq}`,
+      ],
       { encoding: 'buffer' },
     );
     expect(stdout.equals(stored.keepRaw())).toBe(true);
@@ -70,12 +87,21 @@ describe.runIf(has('curl'))('IMAP with curl', () => {
 
 describe.runIf(has('mbsync'))('IMAP with mbsync (isync)', () => {
   it('syncs the whole account into a Maildir, every message byte-identical', async () => {
-    p = await start({ imap: '127.0.0.1:0', smtpTlsCert: fixture('localhost.crt'), smtpTlsKey: fixture('localhost.key') });
+    p = await start({
+      imap: '127.0.0.1:0',
+      smtpTlsCert: fixture('localhost.crt'),
+      smtpTlsKey: fixture('localhost.key'),
+    });
     const t = transport(p);
     await t.sendMail({ envelope: { from: 'alice@example.test', to: ['bob@example.test'] }, raw: RAW });
     for (let i = 0; i < 5; i++) {
-      await t.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: `n${i}`, text: `body ${i}`,
-        attachments: [{ filename: `f${i}.bin`, content: Buffer.alloc(1000 * i, i) }] });
+      await t.sendMail({
+        from: 'a@example.test',
+        to: 'b@example.test',
+        subject: `n${i}`,
+        text: `body ${i}`,
+        attachments: [{ filename: `f${i}.bin`, content: Buffer.alloc(1000 * i, i) }],
+      });
     }
     dir = await mkdtemp(join(tmpdir(), 'pigeonhole-mbsync-'));
     const config = join(dir, 'mbsyncrc');

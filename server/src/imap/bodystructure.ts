@@ -62,7 +62,8 @@ export function bodyStructure(raw: Buffer, part: ImapPart, extended: boolean): P
   }
   const size = part.end - part.bodyStart;
   const encoding = first(part.headers, 'content-transfer-encoding').toLowerCase() || '7bit';
-  const typeParams = part.type === 'text' && !part.params.charset ? { charset: 'us-ascii', ...part.params } : part.params;
+  const typeParams =
+    part.type === 'text' && !part.params.charset ? { charset: 'us-ascii', ...part.params } : part.params;
   const fields: (Piece | Piece[])[] = [
     str(part.type),
     str(part.subtype),
@@ -73,12 +74,21 @@ export function bodyStructure(raw: Buffer, part: ImapPart, extended: boolean): P
     String(size),
   ];
   if (part.message) {
-    fields.push(envelope(part.message.headers), bodyStructure(raw, part.message, extended), String(lines(raw, part.bodyStart, part.end)));
+    fields.push(
+      envelope(part.message.headers),
+      bodyStructure(raw, part.message, extended),
+      String(lines(raw, part.bodyStart, part.end)),
+    );
   } else if (part.type === 'text') {
     fields.push(String(lines(raw, part.bodyStart, part.end)));
   }
   if (extended) {
-    fields.push(headerOrNil(part.headers, 'content-md5'), disposition(part.headers), headerOrNil(part.headers, 'content-language'), headerOrNil(part.headers, 'content-location'));
+    fields.push(
+      headerOrNil(part.headers, 'content-md5'),
+      disposition(part.headers),
+      headerOrNil(part.headers, 'content-language'),
+      headerOrNil(part.headers, 'content-location'),
+    );
   }
   return spaced(fields);
 }
@@ -121,7 +131,9 @@ function addressList(list: ParsedAddress[] | null): Piece | Piece[] {
     const at = a.address.lastIndexOf('@');
     const mailbox = at === -1 ? a.address : a.address.slice(0, at);
     const host = at === -1 ? '' : a.address.slice(at + 1);
-    items.push(...spaced([a.name ? str(a.name) : 'NIL', 'NIL', mailbox ? str(mailbox) : 'NIL', host ? str(host) : 'NIL']));
+    items.push(
+      ...spaced([a.name ? str(a.name) : 'NIL', 'NIL', mailbox ? str(mailbox) : 'NIL', host ? str(host) : 'NIL']),
+    );
   }
   items.push(')');
   return items;

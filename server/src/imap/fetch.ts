@@ -26,8 +26,7 @@ interface SectionItem {
 
 /** One item of a FETCH. */
 export type FetchItem =
-  | { kind: 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'UID' }
-  | SectionItem;
+  { kind: 'FLAGS' | 'INTERNALDATE' | 'RFC822.SIZE' | 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE' | 'UID' } | SectionItem;
 
 const MACROS: Record<string, string[]> = {
   ALL: ['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE'],
@@ -36,7 +35,8 @@ const MACROS: Record<string, string[]> = {
 };
 const SIMPLE = new Set(['FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'UID']);
 const SECTION = /^(BODY|BODY\.PEEK)\[([^\]]*)\](?:<(\d{1,10})(?:\.(\d{1,10}))?>)?$/i;
-const SECTION_SPEC = /^((?:[1-9]\d{0,4})(?:\.[1-9]\d{0,4}){0,19})?(?:^|\.|$)(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME)?(?: ?\(([^()]*)\))?$/i;
+const SECTION_SPEC =
+  /^((?:[1-9]\d{0,4})(?:\.[1-9]\d{0,4}){0,19})?(?:^|\.|$)(HEADER\.FIELDS\.NOT|HEADER\.FIELDS|HEADER|TEXT|MIME)?(?: ?\(([^()]*)\))?$/i;
 
 /** Parses the item list of a FETCH: an atom, or a parenthesised list of atoms. */
 export function parseFetchItems(token: Token | undefined): FetchItem[] {
@@ -78,12 +78,18 @@ function parseSection(name: string): SectionItem {
   if (!spec) throw new ParseError(`bad section ${m[2]!.slice(0, 30)}`);
   const path = spec[1] ? spec[1].split('.').map(Number) : [];
   const kind = (spec[2] ?? '').toUpperCase();
-  const fields = (spec[3] ?? '').split(' ').filter(Boolean).map((f) => f.toUpperCase().replace(/^"|"$/g, ''));
+  const fields = (spec[3] ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .map((f) => f.toUpperCase().replace(/^"|"$/g, ''));
   if (kind.startsWith('HEADER.FIELDS') !== (spec[3] !== undefined)) throw new ParseError('HEADER.FIELDS needs a list');
   if (kind === 'MIME' && path.length === 0) throw new ParseError('MIME needs a part number');
-  const partial = m[3] === undefined ? null : { origin: Number(m[3]), length: m[4] === undefined ? null : Number(m[4]) };
+  const partial =
+    m[3] === undefined ? null : { origin: Number(m[3]), length: m[4] === undefined ? null : Number(m[4]) };
   if (partial && partial.length === 0) throw new ParseError('partial length must not be 0');
-  const shownSpec = [path.join('.'), kind].filter(Boolean).join('.') + (kind.startsWith('HEADER.FIELDS') ? ` (${fields.join(' ')})` : '');
+  const shownSpec =
+    [path.join('.'), kind].filter(Boolean).join('.') +
+    (kind.startsWith('HEADER.FIELDS') ? ` (${fields.join(' ')})` : '');
   return section(`BODY[${shownSpec}]`, m[1]!.toUpperCase() === 'BODY.PEEK', path, kind, fields, partial);
 }
 

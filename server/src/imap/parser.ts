@@ -8,9 +8,7 @@ import type { Framed } from './reader';
 
 /** An argument: an atom (`FLAGS`, `1:*`, `BODY[HEADER]<0.10>`), a string, or a list. */
 export type Token =
-  | { kind: 'atom'; value: string }
-  | { kind: 'string'; value: string; bytes: Buffer }
-  | { kind: 'list'; items: Token[] };
+  { kind: 'atom'; value: string } | { kind: 'string'; value: string; bytes: Buffer } | { kind: 'list'; items: Token[] };
 
 /** A parsed command line. */
 export interface ParsedCommand {

@@ -11,7 +11,11 @@ import { compileSearch } from './search';
 import { parseSequenceSet, inSet } from './sequence';
 
 function frames(input: string, limits = { maxLineLength: 1024, maxLiteral: 100, maxCommand: 4096 }) {
-  const out: { commands: Framed[]; continues: number; tooLarge: string[] } = { commands: [], continues: 0, tooLarge: [] };
+  const out: { commands: Framed[]; continues: number; tooLarge: string[] } = {
+    commands: [],
+    continues: 0,
+    tooLarge: [],
+  };
   const reader = new CommandReader(limits, {
     command: (parts) => out.commands.push(parts),
     continueLiteral: () => out.continues++,
@@ -38,7 +42,10 @@ describe('IMAP command framing', () => {
 
 describe('IMAP argument parsing', () => {
   it('reads atoms, quoted strings with escapes, literals, nested lists and sections', () => {
-    const command = parseCommand(['a1 fetch 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM TO)]<0.10> "q\\"x") ', Buffer.from('lit')]);
+    const command = parseCommand([
+      'a1 fetch 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (FROM TO)]<0.10> "q\\"x") ',
+      Buffer.from('lit'),
+    ]);
     expect(command.tag).toBe('a1');
     expect(command.name).toBe('FETCH');
     expect(command.args).toEqual([
@@ -135,7 +142,9 @@ describe('BODYSTRUCTURE, ENVELOPE and sections', () => {
       created: new Date(),
     });
     const message = store.get(id)!;
-    const token = parseArgs(['(BODY[2.2] BODY[2.HEADER] BODY[2.1.MIME] BODY[HEADER.FIELDS.NOT (TO FROM CONTENT-TYPE)] BODY[]<5.4>)'])[0];
+    const token = parseArgs([
+      '(BODY[2.2] BODY[2.HEADER] BODY[2.1.MIME] BODY[HEADER.FIELDS.NOT (TO FROM CONTENT-TYPE)] BODY[]<5.4>)',
+    ])[0];
     const text = join(fetchData({ store, flags: () => '' }, message, parseFetchItems(token))).toString();
     expect(text).toBe(
       'BODY[2.2] {12}\r\n<p>inner</p> ' +

@@ -56,7 +56,12 @@ function headerText(message: StoredMessage): string {
 }
 
 function header(message: StoredMessage, name: string): string {
-  return message.withRaw((raw) => parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd)).get(name)?.join('\n') ?? '');
+  return message.withRaw(
+    (raw) =>
+      parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd))
+        .get(name)
+        ?.join('\n') ?? '',
+  );
 }
 
 function body(message: StoredMessage): string {
@@ -64,7 +69,9 @@ function body(message: StoredMessage): string {
 }
 
 function sentDay(message: StoredMessage): number | null {
-  const date = message.withRaw((raw) => first(parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd)), 'date'));
+  const date = message.withRaw((raw) =>
+    first(parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd)), 'date'),
+  );
   const ms = Date.parse(date);
   return Number.isNaN(ms) ? null : startOfDay(ms);
 }
@@ -74,7 +81,8 @@ export function compileSearch(args: readonly Token[], bounds: SearchBounds): Mat
   let at = 0;
   if (args[0]?.kind === 'atom' && args[0].value.toUpperCase() === 'CHARSET') {
     const charset = astring(args[1], 'charset').toUpperCase();
-    if (charset !== 'UTF-8' && charset !== 'US-ASCII') throw new ParseError(`[BADCHARSET (UTF-8 US-ASCII)] ${charset.slice(0, 20)}`);
+    if (charset !== 'UTF-8' && charset !== 'US-ASCII')
+      throw new ParseError(`[BADCHARSET (UTF-8 US-ASCII)] ${charset.slice(0, 20)}`);
     at = 2;
   }
   const keys = args.slice(at);
@@ -156,7 +164,9 @@ function key(cursor: Cursor, bounds: SearchBounds, depth: number): Matcher {
       const field = astring(arg(), 'header name').toLowerCase();
       const s = text();
       return (c) => {
-        const values = c.message.withRaw((raw) => parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd)).get(field));
+        const values = c.message.withRaw((raw) =>
+          parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd)).get(field),
+        );
         return values !== undefined && values.some((v) => v.toLowerCase().includes(s));
       };
     }

@@ -110,7 +110,8 @@ export function search(ctx: SelectedContext, args: readonly Token[], uid: boolea
   const found: number[] = [];
   messages.forEach((message, i) => {
     if (!ctx.shared.store.get(message.id)) return;
-    if (matcher({ message, seq: i + 1, deleted: ctx.shared.isDeleted(message.id) })) found.push(uid ? message.seq : i + 1);
+    if (matcher({ message, seq: i + 1, deleted: ctx.shared.isDeleted(message.id) }))
+      found.push(uid ? message.seq : i + 1);
   });
   ctx.write(`* SEARCH${found.map((n) => ` ${n}`).join('')}\r\n`);
   return `${uid ? 'UID ' : ''}SEARCH completed`;

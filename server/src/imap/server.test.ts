@@ -45,7 +45,10 @@ function connect(port: number): { socket: net.Socket; text: () => string; until:
   socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
   const until = async (re: RegExp): Promise<string> => {
     while (!re.test(text)) {
-      const [ended] = await Promise.race([once(socket, 'data').then(() => [false]), once(socket, 'close').then(() => [true])]);
+      const [ended] = await Promise.race([
+        once(socket, 'data').then(() => [false]),
+        once(socket, 'close').then(() => [true]),
+      ]);
       if (ended && !re.test(text)) throw new Error(`closed before ${re}: ${text.slice(-500)}`);
     }
     return text;

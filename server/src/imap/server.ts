@@ -92,7 +92,8 @@ export async function startImap(options: ImapOptions): Promise<ImapListener> {
         (socket) => accept(socket, true),
       )
     : net.createServer((socket) => accept(socket, false));
-  if (options.implicitTls) server.on('tlsClientError', (err) => log.info({ err: err.message }, 'IMAP TLS handshake failed'));
+  if (options.implicitTls)
+    server.on('tlsClientError', (err) => log.info({ err: err.message }, 'IMAP TLS handshake failed'));
   server.maxConnections = limits.maxConnections * 2;
 
   await new Promise<void>((resolve, reject) => {

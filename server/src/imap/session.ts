@@ -5,7 +5,7 @@ import { astring, atomOf, parseCommand, ParseError, type Token } from './parser'
 import { isInbox, listLines, statusLine } from './mailboxes';
 import type { Framed } from './reader';
 import { CommandNo, expunge, fetch, search, store, type SelectedContext } from './selected';
-import type { ImapShared} from './view';
+import type { ImapShared } from './view';
 import { MailboxView } from './view';
 
 /** What a session needs from its connection. */
@@ -149,7 +149,8 @@ export class ImapSession {
         return this.#login(tag, astring(args[0], 'user name'), astring(args[1], 'password'));
       case 'AUTHENTICATE': {
         const mechanism = atomOf(args[0], 'SASL mechanism');
-        if (mechanism !== 'PLAIN') throw new CommandNo(`[CANNOT] unsupported mechanism ${mechanism.slice(0, 20)}: use PLAIN`);
+        if (mechanism !== 'PLAIN')
+          throw new CommandNo(`[CANNOT] unsupported mechanism ${mechanism.slice(0, 20)}: use PLAIN`);
         if (args.length > 2) throw new ParseError('AUTHENTICATE PLAIN takes one initial response');
         if (args[1]) return this.#plain(tag, astring(args[1], 'initial response'));
         this.#waiting = { kind: 'sasl', tag };
@@ -242,7 +243,8 @@ export class ImapSession {
         if (sub === 'FETCH') return answer(fetch(ctx, rest, true), true);
         if (sub === 'STORE') return this.#ok(tag, store(ctx, rest, true));
         if (sub === 'SEARCH') return this.#ok(tag, search(ctx, rest, true));
-        if (sub === 'COPY' || sub === 'MOVE') throw new CommandNo(`[CANNOT] UID ${sub}: Pigeonhole has one mailbox, INBOX`);
+        if (sub === 'COPY' || sub === 'MOVE')
+          throw new CommandNo(`[CANNOT] UID ${sub}: Pigeonhole has one mailbox, INBOX`);
         throw new ParseError(`unknown UID command ${sub.slice(0, 20)}`);
       }
       default:
@@ -363,6 +365,26 @@ export class ImapSession {
 }
 
 const KNOWN = new Set([
-  'SELECT', 'EXAMINE', 'LIST', 'LSUB', 'STATUS', 'NAMESPACE', 'IDLE', 'SUBSCRIBE', 'UNSUBSCRIBE', 'CREATE',
-  'DELETE', 'RENAME', 'APPEND', 'FETCH', 'STORE', 'SEARCH', 'COPY', 'EXPUNGE', 'CLOSE', 'UNSELECT', 'UID', 'CHECK',
+  'SELECT',
+  'EXAMINE',
+  'LIST',
+  'LSUB',
+  'STATUS',
+  'NAMESPACE',
+  'IDLE',
+  'SUBSCRIBE',
+  'UNSUBSCRIBE',
+  'CREATE',
+  'DELETE',
+  'RENAME',
+  'APPEND',
+  'FETCH',
+  'STORE',
+  'SEARCH',
+  'COPY',
+  'EXPUNGE',
+  'CLOSE',
+  'UNSELECT',
+  'UID',
+  'CHECK',
 ]);
