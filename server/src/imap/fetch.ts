@@ -2,7 +2,7 @@ import { CacheKind } from '../store/message-cache';
 import type { MessageStore } from '../store/store';
 import type { StoredMessage } from '../store/types';
 import { bodyStructure, envelope } from './bodystructure';
-import { dateTime, literal, type Piece } from './format';
+import { dateTime, join, literal, type Piece } from './format';
 import { mimeTree, partAt, type ImapPart } from './mime-tree';
 import { atomOf, ParseError, type Token } from './parser';
 
@@ -98,8 +98,22 @@ export function setsSeen(items: readonly FetchItem[]): boolean {
   return items.some((i) => i.kind === 'section' && !i.peek);
 }
 
-const TREES = new CacheKind<ImapPart>('imap-mime-tree', { maxEntries: 2000, maxBytes: 16 * 1024 * 1024 }, (tree) =>
-  treeSize(tree),
+/**
+ * What FETCH keeps per message: the MIME tree, and the ENVELOPE, BODY and BODYSTRUCTURE answers once
+ * made. A mail client asks for them for every message at every sync; made again each time, they cost
+ * about 0.3 ms a message (10,000 messages: 3 s), read from here nothing, not even the raw bytes.
+ */
+interface Described {
+  tree: ImapPart;
+  envelope?: Buffer;
+  body?: Buffer;
+  structure?: Buffer;
+}
+
+const DESCRIBED = new CacheKind<Described>(
+  'imap-described',
+  { maxEntries: 20_000, maxBytes: 32 * 1024 * 1024 },
+  (d) => treeSize(d.tree) + (d.envelope?.length ?? 0) + (d.body?.length ?? 0) + (d.structure?.length ?? 0),
 );
 
 function treeSize(tree: ImapPart): number {
@@ -110,10 +124,15 @@ function treeSize(tree: ImapPart): number {
   return size;
 }
 
-/** The MIME tree of a stored message, cached by the store (dropped when the message goes). */
-export function treeOf(store: MessageStore, message: StoredMessage, raw: Buffer): ImapPart {
-  const cache = store.cache(TREES);
-  return cache.get(message.id) ?? cache.remember(message.id, mimeTree(raw));
+const STRUCTURAL = { ENVELOPE: 'envelope', BODY: 'body', BODYSTRUCTURE: 'structure' } as const;
+
+/** Whether answering `items` needs the raw bytes, given what is cached. */
+function needsRaw(items: readonly FetchItem[], cached: Described | undefined): boolean {
+  return items.some((i) => {
+    if (i.kind === 'section') return true;
+    const key = STRUCTURAL[i.kind as keyof typeof STRUCTURAL] as keyof Described | undefined;
+    return key !== undefined && cached?.[key] === undefined;
+  });
 }
 
 /** The header lines of [start, end) whose names are (or with `not`, are not) among `names`. */
@@ -161,52 +180,70 @@ export interface FetchContext {
 
 /**
  * The data of one FETCH response for a message: `UID 7 FLAGS (\Seen) BODY[] {123}...`, without the
- * leading `* N FETCH (` and the closing `)`. Reads the bytes once, within the store's loan: every
- * section is copied out before the loan ends.
+ * leading `* N FETCH (` and the closing `)`. Reads the bytes at most once, within the store's loan,
+ * and only when an item needs them: every section is copied out before the loan ends.
  */
 export function fetchData(ctx: FetchContext, message: StoredMessage, items: readonly FetchItem[]): Piece[] {
+  const cache = ctx.store.cache(DESCRIBED);
+  const cached = cache.get(message.id);
+  if (!needsRaw(items, cached)) return answer(ctx, message, items, null, cached!);
   return message.withRaw((raw) => {
-    const out: Piece[] = [];
-    let tree: ImapPart | null = null;
-    const treeNow = (): ImapPart => (tree ??= treeOf(ctx.store, message, raw));
-    for (const item of items) {
-      if (out.length > 0) out.push(' ');
-      switch (item.kind) {
-        case 'UID':
-          out.push(`UID ${message.seq}`);
-          break;
-        case 'FLAGS':
-          out.push(`FLAGS (${ctx.flags(message)})`);
-          break;
-        case 'INTERNALDATE':
-          out.push(`INTERNALDATE ${dateTime(new Date(message.record.created))}`);
-          break;
-        case 'RFC822.SIZE':
-          out.push(`RFC822.SIZE ${raw.length}`);
-          break;
-        case 'ENVELOPE':
-          out.push('ENVELOPE ', ...envelope(treeNow().headers));
-          break;
-        case 'BODY':
-          out.push('BODY ', ...bodyStructure(raw, treeNow(), false));
-          break;
-        case 'BODYSTRUCTURE':
-          out.push('BODYSTRUCTURE ', ...bodyStructure(raw, treeNow(), true));
-          break;
-        case 'section': {
-          let bytes = sectionBytes(raw, treeNow(), item);
-          let label = item.label;
-          if (item.partial) {
-            const { origin, length } = item.partial;
-            bytes = bytes.subarray(Math.min(origin, bytes.length), length === null ? undefined : origin + length);
-            label += `<${origin}>`;
-          }
-          // literal() copies the bytes, so nothing of the loan outlives this call.
-          out.push(`${label} `, literal(bytes));
-          break;
-        }
-      }
-    }
+    const described = cached ?? { tree: mimeTree(raw) };
+    const out = answer(ctx, message, items, raw, described);
+    // Remembered again after new answers were added, so that the cache counts their bytes.
+    cache.remember(message.id, described);
     return out;
   });
+}
+
+function answer(
+  ctx: FetchContext,
+  message: StoredMessage,
+  items: readonly FetchItem[],
+  raw: Buffer | null,
+  described: Described,
+): Piece[] {
+  const out: Piece[] = [];
+  for (const item of items) {
+    if (out.length > 0) out.push(' ');
+    switch (item.kind) {
+      case 'UID':
+        out.push(`UID ${message.seq}`);
+        break;
+      case 'FLAGS':
+        out.push(`FLAGS (${ctx.flags(message)})`);
+        break;
+      case 'INTERNALDATE':
+        out.push(`INTERNALDATE ${dateTime(new Date(message.record.created))}`);
+        break;
+      case 'RFC822.SIZE':
+        out.push(`RFC822.SIZE ${message.rawLength}`);
+        break;
+      case 'ENVELOPE':
+        described.envelope ??= join(envelope(described.tree.headers));
+        out.push('ENVELOPE ', described.envelope);
+        break;
+      case 'BODY':
+        described.body ??= join(bodyStructure(raw!, described.tree, false));
+        out.push('BODY ', described.body);
+        break;
+      case 'BODYSTRUCTURE':
+        described.structure ??= join(bodyStructure(raw!, described.tree, true));
+        out.push('BODYSTRUCTURE ', described.structure);
+        break;
+      case 'section': {
+        let bytes = sectionBytes(raw!, described.tree, item);
+        let label = item.label;
+        if (item.partial) {
+          const { origin, length } = item.partial;
+          bytes = bytes.subarray(Math.min(origin, bytes.length), length === null ? undefined : origin + length);
+          label += `<${origin}>`;
+        }
+        // literal() copies the bytes, so nothing of the loan outlives this call.
+        out.push(`${label} `, literal(bytes));
+        break;
+      }
+    }
+  }
+  return out;
 }

@@ -9,7 +9,9 @@ import { inSet, parseSequenceSet } from './sequence';
  * SEARCH (RFC 3501 section 6.4.4) with the keys mail clients send: flags, addresses, subject, body
  * and text, dates, sizes, sequence and UID sets, NOT, OR and parenthesised groups. Keys that name
  * flags Pigeonhole does not keep (ANSWERED, FLAGGED, DRAFT, RECENT, keywords) match as if no
- * message had them. Strings match as case-insensitive substrings, as Dovecot's do.
+ * message had them. Strings match as case-insensitive substrings, as Dovecot's do; FROM, TO, CC,
+ * BCC and SUBJECT compare with the decoded texts the web UI's search uses (the store's search
+ * record), so they cost no read of the message.
  */
 
 /** What a key is tested against. */
@@ -53,15 +55,6 @@ function number(token: Token | undefined): number {
 
 function headerText(message: StoredMessage): string {
   return message.withRaw((raw) => raw.toString('utf8', 0, splitHeader(raw).headerEnd));
-}
-
-function header(message: StoredMessage, name: string): string {
-  return message.withRaw(
-    (raw) =>
-      parseHeaders(raw.toString('utf8', 0, splitHeader(raw).headerEnd))
-        .get(name)
-        ?.join('\n') ?? '',
-  );
 }
 
 function body(message: StoredMessage): string {
@@ -142,15 +135,15 @@ function key(cursor: Cursor, bounds: SearchBounds, depth: number): Matcher {
       return (c) => !c.deleted;
     case 'FROM': {
       const s = text();
-      return (c) => c.message.record.from.includes(s) || header(c.message, 'from').toLowerCase().includes(s);
+      return (c) => c.message.record.from.includes(s);
     }
     case 'TO': {
       const s = text();
-      return (c) => c.message.record.to.includes(s) || header(c.message, 'to').toLowerCase().includes(s);
+      return (c) => c.message.record.to.includes(s);
     }
     case 'CC': {
       const s = text();
-      return (c) => c.message.record.cc.includes(s) || header(c.message, 'cc').toLowerCase().includes(s);
+      return (c) => c.message.record.cc.includes(s);
     }
     case 'BCC': {
       const s = text();
@@ -158,7 +151,7 @@ function key(cursor: Cursor, bounds: SearchBounds, depth: number): Matcher {
     }
     case 'SUBJECT': {
       const s = text();
-      return (c) => c.message.record.subject.includes(s) || header(c.message, 'subject').toLowerCase().includes(s);
+      return (c) => c.message.record.subject.includes(s);
     }
     case 'HEADER': {
       const field = astring(arg(), 'header name').toLowerCase();
