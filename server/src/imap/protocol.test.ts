@@ -178,3 +178,21 @@ describe('LIST patterns', () => {
     expect(wildcardMatch(`${'*'.repeat(5000)}Z`, 'INBOX'.repeat(40))).toBe(false);
   });
 });
+
+describe('hostile MIME trees', () => {
+  it('bounds BODYSTRUCTURE of a 20,000-part message and of a 1,000-deep one', () => {
+    const wide = Buffer.from(
+      `Content-Type: multipart/mixed; boundary="b"\r\n\r\n${'--b\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(20_000)}--b--\r\n`,
+    );
+    const parts =
+      join(bodyStructure(wide, mimeTree(wide), true))
+        .toString()
+        .match(/"plain"/g) ?? [];
+    expect(parts.length).toBeLessThan(1000);
+    let deep = 'x\r\n';
+    for (let i = 0; i < 1000; i++)
+      deep = `Content-Type: multipart/mixed; boundary="d${i}"\r\n\r\n--d${i}\r\n${deep}--d${i}--\r\n`;
+    const raw = Buffer.from(deep);
+    expect(() => join(bodyStructure(raw, mimeTree(raw), true))).not.toThrow();
+  });
+});
