@@ -89,6 +89,10 @@ const serverFlags: Option[] = [
   // Message authentication checks: DKIM, SPF, DMARC, ARC and BIMI (docs/auth.md).
   flag('--dns-records <file>', 'JSON file of DNS names to TXT strings the checks look up (after PUT /api/v1/dns)'),
   flag('--dns-offline', 'never ask the system resolver: checks see only API and --dns-records records'),
+  // IMAP: read the caught mail in a mail client, with IDLE (docs/imap.md).
+  flag('--imap <host:port>', 'serve the caught mail over IMAP here, e.g. 127.0.0.1:1143 (default: off)'),
+  flag('--imap-tls', 'implicit TLS on the IMAP port (as on 993) instead of STARTTLS'),
+  flag('--imap-auth <pairs>', 'require these IMAP credentials: "user:pass ..." (default: --ui-auth, else any)'),
   flag('--log-level <level>', 'trace, debug, info, warn, error or silent'),
   flag('--verbose', 'log every SMTP command and HTTP request'),
 ];

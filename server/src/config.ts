@@ -5,6 +5,7 @@ import { parseAuthChecks } from './config/auth';
 import { parseBeyondCapture } from './config/beyond-capture';
 import { parseChecks } from './config/checks';
 import { parseProviders } from './config/providers';
+import { parseImap } from './config/imap';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseMcp } from './config/mcp';
 import { parseOperations } from './config/operations';
@@ -94,5 +95,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseProviders(options),
     ...parseOperations(options),
     ...parseChecks(options),
+    ...parseImap(options),
   };
 }

@@ -9,6 +9,7 @@ import { createLogger } from './logger';
 import { SummaryThread } from './mail/summary-thread';
 import { Metrics } from './metrics/metrics';
 import { startMetricsListener } from './metrics/listener';
+import { startImap, type ImapListener } from './imap/server';
 import { startPop3, type Pop3Listener } from './pop3/server';
 import { startAutoRelay } from './relay/auto-relay';
 import { Relay } from './relay/relay';
@@ -25,6 +26,8 @@ export interface Pigeonhole {
   smtpHost: string;
   /** The POP3 port, or null when POP3 is off (no `--pop3`). */
   pop3Port: number | null;
+  /** The IMAP port, or null when IMAP is off (no `--imap`). */
+  imapPort: number | null;
   /** Base URL of UI and API, e.g. `http://127.0.0.1:8025`. */
   httpUrl: string;
   /** A typed client of the API. */
@@ -86,6 +89,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const smtp = await startSmtp(config, logger, (incoming) => ingest(store, incoming, tagRules), chaos, metrics);
   let pop3: Pop3Listener | null = null;
   let metricsApp: App | null = null;
+  let imap: ImapListener | null = null;
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
     if (metrics && config.metrics && config.metrics !== 'http') {
@@ -99,9 +103,15 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
       const hostname = config.smtpHostname;
       pop3 = await startPop3({ listen: config.pop3, store, credentials, hostname, tls, logger, metrics });
     }
+    if (config.imap) {
+      const tls = config.smtpTls ?? (await selfSignedCertificate());
+      // The same credential rule as POP3: --imap-auth, else --ui-auth, else any login.
+      const credentials = config.imapAuth ?? config.uiAuth;
+      imap = await startImap({ listen: config.imap, store, credentials, tls, implicitTls: config.imapTls, logger });
+    }
   } catch (err) {
     unwatchStore?.();
-    await Promise.all([smtp.close(), app.close(), metricsApp?.close()]);
+    await Promise.all([smtp.close(), app.close(), pop3?.close(), metricsApp?.close()]);
     store.close();
     throw err;
   }
@@ -117,6 +127,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     smtpPort: smtp.port,
     smtpHost: config.smtp.host,
     pop3Port: pop3?.port ?? null,
+    imapPort: imap?.port ?? null,
     httpUrl,
     client: new PigeonholeClient({ baseUrl: httpUrl, headers: clientAuthHeaders(config.uiAuth) }),
     config,
@@ -130,7 +141,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
         autoRelay?.stop();
         relay?.close();
         unwatchStore?.();
-        await Promise.all([smtp.close(), app.close(), pop3?.close(), metricsApp?.close()]);
+        await Promise.all([smtp.close(), app.close(), pop3?.close(), imap?.close(), metricsApp?.close()]);
         store.close();
       })();
       return stopping;

@@ -19,11 +19,16 @@ export async function serve(options: PigeonholeOptions): Promise<void> {
     const smtpAuth = config.smtpAuth ? 'AUTH required' : 'any login accepted';
     // Every listener that reads mail and is open without auth says so, in the words of what it lets in.
     const pop3Open = !config.pop3Auth && !config.uiAuth ? ' (open: any login reads all mail)' : '';
+    const imapOpen = !config.imapAuth && !config.uiAuth ? ' (open: any login reads all mail)' : '';
+    const imapTls = config.imapTls ? ', implicit TLS' : ', STARTTLS offered';
     const webOpen = config.uiAuth ? '' : ' (open: no --ui-auth)';
     process.stdout.write(
       `Pigeonhole ${packageJson.version} is catching mail\n` +
         `  SMTP    ${smtp} (${[tls, smtpAuth].filter(Boolean).join(', ')})\n` +
         (pigeonhole.pop3Port === null ? '' : `  POP3    ${config.pop3?.host}:${pigeonhole.pop3Port}${pop3Open}\n`) +
+        (pigeonhole.imapPort === null
+          ? ''
+          : `  IMAP    ${config.imap?.host}:${pigeonhole.imapPort}${imapOpen}${imapTls}\n`) +
         `  Web UI  ${pigeonhole.httpUrl}${webOpen}\n` +
         `  API     ${pigeonhole.httpUrl}/api/v1/messages${webOpen}\n` +
         (config.metrics ? `  Metrics ${pigeonhole.metricsUrl ?? pigeonhole.httpUrl}/metrics${webOpen}\n` : ''),

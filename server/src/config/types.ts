@@ -150,6 +150,13 @@ export interface PigeonholeOptions {
   rspamd?: string;
   /** How long a spam filter may take before `sa-check` answers with an error; default 8 s (Mailpit's). */
   spamTimeout?: number | string;
+  // IMAP (docs/imap.md): see parseImap.
+  /** IMAP address, `HOST:PORT` (conventionally 127.0.0.1:1143); IMAP is off without it. */
+  imap?: string;
+  /** Implicit TLS on the IMAP port (as on 993) instead of STARTTLS. */
+  imapTls?: boolean;
+  /** Required IMAP credentials, `"user:pass user2:pass2"`; without it (and `uiAuth`) any login is accepted. */
+  imapAuth?: string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -228,6 +235,14 @@ export interface Config {
   rspamd: URL | null;
   /** `--spam-timeout`, in milliseconds. */
   spamTimeoutMs: number;
+
+  // IMAP (docs/imap.md): see parseImap.
+  /** IMAP address; null when IMAP is off. */
+  imap: HostPort | null;
+  /** `--imap-tls`: implicit TLS on the IMAP port. */
+  imapTls: boolean;
+  /** `--imap-auth`; null = `uiAuth`, or any login when that is null too. */
+  imapAuth: Credential[] | null;
 }
 
 /** Where and how releases and auto-relay send. */
