@@ -17,12 +17,11 @@ import type { SmtpServerAdapter } from './smtp-server-adapter';
  *   reason where it can read one. A session inside a transaction (after MAIL FROM, in DATA) is
  *   never closed.
  * - When nothing can be closed, the newcomer waits, as a connection waits in Postfix's listen queue
- *   for a free smtpd: it is greeted once a session ends or becomes closable, or gets `421 4.7.0`
- *   after 10 s. Those that came in the last two seconds go first, in the order they came; the rest
- *   after them, newest first. A flood that outnumbers the slots stops being served in order after
- *   two seconds, so a client that just came is not stuck behind it, and a burst of reconnects (each
- *   session closed for a newcomer reconnects at once, and 10 s into a flood every waiter's 421
- *   comes at once) cannot go ahead of a client that came before it.
+ *   for a free smtpd: it is greeted once a session ends or becomes closable, newest first (so that a
+ *   client that just came is not stuck behind a flood), or gets `421 4.7.0` once it has waited 10 s.
+ *   Those 421s go out a few at each sweep, oldest first, never all at once: a flood opened in one
+ *   burst would otherwise be refused in one burst, come back in one, and, being newer, go ahead of
+ *   every client waiting at that moment, for seconds.
  *
  * What it reads of smtp-server's sessions and intake (which its API does not expose) comes through
  * smtp-server-adapter.ts: the connection intake it holds sockets back at, the sessions with their
@@ -40,12 +39,8 @@ const SWEEP_MS = 250;
 const GRACE_MS = 1000;
 /** Longest a connection waits for a slot at the limit before its 421. */
 const WAIT_MS = 10_000;
-/**
- * Waiting connections younger than this are served in the order they came; older ones after them.
- * Longer than one turn of the slots (a second of grace, then the next sweep), so that whoever is in
- * order is reached before it falls out of it.
- */
-const IN_ORDER_MS = 2000;
+/** Waiters refused at one sweep at most, per 200 connections of the limit: 20 a second at 200. */
+const REFUSED_PER_SWEEP = 5;
 
 /** A session or pending socket that may be closed, with its rank: lower goes first. */
 interface Candidate {
@@ -75,6 +70,9 @@ export class FloodGuard {
   #waiting: net.Socket[] = [];
   #sweep: NodeJS.Timeout | null = null;
   #closedUnderStress = 0;
+  /** Waiters that may still get their 421 before the next sweep. */
+  #refusals = 0;
+  readonly #refusalsPerSweep: number;
 
   /** Takes over `smtp`'s connection intake: every new connection is admitted here. */
   constructor(
@@ -88,6 +86,7 @@ export class FloodGuard {
     this.#idleMs = Math.min(STRESS_IDLE_MS, options.idleTimeoutMs);
     this.#name = options.hostname;
     this.#log = log;
+    this.#refusalsPerSweep = Math.max(1, Math.round((REFUSED_PER_SWEEP * options.maxConnections) / 200));
   }
 
   /** Sessions and pending handshakes that count against the limit (not those waiting). */
@@ -121,8 +120,7 @@ export class FloodGuard {
   #arrive(socket: net.Socket): void {
     this.#accepted.set(socket, Date.now());
     if (!this.stressed && this.count + 1 >= this.#max * STRESS_ENTER) this.#enterStress(this.count + 1);
-    // A newcomer never goes ahead of those already waiting: it joins them, and the order decides.
-    if (this.#waiting.length === 0 && this.#admit(socket)) return;
+    if (this.#admit(socket)) return;
     // Held back: nothing reads it yet, so its errors are ours until smtp-server takes it.
     socket.on('error', ignore);
     socket.once('close', () => {
@@ -130,7 +128,6 @@ export class FloodGuard {
       if (at !== -1) this.#waiting.splice(at, 1);
     });
     this.#waiting.push(socket);
-    if (this.#waiting.length > 1) this.#serveWaiting();
   }
 
   /** Hands `socket` to smtp-server if there is a slot, or one can be made; false otherwise. */
@@ -156,35 +153,19 @@ export class FloodGuard {
     return true;
   }
 
-  /** Refuses those that waited too long, then admits waiting connections while slots can be made. */
+  /** Refuses (a few of) those that waited too long, then admits the newest that can be. */
   #serveWaiting(): void {
-    const now = Date.now();
-    while (this.#waiting.length > 0 && this.#since(this.#waiting[0]!) <= now - WAIT_MS) {
+    const expired = Date.now() - WAIT_MS;
+    while (this.#refusals > 0 && this.#waiting.length > 0 && this.#since(this.#waiting[0]!) <= expired) {
+      this.#refusals--;
       const socket = this.#waiting.shift()!;
       socket.end(`421 4.7.0 ${this.#name} Too many connected clients, try again in a moment\r\n`);
     }
     while (this.#waiting.length > 0) {
-      const at = this.#next(now);
-      const socket = this.#waiting[at]!;
+      const socket = this.#waiting[this.#waiting.length - 1]!;
       if (!socket.destroyed && !this.#admit(socket)) return;
-      this.#waiting.splice(at, 1);
+      this.#waiting.pop();
     }
-  }
-
-  /**
-   * Which waiting connection goes next: the oldest of those that came in the last second, or, when
-   * none did, the newest. The queue is in arrival order, so the first is found by bisection.
-   */
-  #next(now: number): number {
-    const recent = now - IN_ORDER_MS;
-    let low = 0;
-    let high = this.#waiting.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.#since(this.#waiting[mid]!) <= recent) low = mid + 1;
-      else high = mid;
-    }
-    return low < this.#waiting.length ? low : this.#waiting.length - 1;
   }
 
   /** Every session and pending socket that does nothing, with its rank and since when. */
@@ -223,6 +204,7 @@ export class FloodGuard {
   }
 
   #sweepIdle(): void {
+    this.#refusals = this.#refusalsPerSweep;
     this.#serveWaiting();
     if (this.#waiting.length === 0 && this.count < this.#max * STRESS_LEAVE) {
       if (this.#sweep) clearInterval(this.#sweep);
