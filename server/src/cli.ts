@@ -66,6 +66,9 @@ const serverFlags: Option[] = [
   flag('--webhook-url <url>', 'POST the summary JSON of each new message to this http(s) URL'),
   flag('--webhook-limit <n>', 'webhook POSTs a second (0 = unlimited)', '1'),
   flag('--webhook-burst <n>', 'webhook POSTs allowed at once after a quiet spell', '1'),
+  // Storage and retention: a Maildir folder that survives restarts (docs/storage.md).
+  flag('--storage <dir>', 'keep mail in this Maildir folder, durable across restarts (default: memory)'),
+  flag('--max-age <age>', 'delete messages older than this, e.g. 1h or 7d (default: no age limit)'),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).

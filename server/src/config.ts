@@ -7,6 +7,7 @@ import { parseProviders } from './config/providers';
 import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http';
 import { parseMcp } from './config/mcp';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
+import { parseStorage } from './config/storage';
 import type { Config, Defaults, PigeonholeOptions } from './config/types';
 import {
   ConfigError,
@@ -90,5 +91,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseAuthChecks(options),
     ...parseMcp(options),
     ...parseProviders(options),
+    ...parseStorage(options),
   };
 }

@@ -12,6 +12,7 @@ import { startAutoRelay } from './relay/auto-relay';
 import { Relay } from './relay/relay';
 import { startSmtp } from './smtp/server';
 import { selfSignedCertificate } from './smtp/tls';
+import { MaildirHolder } from './store/maildir/maildir-holder';
 import { MessageStore } from './store/store';
 import { startWebhook } from './webhook/webhook';
 
@@ -59,7 +60,15 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const { logger: given, cliDefaults, ...rest } = options;
   const config = resolveConfig(rest, cliDefaults ? DEFAULTS : IN_PROCESS_DEFAULTS);
   const logger = given ?? createLogger(options.logLevel ?? (cliDefaults ? config.logLevel : 'warn'));
-  const store = new MessageStore({ maxMessages: config.max, maxBytes: config.maxBytes }, new SummaryThread());
+  const limits = { maxMessages: config.max, maxBytes: config.maxBytes, maxAgeMs: config.maxAgeMs };
+  // --storage: a Maildir folder holds the bytes; what it held at start is back in the store at once.
+  const disk = config.storage ? new MaildirHolder(config.storage, logger.child({ component: 'storage' })) : null;
+  const store = new MessageStore(limits, new SummaryThread(), disk);
+  if (disk) {
+    const restored = disk.takeRestored();
+    store.restore(restored);
+    logger.info({ dir: config.storage, messages: store.count }, 'storage: Maildir folder opened');
+  }
   let ready = false;
   const chaos = config.enableChaos ? new ChaosEngine() : null;
   const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger) : null;
@@ -79,6 +88,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   } catch (err) {
     await Promise.all([smtp.close(), app.close()]);
     store.close();
+    await disk?.close();
     throw err;
   }
   const autoRelay = relay && (relay.config.all || relay.config.matching) ? startAutoRelay(store, relay, logger) : null;
@@ -106,6 +116,8 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
         relay?.close();
         await Promise.all([smtp.close(), app.close(), pop3?.close()]);
         store.close();
+        // Last: what is pending goes to disk, and a snapshot makes the next start quick.
+        await disk?.close();
       })();
       return stopping;
     },

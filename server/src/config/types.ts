@@ -132,6 +132,11 @@ export interface PigeonholeOptions {
   providerApis?: string;
   /** Require this API key, checked the provider's way; without it any credential is accepted. */
   providerApiKey?: string;
+  // Storage and retention (docs/storage.md): see parseStorage.
+  /** Keep mail in this folder as a Maildir, durable across restarts. Default: in memory only. */
+  storage?: string;
+  /** Messages older than this go (`1h`, `7d`; a bare number is hours, as in Mailpit); 0 = no limit. */
+  maxAge?: number | string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -193,6 +198,11 @@ export interface Config {
   providerApis: ProviderName[];
   /** The API key every provider request must carry (the provider's way); null = any. */
   providerApiKey: string | null;
+  // Storage and retention (docs/storage.md).
+  /** `--storage`: the Maildir folder, absolute; null keeps mail in memory. */
+  storage: string | null;
+  /** `--max-age` in milliseconds; 0 = no age limit. */
+  maxAgeMs: number;
 }
 
 /** Where and how releases and auto-relay send. */
