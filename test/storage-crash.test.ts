@@ -37,7 +37,7 @@ it('loses no acknowledged message and shows no half message after a SIGKILL unde
   const acknowledged = new Map<string, Buffer>();
   let killed = false;
   const clients = Array.from({ length: CLIENTS }, async (_, client) => {
-    const smtp = transport(first, { pool: true, maxConnections: 1 });
+    const smtp = transport(first);
     try {
       for (let n = 0; !killed; n++) {
         const raw = message(client, n);

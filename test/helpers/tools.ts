@@ -30,6 +30,10 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
     ],
     packages: 'python3-dkim python3-authres',
   },
+  // The --storage readers test: neomutt opens the folder on a terminal that util-linux's script
+  // makes, and mbsync copies it Maildir to Maildir.
+  neomutt: { probe: ['sh', '-c', 'command -v neomutt && command -v script'], packages: 'neomutt bsdutils' },
+  mbsync: { probe: ['mbsync', '--version'], packages: 'isync' },
 };
 
 const probed = new Map<string, boolean>();

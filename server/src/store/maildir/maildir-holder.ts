@@ -1,13 +1,13 @@
 // The raw-bytes holder of `--storage DIR`: every message a file of a standard Maildir, and beside
 // it the sidecar (DIR/.pigeonhole/) for what Maildir has no place for. docs/storage.md has the why.
 import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
-import { readFileSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DurableHolder, MessageFacts, NotPromise, RestoredMessage, SnapshotMessage } from '../raw-holder';
 import { packTranscript } from '../transcript-pack';
 import type { SessionInfo } from '../types';
 import { encodeRecord, type JournalRecord, type MessageRecord, type SnapshotHeader, type StoredSession } from './journal';
-import { uniqueName, withSeen } from './names';
+import { parseName, uniqueName, withSeen, type Subdir } from './names';
 import { journalName, recover, SIDECAR, SNAPSHOT, type StorageLog } from './recover';
 import { MaildirRef } from './ref';
 
@@ -18,6 +18,8 @@ const IDLE_SNAPSHOT_MS = 5000;
 const IDLE_SNAPSHOT_BYTES = 1024 * 1024;
 /** Files fsynced at once before a snapshot drops the journal that held their bytes. */
 const SYNC_CONCURRENCY = 2;
+/** How long a listing of the folder made to find files renamed by someone else is reused. */
+const LISTING_MS = 2000;
 /** Snapshot lines made between two yields to the event loop. */
 const SNAPSHOT_SLICE = 2000;
 
@@ -69,6 +71,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   #idleTimer: NodeJS.Timeout | null = null;
   #held = 0;
   #failedReads = new Set<string>();
+  #listing: { at: number; names: Map<string, { subdir: Subdir; flags: string }> } | null = null;
   #stale: boolean;
 
   /** Opens (or creates) the folder and reads what it holds; see {@link recover}. */
@@ -208,13 +211,51 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     try {
       return readFileSync(ref.path(this.dir));
     } catch (err) {
-      // Removed or renamed by someone else (a mail client on the same folder): reported once.
+      // A mail client on the same folder moves files from new/ to cur/ and changes their flags
+      // (neomutt's mark_old, a reader's S): the base name stays, so the file is found by it.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && this.#tryRelocate(ref)) {
+        try {
+          return readFileSync(ref.path(this.dir));
+        } catch {
+          // Reported below.
+        }
+      }
       if (!this.#failedReads.has(ref.base)) {
         this.#failedReads.add(ref.base);
         this.#log.warn({ file: ref.base, err: (err as Error).message }, 'storage: message file unreadable');
       }
       return Buffer.alloc(0);
     }
+  }
+
+  #tryRelocate(ref: MaildirRef): boolean {
+    try {
+      return this.#relocate(ref);
+    } catch {
+      // The folder itself is gone or unreadable: the read is reported as failed.
+      return false;
+    }
+  }
+
+  /** Finds a message's file under its base name after someone else renamed it; whether found. */
+  #relocate(ref: MaildirRef): boolean {
+    const now = Date.now();
+    // One listing serves the misses of a moment: a reader that moved every file causes as many.
+    if (!this.#listing || now - this.#listing.at > LISTING_MS) {
+      const names = new Map<string, { subdir: Subdir; flags: string }>();
+      for (const subdir of ['new', 'cur'] as const) {
+        for (const name of readdirSync(join(this.dir, subdir))) {
+          const parsed = parseName(name);
+          if (parsed) names.set(parsed.base, { subdir, flags: subdir === 'cur' ? parsed.flags : '' });
+        }
+      }
+      this.#listing = { at: now, names };
+    }
+    const found = this.#listing.names.get(ref.base);
+    if (!found) return false;
+    ref.subdir = found.subdir;
+    ref.flags = found.flags;
+    return true;
   }
 
   #renameNow(from: string, to: string): void {
