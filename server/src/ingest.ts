@@ -10,6 +10,6 @@ import type { IncomingMessage } from './store/types';
  */
 export function ingest(store: MessageStore, incoming: IncomingMessage): string | Promise<string> {
   const message = store.add(incoming, summarize);
-  const durable = store.durable(message);
+  const durable = store.durable(message, incoming.session);
   return durable ? durable.then(() => message.id) : message.id;
 }

@@ -32,6 +32,8 @@ export interface StoreLimits {
   maxAgeMs?: number;
 }
 
+/** How long after a restore the body index starts to be rebuilt. */
+const RESTORE_INDEX_DELAY_MS = 2000;
 /** How often messages past `--max-age` are looked for, at most (and a tenth of the age at least). */
 const AGE_CHECK_MS = 60_000;
 
@@ -111,17 +113,19 @@ export class MessageStore {
   }
 
   /**
-   * Resolves once a message just added is durable (its file and the folder's journal fsynced, many
+   * Resolves once a message just added is durable (its bytes in the folder's journal, fsynced, many
    * messages sharing one fsync); null in memory, so that the in-memory path makes no promise.
+   * `session` is the one given to {@link add} (the transcript still packed), when the caller has it.
    */
-  durable(message: StoredMessage): Promise<void> | null {
+  durable(message: StoredMessage, session?: IncomingMessage['session']): Promise<void> | null {
+    if (!this.#disk) return null;
     const entry = this.#byId.get(message.id);
-    if (!this.#disk || !entry?.ref) return null;
+    if (!entry?.ref) return null;
     return this.#disk.journal(entry.ref, {
       id: entry.id,
       created: entry.created,
       envelope: entry.envelope,
-      session: entry.session,
+      session: session ?? entry.session,
     });
   }
 
@@ -154,7 +158,9 @@ export class MessageStore {
     }
     this.#evict();
     this.#evictAged(false);
-    this.#indexLater();
+    // The body index is rebuilt from the files once start-up is over and SMTP has been quiet:
+    // begun at once, its slices (a file read and a word split per message) slowed the start itself.
+    setTimeout(() => this.#indexLater(), RESTORE_INDEX_DELAY_MS).unref();
   }
 
   /** What a holder on disk writes into a snapshot: every stored message, oldest first. */

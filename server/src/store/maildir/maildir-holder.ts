@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import type { DurableHolder, MessageFacts, NotPromise, RestoredMessage, SnapshotMessage } from '../raw-holder';
 import { packTranscript } from '../transcript-pack';
 import type { SessionInfo } from '../types';
-import { encodeRecord, type JournalRecord, type MessageRecord, type SnapshotHeader, type StoredSession } from './journal';
+import {
+  encodeRecord,
+  encodeWithSession,
+  SessionTable,
+  type JournalRecord,
+  type MessageRecord,
+  type SnapshotHeader,
+  type StoredSession,
+} from './journal';
 import { parseName, uniqueName, withSeen, type Subdir } from './names';
 import { journalName, recover, SIDECAR, SNAPSHOT, type StorageLog } from './recover';
 import { MaildirRef } from './ref';
@@ -61,6 +69,10 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   #journalBytes = 0;
   /** Journals a snapshot will make unnecessary (the current one excluded). */
   #oldJournals: number[];
+  /** Journals the snapshot covers, kept for the bytes of files not fsynced yet. */
+  #keepJournals: number[];
+  /** The sessions the current journal defines. */
+  #sessions = new SessionTable();
   /** Files written since the last rotation, not fsynced yet. */
   #unsynced: MaildirRef[];
   #next = emptyBatch();
@@ -83,7 +95,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     for (const message of found.messages) this.#live.add(message.ref);
     this.#journalNo = found.nextJournal;
     this.#oldJournals = found.journals;
-    this.#unsynced = found.rewritten;
+    this.#keepJournals = found.kept;
+    this.#unsynced = found.unsynced;
     this.#stale = found.stale;
   }
 
@@ -117,7 +130,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       len: ref.length,
     };
     return new Promise<void>((resolve, reject) => {
-      this.#append(encodeRecord(record, ref.pending ?? Buffer.alloc(0)), { resolve, reject });
+      this.#append(encodeRecord(record, ref.pending ?? Buffer.alloc(0), this.#sessions), { resolve, reject });
       this.#next.files.push(ref);
     });
   }
@@ -189,7 +202,19 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   attach(messages: () => Iterable<SnapshotMessage<MaildirRef>>): void {
     this.#messages = messages;
     // Journals were read or files changed at start: fold them into a snapshot, in the background.
-    if (this.#stale || this.#oldJournals.length > 0) this.#idleLater(0);
+    if (this.#stale || this.#oldJournals.length > 0 || this.#keepJournals.length > 0) this.#idleLater(IDLE_SNAPSHOT_MS);
+  }
+
+  /**
+   * Fsyncs every file written since the last snapshot, writes a snapshot and drops the journals it
+   * makes unnecessary; resolves when done. The holder does this on its own once the journal grows
+   * or mail stops for a moment; tests and a backup taken right after call it.
+   */
+  async checkpoint(): Promise<void> {
+    await this.settled();
+    if (this.#snapshotting) await this.#snapshotting;
+    await this.#rotate(true);
+    await this.#snapshotting;
   }
 
   async close(): Promise<void> {
@@ -198,7 +223,9 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     await this.settled();
     if (this.#snapshotting) await this.#snapshotting;
     if (this.#journalBytes > 0 || this.#oldJournals.length > 0 || this.#stale) {
-      await this.#rotate();
+      // No fsync of every file written since the last snapshot (a second or more per thousand on
+      // this disk): the journals that hold their bytes are kept, and the next start folds them in.
+      await this.#rotate(false);
       await this.#snapshotting;
     }
     await this.#journal?.close();
@@ -347,21 +374,26 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = null;
       if (this.#committing || this.#snapshotting) return;
-      const due = this.#journalBytes >= IDLE_SNAPSHOT_BYTES || this.#oldJournals.length > 0 || this.#stale;
+      const due =
+        this.#journalBytes >= IDLE_SNAPSHOT_BYTES || this.#oldJournals.length > 0 || this.#keepJournals.length > 0 || this.#stale;
       if (due) void this.#rotate();
     }, ms);
     this.#idleTimer.unref();
   }
 
-  /** Starts a new journal and, in the background, a snapshot that makes the old ones unnecessary. */
-  async #rotate(): Promise<void> {
+  /**
+   * Starts a new journal and, in the background, a snapshot that makes the old ones unnecessary;
+   * with `syncFiles` false the snapshot keeps them for the bytes of files not fsynced.
+   */
+  async #rotate(syncFiles = true): Promise<void> {
     if (this.#snapshotting) return;
     await this.#journal?.close();
     this.#journal = null;
     if (this.#journalBytes > 0) this.#oldJournals.push(this.#journalNo);
     this.#journalNo++;
     this.#journalBytes = 0;
-    this.#snapshotting = this.#snapshot().finally(() => {
+    this.#sessions = new SessionTable();
+    this.#snapshotting = this.#snapshot(syncFiles).finally(() => {
       this.#snapshotting = null;
     });
   }
@@ -371,25 +403,30 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
    * (tmp file, fsync, rename, fsync of the folder) and removes those journals. A crash at any step
    * leaves the journals, which start-up replays over the snapshot (replaying is idempotent).
    */
-  async #snapshot(): Promise<void> {
+  async #snapshot(syncFiles: boolean): Promise<void> {
     const messages = this.#messages;
     if (!messages) return;
     const journals = this.#oldJournals;
     this.#oldJournals = [];
+    const kept = this.#keepJournals;
     try {
       await this.#fileWrites;
       const files = this.#unsynced;
-      this.#unsynced = [];
-      await this.#fsyncFiles(files);
+      if (syncFiles) {
+        this.#unsynced = [];
+        await this.#fsyncFiles(files);
+      }
+      const keep = syncFiles ? [] : [...kept, ...journals];
       const sidecar = join(this.dir, SIDECAR);
       const tmp = join(sidecar, `${SNAPSHOT}.tmp`);
       const out = await open(tmp, 'w');
       try {
-        const header: SnapshotHeader = { pigeonhole: 'maildir-snapshot', version: 1, journal: this.#journalNo };
+        const header: SnapshotHeader = { pigeonhole: 'maildir-snapshot', version: 1, journal: this.#journalNo, keep };
+        const sessions = new SessionTable();
         let lines = [JSON.stringify(header)];
         let n = 0;
         for (const message of messages()) {
-          lines.push(JSON.stringify(this.#record(message)));
+          lines.push(encodeWithSession(sessions, this.#record(message)));
           if (++n % SNAPSHOT_SLICE === 0) {
             await out.write(`${lines.join('\n')}\n`);
             lines = [];
@@ -402,8 +439,9 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       }
       await rename(tmp, join(sidecar, SNAPSHOT));
       await this.#fsyncDir(sidecar);
-      this.#stale = false;
-      for (const n of journals) await unlink(join(sidecar, journalName(n))).catch(() => {});
+      this.#keepJournals = keep;
+      this.#stale = keep.length > 0;
+      if (syncFiles) for (const n of [...kept, ...journals]) await unlink(join(sidecar, journalName(n))).catch(() => {});
     } catch (err) {
       this.#oldJournals.unshift(...journals);
       this.#log.warn({ err: (err as Error).message, dir: this.dir }, 'storage: snapshot failed; the journals are kept');

@@ -113,11 +113,30 @@ describe('Maildir storage', () => {
     await second.disk.close();
   });
 
+  it('stops without an fsync per file: the journal stays for their bytes, and a file a power cut left empty is written again', async () => {
+    const dir = folder();
+    const first = open(dir);
+    const id = await ingest(first.store, mail(7));
+    await first.disk.close();
+    expect(readdirSync(join(dir, '.pigeonhole')).filter((n) => n.startsWith('journal.'))).toHaveLength(1);
+    const [name] = files(dir, 'new');
+    truncateSync(join(dir, 'new', name!), 0);
+    const second = open(dir);
+    expect(second.store.get(id)!.withRaw((raw) => raw.toString())).toBe(mail(7).raw.toString());
+    // The next checkpoint fsyncs the file and lets the journal go.
+    await second.disk.checkpoint();
+    expect(readdirSync(join(dir, '.pigeonhole'))).toEqual(['snapshot.jsonl']);
+    await second.disk.close();
+  });
+
   it('reports a damaged or foreign file once and skips it; mail dropped in by hand is taken in', async () => {
     const dir = folder();
     const first = open(dir);
     const kept = await ingest(first.store, mail(1));
     const cut = await ingest(first.store, mail(2));
+    // Files fsynced and the journal gone: a short file now is damage, not a crash's leftover.
+    await first.disk.checkpoint();
+    expect(readdirSync(join(dir, '.pigeonhole'))).toEqual(['snapshot.jsonl']);
     await first.disk.close();
     const cutFile = files(dir, 'new').find((name) => readFileSync(join(dir, 'new', name)).includes('message 2'))!;
     truncateSync(join(dir, 'new', cutFile), 0);
