@@ -83,6 +83,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   #idleTimer: NodeJS.Timeout | null = null;
   #held = 0;
   #failedReads = new Set<string>();
+  #closed = false;
   #listing: { at: number; names: Map<string, { subdir: Subdir; flags: string }> } | null = null;
   #stale: boolean;
 
@@ -218,6 +219,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
     await this.settled();
@@ -247,7 +249,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
           // Reported below.
         }
       }
-      if (!this.#failedReads.has(ref.base)) {
+      // After close (the store's last deferred work on the way out) nobody is told.
+      if (!this.#closed && !this.#failedReads.has(ref.base)) {
         this.#failedReads.add(ref.base);
         this.#log.warn({ file: ref.base, err: (err as Error).message }, 'storage: message file unreadable');
       }
@@ -259,7 +262,9 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     try {
       return this.#relocate(ref);
     } catch {
-      // The folder itself is gone or unreadable: the read is reported as failed.
+      // The folder itself is gone or unreadable: the read fails, and so do the next for a moment,
+      // without a listing each.
+      this.#listing = { at: Date.now(), names: new Map() };
       return false;
     }
   }
