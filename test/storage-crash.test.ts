@@ -44,7 +44,10 @@ it('loses no acknowledged message and shows no half message after a SIGKILL unde
         sent.set(`${client}-${n}`, raw);
         let info;
         try {
-          info = await smtp.sendMail({ envelope: { from: `sender${client}@example.test`, to: ['crash@example.test'] }, raw });
+          info = await smtp.sendMail({
+            envelope: { from: `sender${client}@example.test`, to: ['crash@example.test'] },
+            raw,
+          });
         } catch {
           return; // The server is gone.
         }

@@ -50,71 +50,88 @@ async function run(): Promise<{ dir: string; ids: string[] }> {
 }
 
 describe('the --storage folder in real Maildir readers', () => {
-  it.runIf(has('neomutt'))('opens in neomutt, which reads every message as sent, and Pigeonhole restarts on it after', async () => {
-    const { dir, ids } = await run();
-    const out = scratch('neomutt-copy');
-    // neomutt wants a terminal: util-linux's script gives it one. $folder set to a folder that
-    // exists, or neomutt first asks to create ~/Mail and takes the first key as the answer. The keys tag every message (a simple search for any character in From or Subject) and
-    // copy them to another Maildir, then quit (moving the files from new/ to cur/ as it does).
-    const keys = `<tag-pattern>.<enter><tag-prefix><copy-message>${out}/copy<enter><quit>`;
-    const command = `neomutt -n -F /dev/null -f ${dir} -e 'set folder=${out} confirmcreate=no mbox_type=Maildir quit=yes' -e 'push "${keys}"'`;
-    const result = spawnSync('script', ['-qec', command, '/dev/null'], {
-      env: { ...process.env, TERM: 'xterm', HOME: out },
-      timeout: 30_000,
-    });
-    expect(result.status, result.stderr.toString()).toBe(0);
-    const copied = maildirFiles(join(out, 'copy'));
-    expect(copied).toHaveLength(MESSAGES.length);
-    // neomutt writes the header block itself: it adds a Content-Length line and ends the block
-    // with LF. Everything else, headers and body, is the bytes sent.
-    const expected = MESSAGES.map((raw) => {
-      const split = raw.indexOf('\r\n\r\n') + 2;
-      const body = raw.subarray(split + 2);
-      return Buffer.concat([raw.subarray(0, split), Buffer.from(`Content-Length: ${body.length}\n\n`), body]).toString('latin1');
-    });
-    expect(copied.map((f) => f.bytes.toString('latin1')).sort()).toEqual([...expected].sort());
-    // The read message kept its seen flag through neomutt.
-    const seen = copied.find((f) => f.bytes.includes('already read'))!;
-    expect(seen.name).toMatch(/^cur\/.*:2,S$/);
+  it.runIf(has('neomutt'))(
+    'opens in neomutt, which reads every message as sent, and Pigeonhole restarts on it after',
+    async () => {
+      const { dir, ids } = await run();
+      const out = scratch('neomutt-copy');
+      // neomutt wants a terminal: util-linux's script gives it one. $folder set to a folder that
+      // exists, or neomutt first asks to create ~/Mail and takes the first key as the answer. The keys tag every message (a simple search for any character in From or Subject) and
+      // copy them to another Maildir, then quit (moving the files from new/ to cur/ as it does).
+      const keys = `<tag-pattern>.<enter><tag-prefix><copy-message>${out}/copy<enter><quit>`;
+      const command = `neomutt -n -F /dev/null -f ${dir} -e 'set folder=${out} confirmcreate=no mbox_type=Maildir quit=yes' -e 'push "${keys}"'`;
+      const result = spawnSync('script', ['-qec', command, '/dev/null'], {
+        env: { ...process.env, TERM: 'xterm', HOME: out },
+        timeout: 30_000,
+      });
+      expect(result.status, result.stderr.toString()).toBe(0);
+      const copied = maildirFiles(join(out, 'copy'));
+      expect(copied).toHaveLength(MESSAGES.length);
+      // neomutt writes the header block itself: it adds a Content-Length line and ends the block
+      // with LF. Everything else, headers and body, is the bytes sent.
+      const expected = MESSAGES.map((raw) => {
+        const split = raw.indexOf('\r\n\r\n') + 2;
+        const body = raw.subarray(split + 2);
+        return Buffer.concat([
+          raw.subarray(0, split),
+          Buffer.from(`Content-Length: ${body.length}\n\n`),
+          body,
+        ]).toString('latin1');
+      });
+      expect(copied.map((f) => f.bytes.toString('latin1')).sort()).toEqual([...expected].sort());
+      // The read message kept its seen flag through neomutt.
+      const seen = copied.find((f) => f.bytes.includes('already read'))!;
+      expect(seen.name).toMatch(/^cur\/.*:2,S$/);
 
-    // neomutt moved every unread file from new/ to cur/: Pigeonhole finds them all by name.
-    expect(readdirSync(join(dir, 'new'))).toEqual([]);
-    const again = await startPigeonhole({ storage: dir });
-    try {
-      for (const [i, id] of ids.entries()) {
-        expect(Buffer.from(await again.client.raw(id)).equals(MESSAGES[i]!)).toBe(true);
+      // neomutt moved every unread file from new/ to cur/: Pigeonhole finds them all by name.
+      expect(readdirSync(join(dir, 'new'))).toEqual([]);
+      const again = await startPigeonhole({ storage: dir });
+      try {
+        for (const [i, id] of ids.entries()) {
+          expect(Buffer.from(await again.client.raw(id)).equals(MESSAGES[i]!)).toBe(true);
+        }
+        const listed = await again.client.messages();
+        expect(listed.total).toBe(MESSAGES.length);
+        expect(listed.messages.filter((m) => m.Read).map((m) => m.ID)).toEqual([ids[3]]);
+      } finally {
+        await again.stop();
       }
-      const listed = await again.client.messages();
-      expect(listed.total).toBe(MESSAGES.length);
-      expect(listed.messages.filter((m) => m.Read).map((m) => m.ID)).toEqual([ids[3]]);
-    } finally {
-      await again.stop();
-    }
-  }, 60_000);
+    },
+    60_000,
+  );
 
-  it.runIf(has('mbsync'))('is copied by mbsync, Maildir to Maildir, every message byte-identical', async () => {
-    const { dir } = await run();
-    const out = scratch('mbsync-copy');
-    const config = join(out, 'mbsyncrc');
-    // AltMap keeps mbsync's UIDs in a database of its own instead of in the file names: renaming
-    // Pigeonhole's files is what a reader should not do while Pigeonhole keeps the folder.
-    writeFileSync(
-      config,
-      `MaildirStore pigeonhole\nInbox ${dir}\nAltMap yes\n\nMaildirStore copy\nInbox ${out}/copy\n\n` +
-        'Channel c\nFar :pigeonhole:\nNear :copy:\nSync Pull\nCreate Near\nSyncState *\n',
-    );
-    chmodSync(config, 0o600);
-    const result = spawnSync('mbsync', ['-q', '-c', config, '-a'], { env: { ...process.env, HOME: out }, timeout: 30_000 });
-    expect(result.status, result.stderr.toString()).toBe(0);
-    const copied = maildirFiles(join(out, 'copy'));
-    expect(copied).toHaveLength(MESSAGES.length);
-    // mbsync adds one header of its own to what it copies, X-TUID, to find the copy again.
-    const stripped = copied.map((f) => f.bytes.toString('latin1').replace(/^X-TUID: \S+\n/m, ''));
-    expect(stripped.sort()).toEqual(MESSAGES.map((raw) => raw.toString('latin1')).sort());
-    expect(copied.find((f) => f.bytes.includes('already read'))!.name).toMatch(/:2,S$/);
-    // Pigeonhole's own files are as they were: same names, same bytes.
-    expect(maildirFiles(dir).map((f) => f.bytes.toString('latin1')).sort()).toEqual(
-      MESSAGES.map((raw) => raw.toString('latin1')).sort(),
-    );
-  }, 60_000);
+  it.runIf(has('mbsync'))(
+    'is copied by mbsync, Maildir to Maildir, every message byte-identical',
+    async () => {
+      const { dir } = await run();
+      const out = scratch('mbsync-copy');
+      const config = join(out, 'mbsyncrc');
+      // AltMap keeps mbsync's UIDs in a database of its own instead of in the file names: renaming
+      // Pigeonhole's files is what a reader should not do while Pigeonhole keeps the folder.
+      writeFileSync(
+        config,
+        `MaildirStore pigeonhole\nInbox ${dir}\nAltMap yes\n\nMaildirStore copy\nInbox ${out}/copy\n\n` +
+          'Channel c\nFar :pigeonhole:\nNear :copy:\nSync Pull\nCreate Near\nSyncState *\n',
+      );
+      chmodSync(config, 0o600);
+      const result = spawnSync('mbsync', ['-q', '-c', config, '-a'], {
+        env: { ...process.env, HOME: out },
+        timeout: 30_000,
+      });
+      expect(result.status, result.stderr.toString()).toBe(0);
+      const copied = maildirFiles(join(out, 'copy'));
+      expect(copied).toHaveLength(MESSAGES.length);
+      // mbsync adds one header of its own to what it copies, X-TUID, to find the copy again.
+      const stripped = copied.map((f) => f.bytes.toString('latin1').replace(/^X-TUID: \S+\n/m, ''));
+      expect(stripped.sort()).toEqual(MESSAGES.map((raw) => raw.toString('latin1')).sort());
+      expect(copied.find((f) => f.bytes.includes('already read'))!.name).toMatch(/:2,S$/);
+      // Pigeonhole's own files are as they were: same names, same bytes.
+      expect(
+        maildirFiles(dir)
+          .map((f) => f.bytes.toString('latin1'))
+          .sort(),
+      ).toEqual(MESSAGES.map((raw) => raw.toString('latin1')).sort());
+    },
+    60_000,
+  );
 });

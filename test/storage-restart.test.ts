@@ -81,11 +81,17 @@ describe('--storage across a restart', () => {
     const dir = folder();
     const mail = await startPigeonhole({ storage: dir, maxAge: '1s' });
     try {
-      await transport(mail).sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'short-lived', text: 'x' });
+      await transport(mail).sendMail({
+        from: 'a@example.test',
+        to: 'b@example.test',
+        subject: 'short-lived',
+        text: 'x',
+      });
       expect((await mail.client.messages()).total).toBe(1);
       // The age check runs every second at this age; 5 s is generous.
       const deadline = Date.now() + 5000;
-      while ((await mail.client.messages()).total > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while ((await mail.client.messages()).total > 0 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       expect((await mail.client.messages()).total).toBe(0);
       await mail.store.settled();
       for (let i = 0; i < 50 && fileCount(dir) > 0; i++) await new Promise((r) => setTimeout(r, 20));

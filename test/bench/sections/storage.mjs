@@ -52,7 +52,9 @@ export async function storageSection({ rows, quick, log, texts }) {
     for (let r = 0; r < (quick ? 1 : 3); r++) {
       const order = r % 2 === 0 ? [sink, pigeonhole] : [pigeonhole, sink];
       for (const child of order) rates[child.name].push(await ingestRound(child, n, message));
-      log(`storage ingest round ${r + 1}: sink ${Math.round(rates.sink.at(-1))}/s, pigeonhole ${Math.round(rates.pigeonhole.at(-1))}/s`);
+      log(
+        `storage ingest round ${r + 1}: sink ${Math.round(rates.sink.at(-1))}/s, pigeonhole ${Math.round(rates.pigeonhole.at(-1))}/s`,
+      );
     }
     const p = median(rates.pigeonhole);
     const s = median(rates.sink);
@@ -93,7 +95,9 @@ export async function storageSection({ rows, quick, log, texts }) {
     if (listed !== count) throw new Error(`storage: ${listed} of ${count} listed after the restart`);
     await sendLoad({ port: pigeonhole.smtpPort, connections: 1, count: 1, message: () => pool[0] });
     const smtpMs = performance.now() - started;
-    log(`storage: restart on ${count} messages: first list ${Math.round(listMs)} ms, first 250 ${Math.round(smtpMs)} ms`);
+    log(
+      `storage: restart on ${count} messages: first list ${Math.round(listMs)} ms, first 250 ${Math.round(smtpMs)} ms`,
+    );
     rows.push({
       section: 'storage',
       metric: `start-up on ${count.toLocaleString('en')} stored to the first list answer (ms)`,

@@ -77,7 +77,16 @@ export class SessionTable {
     if (known !== undefined) return { define: null, ref: { sid: known, own: transcript.own } };
     const sid = this.#ids.size;
     this.#ids.set(key, sid);
-    const shared: SharedSession = { clientAddress, helo, secure, tls, username, ...(via ? { via } : {}), base: transcript.base, prefix: transcript.prefix };
+    const shared: SharedSession = {
+      clientAddress,
+      helo,
+      secure,
+      tls,
+      username,
+      ...(via ? { via } : {}),
+      base: transcript.base,
+      prefix: transcript.prefix,
+    };
     const line: SessionLine = { op: 'session', sid, session: shared };
     return { define: JSON.stringify(line), ref: { sid, own: transcript.own } };
   }

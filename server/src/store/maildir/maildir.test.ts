@@ -92,7 +92,11 @@ describe('Maildir storage', () => {
     const m0 = second.store.get(ids[0]!)!;
     expect(m0.envelope.rcptTo).toEqual(['b0@example.test', 'hidden0@example.test']);
     expect(m0.session.username).toBe('user');
-    expect(m0.session.transcript.map((l) => l.line)).toEqual(['EHLO client.test', 'MAIL FROM:<a@example.test>', '250 Accepted']);
+    expect(m0.session.transcript.map((l) => l.line)).toEqual([
+      'EHLO client.test',
+      'MAIL FROM:<a@example.test>',
+      '250 Accepted',
+    ]);
     expect(m0.withRaw((raw) => raw.toString())).toBe(mail(0).raw.toString());
     expect(second.store.unread).toBe(3);
     await second.disk.close();
@@ -142,10 +146,17 @@ describe('Maildir storage', () => {
     truncateSync(join(dir, 'new', cutFile), 0);
     writeFileSync(join(dir, 'new', '1700000000.garbage.host'), Buffer.from([0, 1, 2, 3, 0xff, 0xfe]));
     writeFileSync(join(dir, 'cur', 'bad:name'), 'From: x@example.test\r\n\r\nx');
-    writeFileSync(join(dir, 'cur', '1700000001.byhand.host:2,S'), 'From: hand@example.test\r\nSubject: by hand\r\n\r\nhi\r\n');
-    writeFileSync(join(dir, '.pigeonhole', 'snapshot.jsonl'), '{"pigeonhole":"maildir-snapshot","version":1,"journal":0}\n{broken\n', {
-      flag: 'a',
-    });
+    writeFileSync(
+      join(dir, 'cur', '1700000001.byhand.host:2,S'),
+      'From: hand@example.test\r\nSubject: by hand\r\n\r\nhi\r\n',
+    );
+    writeFileSync(
+      join(dir, '.pigeonhole', 'snapshot.jsonl'),
+      '{"pigeonhole":"maildir-snapshot","version":1,"journal":0}\n{broken\n',
+      {
+        flag: 'a',
+      },
+    );
 
     const log = recordingLog();
     const second = open(dir, log);

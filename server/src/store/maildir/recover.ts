@@ -1,7 +1,18 @@
 // Start-up of a Maildir folder: the snapshot, then the journals after it, then the files themselves
 // (the truth for what exists and for the seen flag). What the sidecar lacks is made from the files;
 // what cannot be read as mail is reported once and left where it is.
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '../id';
 import type { RestoredMessage } from '../raw-holder';
@@ -78,7 +89,8 @@ function listFiles(dir: string, log: StorageLog): Map<string, OnDisk> {
     for (const name of readdirSync(join(dir, subdir))) {
       const parsed = parseName(name);
       if (!parsed) {
-        if (!name.startsWith('.')) log.warn({ file: `${subdir}/${name}` }, 'storage: not a Maildir message name; skipped');
+        if (!name.startsWith('.'))
+          log.warn({ file: `${subdir}/${name}` }, 'storage: not a Maildir message name; skipped');
         continue;
       }
       // Only the cur/ spelling carries flags; a name in new/ with an info part keeps it as it is.
@@ -128,7 +140,11 @@ function readSnapshot(
       bad++;
     }
   }
-  if (bad > 0) log.warn({ file: path, lines: bad }, 'storage: damaged snapshot lines skipped; those messages are read from their files');
+  if (bad > 0)
+    log.warn(
+      { file: path, lines: bad },
+      'storage: damaged snapshot lines skipped; those messages are read from their files',
+    );
   return { records, journal, keep };
 }
 
@@ -160,7 +176,11 @@ export function recover(dir: string, log: StorageLog): Recovered {
     if (covered && !snapshot.keep.includes(n)) continue;
     const bytes = readFileSync(path);
     const { records: entries, torn } = readJournal(bytes);
-    if (torn) log.info({ file: path }, 'storage: journal ends in a batch cut off by a crash; that batch was never acknowledged');
+    if (torn)
+      log.info(
+        { file: path },
+        'storage: journal ends in a batch cut off by a crash; that batch was never acknowledged',
+      );
     for (const { record, payload } of entries) {
       if (covered && (record.op !== 'add' || !records.has(record.file))) continue;
       if (record.op === 'add') {
@@ -227,7 +247,10 @@ export function recover(dir: string, log: StorageLog): Recovered {
         log.warn({ file: `${disk.subdir}/${disk.name}` }, 'storage: empty message file skipped');
         continue;
       }
-      log.warn({ file: `${disk.subdir}/${disk.name}`, expected: record.len, size }, 'storage: message file changed on disk; its summary is made again');
+      log.warn(
+        { file: `${disk.subdir}/${disk.name}`, expected: record.len, size },
+        'storage: message file changed on disk; its summary is made again',
+      );
       fields = null;
       stale = true;
     }
@@ -254,7 +277,10 @@ export function recover(dir: string, log: StorageLog): Recovered {
       stat = statSync(path);
       if (!stat.isFile() || stat.size === 0 || !looksLikeMail(head(path))) throw new Error('not mail');
     } catch {
-      log.warn({ file: `${disk.subdir}/${disk.name}` }, 'storage: not a mail message (empty, unreadable or no header); skipped');
+      log.warn(
+        { file: `${disk.subdir}/${disk.name}` },
+        'storage: not a mail message (empty, unreadable or no header); skipped',
+      );
       continue;
     }
     stale = true;
