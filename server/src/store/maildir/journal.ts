@@ -26,6 +26,8 @@ export interface MessageRecord {
   tags: string[] | null;
   /** The list summary's fields, when they were made before the snapshot; null otherwise. */
   fields: SummaryFields | null;
+  /** In a snapshot: the file was not fsynced yet, a kept journal holds its bytes. */
+  unsynced?: boolean;
 }
 
 /** One journal record. An `add` is followed in the file by `len` bytes (the message) and a LF. */

@@ -98,6 +98,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   #writeTimer: NodeJS.Timeout | null = null;
   #waitingSince = 0;
   #snapshotting: Promise<void> | null = null;
+  /** A snapshot asked for while one ran: `sync` fsyncs the files first, `keep` keeps the journals. */
+  #snapshotWanted: 'sync' | 'keep' | null = null;
   #messages: (() => Iterable<SnapshotMessage<MaildirRef>>) | null = null;
   #idleTimer: NodeJS.Timeout | null = null;
   #held = 0;
@@ -430,6 +432,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       // Read (moved to cur/) while the rename ran: follow it.
       if (ref.path(this.dir) !== target) this.#renameNow(target, ref.path(this.dir));
       if (ref.gone) await unlink(ref.path(this.dir)).catch(() => {});
+      ref.unsynced = true;
       this.#unsynced.push(ref);
     } catch (err) {
       // The bytes stay in memory and in the journal: a restart writes the file from there.
@@ -462,16 +465,25 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
    * with `syncFiles` false the snapshot keeps them for the bytes of files not fsynced.
    */
   async #rotate(syncFiles = true): Promise<void> {
-    if (this.#snapshotting) return;
-    await this.#journal?.close();
+    // Rotated even while a snapshot runs (its fsyncs take a while): a journal stays near its
+    // bound, and start-up reads no more than that of one.
+    const journal = this.#journal;
     this.#journal = null;
     if (this.#journalBytes > 0) this.#oldJournals.push(this.#journalNo);
     this.#journalNo++;
     this.#journalBytes = 0;
     this.#sessions = new SessionTable();
-    this.#snapshotting = this.#snapshot(syncFiles).finally(() => {
+    await journal?.close();
+    // One snapshot at a time; a rotation meanwhile asks for one more, which takes every journal closed by then.
+    this.#snapshotWanted = this.#snapshotWanted === 'sync' || syncFiles ? 'sync' : 'keep';
+    this.#snapshotting ??= (async () => {
+      while (this.#snapshotWanted) {
+        const sync = this.#snapshotWanted === 'sync' && !this.#closed;
+        this.#snapshotWanted = null;
+        await this.#snapshot(sync);
+      }
       this.#snapshotting = null;
-    });
+    })();
   }
 
   /**
@@ -490,10 +502,15 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       // A file still to be removed must be gone before the journal saying so is: else the next
       // start would find it unknown and take it in again.
       while (this.#unlinking) await this.#unlinking;
-      const files = this.#unsynced;
       if (syncFiles) {
+        const files = this.#unsynced;
         this.#unsynced = [];
-        await this.#fsyncFiles(files);
+        const left = await this.#fsyncFiles(files);
+        // A stop came meanwhile: what is not fsynced stays in the journals, kept.
+        if (left.length > 0) {
+          this.#unsynced.unshift(...left);
+          syncFiles = false;
+        }
       }
       const keep = syncFiles ? [] : [...kept, ...journals];
       const sidecar = join(this.dir, SIDECAR);
@@ -538,18 +555,21 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       len: message.ref.length,
       tags: message.tags,
       fields: message.fields,
+      ...(message.ref.unsynced ? { unsynced: true } : {}),
     };
   }
 
-  async #fsyncFiles(files: MaildirRef[]): Promise<void> {
+  /** Fsyncs these files (and new/ and cur/); returns those left when a stop cut it short. */
+  async #fsyncFiles(files: MaildirRef[]): Promise<MaildirRef[]> {
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < files.length) {
+      while (next < files.length && !this.#closed) {
         const ref = files[next++]!;
         if (ref.gone) continue;
         try {
           const fh = await open(ref.path(this.dir), 'r');
           await fh.datasync().finally(() => fh.close());
+          ref.unsynced = false;
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
         }
@@ -557,6 +577,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     };
     await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
     for (const sub of ['new', 'cur']) await this.#fsyncDir(join(this.dir, sub));
+    return files.slice(next);
   }
 
   async #fsyncDir(path: string): Promise<void> {

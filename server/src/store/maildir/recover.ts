@@ -168,12 +168,22 @@ export function recover(dir: string, log: StorageLog): Recovered {
     .sort((a, b) => a - b);
   let stale = journals.length > 0;
   const dropped = new Set<string>();
+  /** Writes a message's file again from a journal's copy of its bytes (missing, or cut short). */
+  const rewrite = (file: string, bytes: Buffer): void => {
+    const disk = onDisk.get(file);
+    const subdir = disk?.subdir ?? 'new';
+    const flags = disk?.flags ?? '';
+    const tmp = join(dir, 'tmp', file);
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, join(dir, subdir, fileName(file, subdir, flags)));
+    onDisk.set(file, { subdir, flags, name: fileName(file, subdir, flags) });
+    rewritten.add(file);
+  };
   for (const n of journals) {
     const path = join(sidecar, journalName(n));
-    // Journals before the snapshot's are covered by it (a crash between the two steps left them),
-    // but those it keeps hold the bytes of files not fsynced when it was written.
-    const covered = n < snapshot.journal;
-    if (covered && !snapshot.keep.includes(n)) continue;
+    // Journals before the snapshot's are covered by it: those it keeps are read below, and only
+    // if a file they hold the bytes of is missing or short.
+    if (n < snapshot.journal) continue;
     const bytes = readFileSync(path);
     const { records: entries, torn } = readJournal(bytes);
     if (torn)
@@ -182,7 +192,6 @@ export function recover(dir: string, log: StorageLog): Recovered {
         'storage: journal ends in a batch cut off by a crash; that batch was never acknowledged',
       );
     for (const { record, payload } of entries) {
-      if (covered && (record.op !== 'add' || !records.has(record.file))) continue;
       if (record.op === 'add') {
         // A snapshot written while this journal was open may know the message already, better.
         if (!records.has(record.file)) {
@@ -193,17 +202,8 @@ export function recover(dir: string, log: StorageLog): Recovered {
         dropped.delete(record.file);
         const disk = onDisk.get(record.file);
         const size = disk ? statSync(join(dir, disk.subdir, disk.name)).size : -1;
-        if (size !== record.len && payload) {
-          // Acknowledged (fsynced in the journal) but its file is missing or short: write it again.
-          const bytesOf = bytes.subarray(payload.offset, payload.offset + payload.length);
-          const subdir = disk?.subdir ?? 'new';
-          const flags = disk?.flags ?? '';
-          const ref = new MaildirRef(record.file, subdir, flags, record.len, '', null);
-          const tmp = join(dir, 'tmp', record.file);
-          writeFileSync(tmp, bytesOf);
-          renameSync(tmp, ref.path(dir));
-          onDisk.set(record.file, { subdir, flags, name: fileName(record.file, subdir, flags) });
-        }
+        // Acknowledged (fsynced in the journal) but its file is missing or short: write it again.
+        if (size !== record.len && payload) rewrite(record.file, bytes.subarray(payload.offset, payload.offset + payload.length));
       } else if (record.op === 'del') {
         records.delete(record.file);
         dropped.add(record.file);
@@ -227,6 +227,25 @@ export function recover(dir: string, log: StorageLog): Recovered {
       // Gone already.
     }
     onDisk.delete(file);
+  }
+
+  // Files the snapshot says were not fsynced yet and that are now missing or short (a power cut):
+  // written again from the journals it kept.
+  const suspects = new Set<string>();
+  for (const record of records.values()) {
+    if (!record.unsynced || rewritten.has(record.file)) continue;
+    const disk = onDisk.get(record.file);
+    if (!disk || statSync(join(dir, disk.subdir, disk.name)).size !== record.len) suspects.add(record.file);
+  }
+  for (const n of journals) {
+    if (suspects.size === 0) break;
+    if (n >= snapshot.journal || !snapshot.keep.includes(n)) continue;
+    const bytes = readFileSync(join(sidecar, journalName(n)));
+    for (const { record, payload } of readJournal(bytes).records) {
+      if (record.op !== 'add' || !payload || !suspects.has(record.file)) continue;
+      rewrite(record.file, bytes.subarray(payload.offset, payload.offset + payload.length));
+      suspects.delete(record.file);
+    }
   }
 
   const messages: RestoredMessage<MaildirRef>[] = [];
@@ -301,7 +320,10 @@ export function recover(dir: string, log: StorageLog): Recovered {
     messages.sort((a, b) => a.created - b.created);
   }
   const last = journals.length > 0 ? journals[journals.length - 1]! : -1;
-  const unsynced = messages.filter((m) => rewritten.has(m.ref.base)).map((m) => m.ref);
+  const unsynced = messages
+    .filter((m) => rewritten.has(m.ref.base) || records.get(m.ref.base)?.unsynced)
+    .map((m) => m.ref);
+  for (const ref of unsynced) ref.unsynced = true;
   const kept = journals.filter((n) => n < snapshot.journal && snapshot.keep.includes(n));
   const replayed = journals.filter((n) => n >= snapshot.journal);
   // Journals neither replayed nor kept are leftovers of a snapshot that did not finish removing them.

@@ -11,6 +11,8 @@ export class MaildirRef {
   pending: Buffer | null;
   /** Deleted: a file not written yet is not written, a written one is removed. */
   gone = false;
+  /** Written but not fsynced: its bytes are safe only in the journal that holds them. */
+  unsynced = false;
 
   constructor(
     readonly base: string,
