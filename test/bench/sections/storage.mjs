@@ -95,10 +95,13 @@ export async function storageSection({ rows, quick, log, texts }) {
     if (listed !== count) throw new Error(`storage: ${listed} of ${count} listed after the restart`);
     await sendLoad({ port: pigeonhole.smtpPort, connections: 1, count: 1, message: () => pool[0] });
     const smtpMs = performance.now() - started;
+    const q = (query) => `/api/v1/search?query=${encodeURIComponent(query)}&limit=50`;
+    // The first search right after the start: every summary comes from the snapshot.
+    const firstSearch = await get(`${pigeonhole.httpUrl}${q('to:user1@example.test')}`);
     log(
       `storage: restart on ${count} messages: first list ${Math.round(listMs)} ms, first 250 ${Math.round(smtpMs)} ms`,
     );
-    rows.push({
+    const startRow = {
       section: 'storage',
       metric: `start-up on ${count.toLocaleString('en')} stored to the first list answer (ms)`,
       pigeonhole: Math.round(listMs),
@@ -106,13 +109,17 @@ export async function storageSection({ rows, quick, log, texts }) {
       ratio: null,
       target: '< 5000',
       met: listMs < 5000,
-      detail: { firstSmtp250Ms: Math.round(smtpMs) },
-    });
+      detail: { firstSmtp250Ms: Math.round(smtpMs), firstToSearchMs: round(firstSearch.ms), indexRebuiltMs: null },
+    };
+    rows.push(startRow);
 
+    // As the API section measures a settled store: the body index is rebuilt after a start.
+    const settling = performance.now();
+    await pigeonhole.settle();
+    const settleMs = performance.now() - settling;
+    log(`storage: index rebuilt after the restart in ${Math.round(settleMs)} ms`);
+    startRow.detail.indexRebuiltMs = Math.round(settleMs);
     const base = pigeonhole.httpUrl;
-    const q = (query) => `/api/v1/search?query=${encodeURIComponent(query)}&limit=50`;
-    // The first search after the start makes every summary the snapshot did not hold: timed apart.
-    const firstSearch = await get(`${base}${q('to:user1@example.test')}`);
     const cases = [
       { metric: 'list page of 50, --storage', path: () => '/api/v1/messages?limit=50', n: quick ? 30 : 300, target: 5 },
       {
@@ -132,7 +139,6 @@ export async function storageSection({ rows, quick, log, texts }) {
         ratio: null,
         target: `< ${c.target}`,
         met: ms < c.target,
-        ...(c.metric.startsWith('search') ? { detail: { firstSearchAfterStartMs: round(firstSearch.ms) } } : {}),
       });
     }
   } finally {

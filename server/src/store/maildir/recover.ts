@@ -106,17 +106,27 @@ function readSnapshot(
   log: StorageLog,
 ): { records: Map<string, MessageRecord>; journal: number; keep: number[] } {
   const records = new Map<string, MessageRecord>();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch {
     return { records, journal: 0, keep: [] };
   }
-  const lines = text.split('\n');
+  // Line by line from the bytes: one string of the whole file (100 MB at 100,000 messages) and an
+  // array of its lines doubled what the garbage collector had to go through at start-up.
+  let at = 0;
+  const nextLine = (): string | null => {
+    if (at >= bytes.length) return null;
+    let end = bytes.indexOf(0x0a, at);
+    if (end < 0) end = bytes.length;
+    const line = bytes.toString('utf8', at, end);
+    at = end + 1;
+    return line;
+  };
   let journal = 0;
   let keep: number[] = [];
   try {
-    const header = JSON.parse(lines[0] ?? '') as SnapshotHeader;
+    const header = JSON.parse(nextLine() ?? '') as SnapshotHeader;
     if (header.pigeonhole !== 'maildir-snapshot' || header.version !== 1) throw new Error('not a snapshot');
     journal = header.journal;
     keep = Array.isArray(header.keep) ? header.keep.filter((n) => Number.isSafeInteger(n)) : [];
@@ -126,8 +136,7 @@ function readSnapshot(
   }
   const sessions = new SessionReader();
   let bad = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
+  for (let line = nextLine(); line !== null; line = nextLine()) {
     if (!line) continue;
     try {
       const parsed = JSON.parse(line) as MessageRecord & { op?: string };
@@ -203,7 +212,8 @@ export function recover(dir: string, log: StorageLog): Recovered {
         const disk = onDisk.get(record.file);
         const size = disk ? statSync(join(dir, disk.subdir, disk.name)).size : -1;
         // Acknowledged (fsynced in the journal) but its file is missing or short: write it again.
-        if (size !== record.len && payload) rewrite(record.file, bytes.subarray(payload.offset, payload.offset + payload.length));
+        if (size !== record.len && payload)
+          rewrite(record.file, bytes.subarray(payload.offset, payload.offset + payload.length));
       } else if (record.op === 'del') {
         records.delete(record.file);
         dropped.add(record.file);
