@@ -3,7 +3,8 @@
 import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DurableHolder, MessageFacts, NotPromise, RestoredMessage, SnapshotMessage } from '../raw-holder';
+import type { DurableHolder, MessageFacts, RestoredMessage, SnapshotMessage } from '../durable-holder';
+import type { NotPromise } from '../raw-holder';
 import { packTranscript } from '../transcript-pack';
 import type { SessionInfo } from '../types';
 import {

@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { newId } from '../id';
-import type { RestoredMessage } from '../raw-holder';
+import type { RestoredMessage } from '../durable-holder';
 import type { IncomingSession } from '../types';
 import { readJournal, SessionReader, type MessageRecord, type SnapshotHeader } from './journal';
 import { fileName, parseName, type Subdir } from './names';
