@@ -162,6 +162,8 @@ export function readJournal(bytes: Buffer): { records: ReadRecord[]; torn: boole
   const sessions = new SessionReader();
   let at = 0;
   while (at < bytes.length) {
+    // The zeros a journal is extended by ahead of its records: its clean end.
+    if (bytes[at] === 0) return { records, torn: bytes.subarray(at).some((byte) => byte !== 0) };
     const end = bytes.indexOf(LF, at);
     if (end < 0) return { records, torn: true };
     let record: JournalRecord;
