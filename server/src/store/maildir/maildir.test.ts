@@ -133,6 +133,24 @@ describe('Maildir storage', () => {
     await second.disk.close();
   });
 
+  it('never writes outside the folder for a journal record whose file name climbs out of it', async () => {
+    const dir = folder();
+    const outside = join(dir, '..', `escaped-${Date.now()}`);
+    const record = { op: 'add', file: `../../${outside.split('/').pop()}`, id: 'x', created: 1, len: 2 };
+    const session = { clientAddress: '', helo: '', secure: false, tls: null, username: '', transcript: { lines: [] } };
+    const line = JSON.stringify({ ...record, session });
+    const first = open(dir);
+    await first.disk.close();
+    writeFileSync(join(dir, '.pigeonhole', 'journal.00000099.log'), `${line}\nhi\n`);
+    const log = recordingLog();
+    const second = open(dir, log);
+    expect(existsSync(outside)).toBe(false);
+    expect(readdirSync(join(dir, '..')).some((name) => name.startsWith('escaped-'))).toBe(false);
+    expect(log.lines.filter((l) => l.includes('not a Maildir name'))).toHaveLength(1);
+    expect(second.store.count).toBe(0);
+    await second.disk.close();
+  });
+
   it('reports a damaged or foreign file once and skips it; mail dropped in by hand is taken in', async () => {
     const dir = folder();
     const first = open(dir);

@@ -179,6 +179,12 @@ export function recover(dir: string, log: StorageLog): Recovered {
   const dropped = new Set<string>();
   /** Writes a message's file again from a journal's copy of its bytes (missing, or cut short). */
   const rewrite = (file: string, bytes: Buffer): void => {
+    // Paths are built from a journal's record only when it names a plain Maildir base name: no
+    // slash, no leading dot, no colon (a sidecar written by something else must not write elsewhere).
+    if (parseName(file)?.base !== file || file.includes(':') || file.includes('\0')) {
+      log.warn({ file }, 'storage: journal record with a file name that is not a Maildir name; skipped');
+      return;
+    }
     const disk = onDisk.get(file);
     const subdir = disk?.subdir ?? 'new';
     const flags = disk?.flags ?? '';
