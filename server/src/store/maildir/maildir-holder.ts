@@ -5,20 +5,11 @@ import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DurableHolder, MessageFacts, RestoredMessage, SnapshotMessage } from '../durable-holder';
 import type { NotPromise } from '../raw-holder';
-import { packTranscript } from '../transcript-pack';
-import type { SessionInfo } from '../types';
-import {
-  encodeRecord,
-  encodeWithSession,
-  SessionTable,
-  type JournalRecord,
-  type MessageRecord,
-  type SnapshotHeader,
-  type StoredSession,
-} from './journal';
+import { encodeRecord, SessionTable, type JournalRecord } from './journal';
 import { parseName, uniqueName, withSeen, type Subdir } from './names';
-import { journalName, recover, SIDECAR, SNAPSHOT, type StorageLog } from './recover';
+import { journalName, recover, SIDECAR, type StorageLog } from './recover';
 import { MaildirRef } from './ref';
+import { fsyncFiles, storedSession, writeSnapshot } from './snapshot-file';
 
 /** A journal this long is rotated and a snapshot written: start-up replays at most about this much. */
 const JOURNAL_ROTATE_BYTES = 64 * 1024 * 1024;
@@ -38,12 +29,8 @@ const FILES_LATEST_MS = 2000;
 const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 /** File writes in flight at once (libuv's pool has four threads; the journal's fsync needs one). */
 const WRITE_CONCURRENCY = 2;
-/** Files fsynced at once before a snapshot drops the journal that held their bytes. */
-const SYNC_CONCURRENCY = 1;
 /** How long a listing of the folder made to find files renamed by someone else is reused. */
 const LISTING_MS = 2000;
-/** Snapshot lines made between two yields to the event loop. */
-const SNAPSHOT_SLICE = 2000;
 
 /** A batch of records on its way into the journal, with the messages waiting for it. */
 interface Batch {
@@ -55,12 +42,6 @@ interface Batch {
 
 function emptyBatch(): Batch {
   return { chunks: [], bytes: 0, waiters: [], files: [] };
-}
-
-function storedSession(session: SessionInfo | MessageFacts['session']): StoredSession {
-  const { clientAddress, helo, secure, tls, username, via } = session;
-  const transcript = Array.isArray(session.transcript) ? packTranscript(session.transcript) : session.transcript;
-  return { clientAddress, helo, secure, tls, username, ...(via ? { via } : {}), transcript };
 }
 
 /**
@@ -529,7 +510,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       if (syncFiles) {
         const files = this.#unsynced;
         this.#unsynced = [];
-        const left = await this.#fsyncFiles(files);
+        const left = await fsyncFiles(this.dir, files, () => this.#closed);
         // A stop came meanwhile: what is not fsynced stays in the journals, kept.
         if (left.length > 0) {
           this.#unsynced.unshift(...left);
@@ -538,27 +519,11 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       }
       const keep = syncFiles ? [] : [...kept, ...journals];
       const sidecar = join(this.dir, SIDECAR);
-      const tmp = join(sidecar, `${SNAPSHOT}.tmp`);
-      const out = await open(tmp, 'w');
-      try {
-        const header: SnapshotHeader = { pigeonhole: 'maildir-snapshot', version: 1, journal: this.#journalNo, keep };
-        const sessions = new SessionTable();
-        let lines = [JSON.stringify(header)];
-        let n = 0;
-        for (const message of messages()) {
-          lines.push(encodeWithSession(sessions, this.#record(message)));
-          if (++n % SNAPSHOT_SLICE === 0) {
-            await out.write(`${lines.join('\n')}\n`);
-            lines = [];
-          }
-        }
-        await out.write(`${lines.join('\n')}\n`);
-        await out.datasync();
-      } finally {
-        await out.close();
-      }
-      await rename(tmp, join(sidecar, SNAPSHOT));
-      await this.#fsyncDir(sidecar);
+      await writeSnapshot(
+        sidecar,
+        { pigeonhole: 'maildir-snapshot', version: 1, journal: this.#journalNo, keep },
+        messages(),
+      );
       this.#keepJournals = keep;
       this.#stale = keep.length > 0;
       if (syncFiles)
@@ -566,50 +531,6 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     } catch (err) {
       this.#oldJournals.unshift(...journals);
       this.#log.warn({ err: (err as Error).message, dir: this.dir }, 'storage: snapshot failed; the journals are kept');
-    }
-  }
-
-  #record(message: SnapshotMessage<MaildirRef>): MessageRecord {
-    return {
-      file: message.ref.base,
-      id: message.id,
-      created: message.created,
-      envelope: message.envelope,
-      session: storedSession(message.session),
-      len: message.ref.length,
-      tags: message.tags,
-      fields: message.fields,
-      ...(message.ref.unsynced ? { unsynced: true } : {}),
-    };
-  }
-
-  /** Fsyncs these files (and new/ and cur/); returns those left when a stop cut it short. */
-  async #fsyncFiles(files: MaildirRef[]): Promise<MaildirRef[]> {
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < files.length && !this.#closed) {
-        const ref = files[next++]!;
-        if (ref.gone) continue;
-        try {
-          const fh = await open(ref.path(this.dir), 'r');
-          await fh.datasync().finally(() => fh.close());
-          ref.unsynced = false;
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
-    for (const sub of ['new', 'cur']) await this.#fsyncDir(join(this.dir, sub));
-    return files.slice(next);
-  }
-
-  async #fsyncDir(path: string): Promise<void> {
-    const fh = await open(path, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
     }
   }
 }
