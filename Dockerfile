@@ -21,6 +21,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /out/pigeonhole-*.tgz /tmp/
 RUN npm install --omit=dev --no-audit --no-fund --global /tmp/pigeonhole-*.tgz && rm /tmp/pigeonhole-*.tgz
+# /data, owned by the user Pigeonhole runs as, for --storage: mail kept as a Maildir across restarts
+# (docs/storage.md). Off unless asked for, e.g. `docker run -v pigeonhole-mail:/data
+# -e PIGEONHOLE_STORAGE=/data pigeonhole`, or uncomment the next two lines to make it the default.
+RUN mkdir -p /data && chown node:node /data
+# ENV PIGEONHOLE_STORAGE=/data
+# VOLUME /data
 USER node
 # 1110 is POP3, served only when PIGEONHOLE_POP3 is set (e.g. 0.0.0.0:1110).
 EXPOSE 1025 8025 1110

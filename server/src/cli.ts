@@ -80,6 +80,9 @@ const serverFlags: Option[] = [
   flag('--spamassassin <host:port>', 'spamd (SpamAssassin) that answers the spam check'),
   flag('--rspamd <url>', "rspamd's HTTP URL that answers the spam check, e.g. http://127.0.0.1:11333"),
   flag('--spam-timeout <duration>', 'how long the spam check waits for its filter', '8s'),
+  // Storage and retention: a Maildir folder that survives restarts (docs/storage.md).
+  flag('--storage <dir>', 'keep mail in this Maildir folder, durable across restarts (default: memory)'),
+  flag('--max-age <age>', 'delete messages older than this, e.g. 1h or 7d (default: no age limit)'),
   // MCP: an MCP server for AI agents over the caught mail (docs/mcp.md).
   flag('--mcp <on|off>', 'serve MCP (Streamable HTTP) for AI agents at /mcp on the web listener', 'on'),
   // Provider HTTP APIs at their own paths (docs/providers.md).

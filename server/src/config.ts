@@ -10,6 +10,7 @@ import { parseHttpGuard, parseUiAccess, parseWriteTimeout } from './config/http'
 import { parseMcp } from './config/mcp';
 import { parseOperations } from './config/operations';
 import { parseSmtpAuth, parseSmtpLimits } from './config/smtp';
+import { parseStorage } from './config/storage';
 import type { Config, Defaults, PigeonholeOptions } from './config/types';
 import {
   ConfigError,
@@ -96,5 +97,6 @@ export function resolveConfig(options: PigeonholeOptions, defaults: Readonly<Def
     ...parseOperations(options),
     ...parseChecks(options),
     ...parseImap(options),
+    ...parseStorage(options),
   };
 }

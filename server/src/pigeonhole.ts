@@ -15,6 +15,7 @@ import { startAutoRelay } from './relay/auto-relay';
 import { Relay } from './relay/relay';
 import { startSmtp } from './smtp/server';
 import { selfSignedCertificate } from './smtp/tls';
+import { MaildirHolder } from './store/maildir/maildir-holder';
 import { MessageStore } from './store/store';
 import { startWebhook } from './webhook/webhook';
 
@@ -76,7 +77,15 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const { logger: given, cliDefaults, ...rest } = options;
   const config = resolveConfig(rest, cliDefaults ? DEFAULTS : IN_PROCESS_DEFAULTS);
   const logger = given ?? createLogger(options.logLevel ?? (cliDefaults ? config.logLevel : 'warn'));
-  const store = new MessageStore({ maxMessages: config.max, maxBytes: config.maxBytes }, new SummaryThread());
+  const limits = { maxMessages: config.max, maxBytes: config.maxBytes, maxAgeMs: config.maxAgeMs };
+  // --storage: a Maildir folder holds the bytes; what it held at start is back in the store at once.
+  const disk = config.storage ? new MaildirHolder(config.storage, logger.child({ component: 'storage' })) : null;
+  const store = new MessageStore(limits, new SummaryThread(), disk);
+  if (disk) {
+    const restored = disk.takeRestored();
+    store.restore(restored);
+    logger.info({ dir: config.storage, messages: store.count }, 'storage: Maildir folder opened');
+  }
   let ready = false;
   const chaos = config.enableChaos ? new ChaosEngine() : null;
   // Off by default, and then nothing of it runs: no hooks, no store listener, no registry.
@@ -113,6 +122,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
     unwatchStore?.();
     await Promise.all([smtp.close(), app.close(), pop3?.close(), metricsApp?.close()]);
     store.close();
+    await disk?.close();
     throw err;
   }
   const autoRelay = relay && (relay.config.all || relay.config.matching) ? startAutoRelay(store, relay, logger) : null;
@@ -143,6 +153,8 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
         unwatchStore?.();
         await Promise.all([smtp.close(), app.close(), pop3?.close(), imap?.close(), metricsApp?.close()]);
         store.close();
+        // Last: what is pending goes to disk, and a snapshot makes the next start quick.
+        await disk?.close();
       })();
       return stopping;
     },

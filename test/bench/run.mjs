@@ -2,7 +2,7 @@
  * `npm run bench`: Pigeonhole's performance, each figure next to a baseline measured in the same run
  * (the machines are shared and noisy; ratios are what count). Prints one table and writes it as JSON.
  *
- *   node test/bench/run.mjs [--out bench-results.json] [--only ingest,memory,api,events,ui] [--quick]
+ *   node test/bench/run.mjs [--out bench-results.json] [--only ingest,memory,api,events,ui,storage] [--quick]
  *                           [--ingest-cases 1k,4k,4k1,4kw,64k,10m] [--text realistic,filler]
  *                           [--memory-sizes 10000,100000]
  *
@@ -19,7 +19,7 @@ import { memorySection } from './sections/memory.mjs';
 import { formatTable } from './lib/table.mjs';
 import { TEXT_KINDS } from './lib/messages.mjs';
 
-const SECTIONS = ['ingest', 'memory', 'api', 'events', 'ui'];
+const SECTIONS = ['ingest', 'memory', 'api', 'events', 'ui', 'storage'];
 
 const { values } = parseArgs({
   options: {
@@ -64,7 +64,7 @@ try {
     }
     if (i > 0) await stopFilled(kind);
   }
-  for (const name of ['events', 'ui']) {
+  for (const name of ['events', 'ui', 'storage']) {
     if (!only.has(name)) continue;
     const { [`${name}Section`]: section } = await import(`./sections/${name}.mjs`);
     await section(ctx);

@@ -22,15 +22,17 @@ const TOOLS: Record<string, { probe: [string, ...string[]]; packages: string }> 
   chromium: { probe: ['/usr/bin/chromium', '--version'], packages: 'chromium' },
   // The metrics test starts a real Prometheus server on loopback to scrape Pigeonhole.
   prometheus: { probe: ['prometheus', '--version'], packages: 'prometheus' },
-  // The IMAP tests sync the whole account into a Maildir with mbsync (isync).
+  // The IMAP tests sync the whole account into a Maildir with mbsync (isync), and the --storage
+  // readers test copies the folder Maildir to Maildir with it.
   mbsync: { probe: ['mbsync', '--version'], packages: 'isync' },
-  // The neomutt IMAP test runs neomutt headless on a pseudo-terminal made by script (bsdutils).
+  // The IMAP and --storage reader tests run neomutt headless on a pseudo-terminal made by script
+  // (bsdutils).
   neomutt: { probe: ['sh', '-c', 'neomutt -v && command -v script'], packages: 'neomutt bsdutils' },
-  // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
-  // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).
   // The spam-check tests start spamd with the rules Debian's spamassassin package ships.
   spamd: { probe: ['sh', '-c', 'command -v spamd && command -v spamassassin'], packages: 'spamd spamassassin' },
   rspamd: { probe: ['rspamd', '--version'], packages: 'rspamd' },
+  // The DKIM tests sign with dkimsign and arcsign and verify with the dkim module, in Debian's own
+  // python3 (arcsign needs authres; ed25519 needs nacl, a dependency of python3-dkim).
   'python3-dkim': {
     probe: [
       'sh',

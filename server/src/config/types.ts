@@ -157,6 +157,11 @@ export interface PigeonholeOptions {
   imapTls?: boolean;
   /** Required IMAP credentials, `"user:pass user2:pass2"`; without it (and `uiAuth`) any login is accepted. */
   imapAuth?: string;
+  // Storage and retention (docs/storage.md): see parseStorage.
+  /** Keep mail in this folder as a Maildir, durable across restarts. Default: in memory only. */
+  storage?: string;
+  /** Messages older than this go (`1h`, `7d`; a bare number is hours, as in Mailpit); 0 = no limit. */
+  maxAge?: number | string;
 }
 
 /** The validated, complete configuration. Built once at the edge; nothing else reads the environment. */
@@ -243,6 +248,11 @@ export interface Config {
   imapTls: boolean;
   /** `--imap-auth`; null = `uiAuth`, or any login when that is null too. */
   imapAuth: Credential[] | null;
+  // Storage and retention (docs/storage.md).
+  /** `--storage`: the Maildir folder, absolute; null keeps mail in memory. */
+  storage: string | null;
+  /** `--max-age` in milliseconds; 0 = no age limit. */
+  maxAgeMs: number;
 }
 
 /** Where and how releases and auto-relay send. */

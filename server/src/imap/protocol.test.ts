@@ -135,12 +135,13 @@ describe('BODYSTRUCTURE, ENVELOPE and sections', () => {
     expect(partAt(tree, [2, 2])?.subtype).toBe('html');
     expect(partAt(tree, [2, 3])).toBeUndefined();
     const store = new MessageStore({ maxMessages: 0, maxBytes: 0 });
+    // A store in memory gives the ID at once (only --storage waits for the disk).
     const id = ingest(store, {
       raw,
       envelope: { mailFrom: 'a@example.test', rcptTo: ['b@example.test'] },
       session: { clientAddress: '127.0.0.1', helo: 'h', secure: false, tls: null, username: '', transcript: [] },
       created: new Date(),
-    });
+    }) as string;
     const message = store.get(id)!;
     const token = parseArgs([
       '(BODY[2.2] BODY[2.HEADER] BODY[2.1.MIME] BODY[HEADER.FIELDS.NOT (TO FROM CONTENT-TYPE)] BODY[]<5.4>)',

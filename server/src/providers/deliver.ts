@@ -63,7 +63,8 @@ export async function deliver(
     startedAt,
     config.providerApiKey ? [config.providerApiKey] : [],
   );
-  return delivery.specs.map((spec, i) =>
+  // With --storage each resolves once its message is durable; the success answer waits for all.
+  const stored = delivery.specs.map((spec, i) =>
     ingest(store, {
       raw: raws[i]!,
       envelope: 'raw' in spec ? { mailFrom: spec.mailFrom, rcptTo: spec.rcptTo } : envelopeOf(spec),
@@ -79,4 +80,5 @@ export async function deliver(
       created: new Date(),
     }, config.tagRules),
   );
+  return Promise.all(stored);
 }

@@ -14,8 +14,11 @@ import { SmtpServerAdapter } from './smtp-server-adapter';
 import { selfSignedCertificate } from './tls';
 import { TranscriptRecorder } from './transcript';
 
-/** Called once per message received in full; returns the ID it was stored under. */
-export type Deliver = (message: IncomingMessage) => string;
+/**
+ * Called once per message received in full; returns the ID it was stored under, or (with
+ * `--storage`) a promise of it that resolves once the message is durable: the 250 waits for it.
+ */
+export type Deliver = (message: IncomingMessage) => string | Promise<string>;
 
 /** A running SMTP listener. */
 export interface SmtpListener {
@@ -151,10 +154,14 @@ export async function startSmtp(
             callback(new SmtpError(`Message exceeds the maximum size of ${config.maxMessageSize} bytes`, 552));
             return;
           }
+          const refuse = (err: unknown): void => {
+            log.error({ cid: session.id, err }, 'message could not be stored');
+            callback(new SmtpError('Local error in processing', 451));
+          };
           const store = (): void => {
             const raw = collected.finish();
             try {
-              const id = deliver({
+              const stored = deliver({
                 raw,
                 envelope: {
                   mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -164,10 +171,14 @@ export async function startSmtp(
                 session: sessionInfo(session, transcripts.transcript(session.id, raw.length)),
                 created: new Date(),
               });
-              callback(null, `Ok: queued as ${id}`);
+              if (typeof stored === 'string') callback(null, `Ok: queued as ${stored}`);
+              else
+                stored.then(
+                  (id) => callback(null, `Ok: queued as ${id}`),
+                  (err: unknown) => refuse(err),
+                );
             } catch (err) {
-              log.error({ cid: session.id, err }, 'message could not be stored');
-              callback(new SmtpError('Local error in processing', 451));
+              refuse(err);
             }
           };
           const recipients = () => ({ recipients: session.envelope.rcptTo.map((r) => r.address) });

@@ -97,6 +97,8 @@ interface PendingSummary {
 export class StoredEntry implements StoredMessage {
   readonly id: string;
   readonly seq: number;
+  /** When the message arrived, ms since the epoch (retention, `--max-age`). */
+  readonly created: number;
   readonly envelope: Envelope;
   /** Where the raw bytes and the transcript's own lines are; `null` once the message is deleted. */
   ref: unknown;
@@ -114,13 +116,16 @@ export class StoredEntry implements StoredMessage {
     incoming: IncomingMessage,
     fields: SummaryFields | Summarizer,
     context: EntryContext,
+    restoredRef?: unknown,
   ) {
     this.id = id;
     this.seq = seq;
+    this.created = incoming.created.getTime();
     this.#context = context;
     const { shared, own } = shareSession(incoming.session);
     this.#session = shared;
-    this.ref = context.slabs.add(incoming.raw, own);
+    // A message restored from disk has its bytes (and its own transcript lines) there already.
+    this.ref = restoredRef ?? context.slabs.add(incoming.raw, own);
     this.envelope = internEnvelope(incoming.envelope);
     if (typeof fields === 'function') {
       this.#pending = { summarizer: fields, created: incoming.created.getTime() };

@@ -1,9 +1,10 @@
-import { bodyText, mayCarryTags } from '../mail/summary';
+import { bodyText, mayCarryTags, summarize } from '../mail/summary';
 import { BodyIndex, type BodyLookup, type Pacer } from './body-index';
 import { nextTurn } from './turns';
 import { StoredEntry, type EntryContext, type Summarizer } from './entry';
 import { newId } from './id';
 import { MessageCache, type CacheKind } from './message-cache';
+import type { DurableHolder, RestoredMessage, SnapshotMessage } from './durable-holder';
 import type { RawHolder } from './raw-holder';
 import type { SummaryOffload } from './summary-data';
 import { RawSlabs, type RawRef } from './raw-slabs';
@@ -29,6 +30,8 @@ export interface StoreLimits {
   maxMessages: number;
   /** Bytes of messages kept: their raw bytes as received, and what the store keeps for each (see {@link ENTRY_BYTES}). */
   maxBytes: number;
+  /** Messages older than this many milliseconds go (`--max-age`); 0 or absent = no age limit. */
+  maxAgeMs?: number;
 }
 
 /**
@@ -38,6 +41,10 @@ export interface StoreLimits {
  * Counted against `maxBytes` with the index's bytes, so that the bound holds for what mail costs.
  */
 export const ENTRY_BYTES = 1024;
+/** How long after a restore the body index starts to be rebuilt. */
+const RESTORE_INDEX_DELAY_MS = 2000;
+/** How often messages past `--max-age` are looked for, at most (and a tenth of the age at least). */
+const AGE_CHECK_MS = 60_000;
 
 type Listener = (event: StoreEvent) => void;
 
@@ -64,7 +71,10 @@ export class MessageStore {
   readonly #byId = new Map<string, StoredEntry>();
   /** Oldest first; entries before `#head` are evicted and wait for compaction. */
   #order: StoredEntry[] = [];
-  readonly #raw: RawHolder<RawRef> = new RawSlabs();
+  readonly #raw: RawHolder<unknown>;
+  /** The same holder when it keeps messages on disk (`--storage`); null in memory. */
+  readonly #disk: DurableHolder<unknown> | null;
+  #ageTimer: NodeJS.Timeout | null = null;
   readonly #index = new BodyIndex();
   /** Messages deleted since they were indexed. */
   #indexStale = 0;
@@ -87,18 +97,106 @@ export class MessageStore {
   #adds = 0;
   #summaryTimer: NodeJS.Timeout | null = null;
   #summarizing: Promise<void> | null = null;
-  readonly #entries: EntryContext = {
-    slabs: this.#raw,
-    onSummary: (entry) => this.#countTags(entry.summary.Tags, 1),
-  };
+  readonly #entries: EntryContext;
 
   /**
    * `offload`, when given, makes the summaries a `new` event needs at once on another thread (see
-   * {@link summaryJson}).
+   * {@link summaryJson}). `disk`, when given, holds the raw bytes instead of memory and makes each
+   * message durable (`--storage`; see {@link durable}).
    */
-  constructor(limits: StoreLimits, offload: SummaryOffload | null = null) {
+  constructor(limits: StoreLimits, offload: SummaryOffload | null = null, disk: DurableHolder<unknown> | null = null) {
     this.#limits = limits;
     this.#offload = offload;
+    this.#disk = disk;
+    this.#raw = disk ?? (new RawSlabs() as RawHolder<RawRef> as RawHolder<unknown>);
+    this.#entries = { slabs: this.#raw, onSummary: (entry) => this.#countTags(entry.summary.Tags, 1) };
+    disk?.attach(() => this.#snapshot());
+    const maxAge = limits.maxAgeMs ?? 0;
+    if (maxAge > 0) {
+      this.#ageTimer = setInterval(() => this.#evictAged(), Math.max(1000, Math.min(AGE_CHECK_MS, maxAge / 10)));
+      this.#ageTimer.unref();
+    }
+  }
+
+  /** Whether messages are kept on disk (`--storage`), so that {@link durable} has something to wait for. */
+  get persistent(): boolean {
+    return this.#disk !== null;
+  }
+
+  /**
+   * Resolves once a message just added is durable (its bytes in the folder's journal, fsynced, many
+   * messages sharing one fsync); null in memory, so that the in-memory path makes no promise.
+   * `session` is the one given to {@link add} (the transcript still packed), when the caller has it.
+   */
+  durable(message: StoredMessage, session?: IncomingMessage['session']): Promise<void> | null {
+    if (!this.#disk) return null;
+    const entry = this.#byId.get(message.id);
+    if (!entry?.ref) return null;
+    return this.#disk.journal(entry.ref, {
+      id: entry.id,
+      created: entry.created,
+      envelope: entry.envelope,
+      session: session ?? entry.session,
+    });
+  }
+
+  /**
+   * Puts back the messages a holder on disk found at start, oldest first, with their IDs, read state
+   * and tags; limits apply (the oldest beyond them go, files too). Emits nothing: nobody listens yet.
+   */
+  restore(messages: Iterable<RestoredMessage<unknown>>): void {
+    for (const found of messages) {
+      const incoming: IncomingMessage = {
+        raw: Buffer.alloc(0),
+        envelope: found.envelope,
+        session: found.session,
+        created: new Date(found.created),
+      };
+      const entry = new StoredEntry(found.id, ++this.#seq, incoming, found.fields ?? summarize, this.#entries, found.ref);
+      this.#order.push(entry);
+      this.#byId.set(entry.id, entry);
+      this.#bytes += entry.rawLength;
+      this.#kept += entry.rawLength + ENTRY_BYTES;
+      if (found.read || found.tags) {
+        // Read or tagged: the summary carries them, so it is made now (from the bytes if need be).
+        entry.summary.Read = found.read;
+        if (found.tags) {
+          this.#countTags(entry.summary.Tags, -1);
+          entry.summary.Tags = [...new Set(found.tags)].sort((a, b) => a.localeCompare(b));
+          this.#countTags(entry.summary.Tags, 1);
+        }
+      } else if (!entry.summarized) this.#deferSummary(entry);
+      if (!found.read) this.#unread++;
+    }
+    this.#evict();
+    this.#evictAged(false);
+    // The body index is rebuilt from the files once start-up is over and SMTP has been quiet:
+    // begun at once, its slices (a file read and a word split per message) slowed the start itself.
+    setTimeout(() => this.#indexLater(), RESTORE_INDEX_DELAY_MS).unref();
+  }
+
+  /** What a holder on disk writes into a snapshot: every stored message, oldest first. */
+  *#snapshot(): IterableIterator<SnapshotMessage<unknown>> {
+    for (let i = this.#head; i < this.#order.length; i++) {
+      const entry = this.#order[i]!;
+      if (!entry.ref) continue;
+      const summary = entry.summarized ? entry.summary : null;
+      let fields: SummaryFields | null = null;
+      if (summary) {
+        const { ID: _id, Read: _read, Created: _created, Via: _via, ...rest } = summary;
+        fields = rest;
+      }
+      yield {
+        ref: entry.ref,
+        id: entry.id,
+        created: entry.created,
+        envelope: entry.envelope,
+        session: entry.session,
+        read: entry.read,
+        tags: summary ? summary.Tags : null,
+        fields,
+      };
+    }
   }
 
   /**
@@ -126,6 +224,8 @@ export class MessageStore {
   /** Stops the store's helpers (the summary thread). The messages stay. */
   close(): void {
     this.#offload?.close();
+    if (this.#ageTimer) clearInterval(this.#ageTimer);
+    this.#ageTimer = null;
   }
 
   /** Bytes of memory the raw messages take (compressed where compressed), for `/api/v1/info`. */
@@ -250,6 +350,8 @@ export class MessageStore {
     }
     this.#indexLater();
     const evicted = this.#evict();
+    const maxAge = this.#limits.maxAgeMs ?? 0;
+    if (maxAge > 0 && this.#order[this.#head]!.created < Date.now() - maxAge) this.#evictAged();
     this.#emit({ type: 'added', message });
     if (evicted.length > 0) this.#emit({ type: 'deleted', ids: evicted, evicted: true });
     return message;
@@ -325,6 +427,7 @@ export class MessageStore {
       if (!message || message.summary.Read === read) continue;
       message.summary.Read = read;
       this.#unread += read ? -1 : 1;
+      if (this.#disk && message.ref) this.#disk.changed(message.ref, read, message.summary.Tags);
       changed.push(message);
     }
     if (changed.length > 0) this.#emit({ type: 'updated', messages: changed });
@@ -341,6 +444,7 @@ export class MessageStore {
     this.#countTags(prev, -1);
     this.#countTags(next, 1);
     message.summary.Tags = next;
+    if (this.#disk && message.ref) this.#disk.changed(message.ref, message.summary.Read, next);
     this.#emit({ type: 'updated', messages: [message] });
     return true;
   }
@@ -365,6 +469,27 @@ export class MessageStore {
       this.#head = 0;
     }
     return evicted;
+  }
+
+  /** Evicts the messages older than `--max-age` (oldest first: arrival order); emits `deleted` when asked. */
+  #evictAged(emit = true): void {
+    const maxAge = this.#limits.maxAgeMs ?? 0;
+    if (maxAge <= 0) return;
+    const cutoff = Date.now() - maxAge;
+    const evicted: string[] = [];
+    while (this.count > 0 && this.#order[this.#head]!.created < cutoff) {
+      const oldest = this.#order[this.#head]!;
+      this.#head++;
+      this.#forget(oldest);
+      evicted.push(oldest.id);
+    }
+    if (evicted.length === 0) return;
+    this.#forgetCached(evicted);
+    if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
+      this.#order = this.#order.slice(this.#head);
+      this.#head = 0;
+    }
+    if (emit) this.#emit({ type: 'deleted', ids: evicted, evicted: true });
   }
 
   #forgetCached(ids: string[]): void {

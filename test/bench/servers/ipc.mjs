@@ -3,9 +3,9 @@ import v8 from 'node:v8';
 /**
  * The child side of the bench's IPC: announces `ready`, then answers `stats` (resident memory after a
  * full GC when the child runs with --expose-gc, CPU time, messages held), `clear`, `settle` (finish
- * work deferred past a burst of mail), `snapshot` and `exit`.
+ * work deferred past a burst of mail), `snapshot` and `exit` (after `stop`, the server's own).
  */
-export function serve({ ready, count, bytes, clear, settle = async () => {}, memory = () => null }) {
+export function serve({ ready, count, bytes, clear, settle = async () => {}, memory = () => null, stop = async () => {} }) {
   process.on('message', async (request) => {
     const { id, type } = request;
     let result = null;
@@ -40,6 +40,8 @@ export function serve({ ready, count, bytes, clear, settle = async () => {}, mem
     } else if (type === 'snapshot') {
       result = v8.writeHeapSnapshot(request.path);
     } else if (type === 'exit') {
+      // A graceful stop first: Pigeonhole with --storage writes its snapshot then.
+      await stop();
       process.send({ id, result: null }, () => process.exit(0));
       return;
     }

@@ -16,4 +16,5 @@ serve({
   // per message counts it and memory is read once it is done.
   settle: () => pigeonhole.store.settled(),
   memory: () => pigeonhole.store.memory,
+  stop: () => pigeonhole.stop(),
 });

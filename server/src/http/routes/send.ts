@@ -52,7 +52,7 @@ export const sendRoutes: FastifyPluginAsyncTypebox = async (app) => {
         if (err instanceof ComposeError) throw apiError('SEND_REFUSED', err.message);
         throw err;
       }
-      const id = ingest(store, {
+      const id = await ingest(store, {
         raw: composed.raw,
         envelope: { mailFrom: composed.mailFrom, rcptTo: composed.rcptTo },
         session: {

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import { fileName, type Subdir } from './names';
+
+/**
+ * Where one message's file is, and what is kept of it in memory: its length, the transcript's own
+ * lines (about 250 bytes), and its bytes only until the file is written. A class, so that every
+ * reference has one compact shape: 100,000 messages keep 100,000 of these.
+ */
+export class MaildirRef {
+  /** The bytes, until the file holds them; null after. */
+  pending: Buffer | null;
+  /** Deleted: a file not written yet is not written, a written one is removed. */
+  gone = false;
+  /** Written but not fsynced: its bytes are safe only in the journal that holds them. */
+  unsynced = false;
+
+  constructor(
+    readonly base: string,
+    public subdir: Subdir,
+    public flags: string,
+    readonly length: number,
+    readonly text: string,
+    pending: Buffer | null,
+  ) {
+    this.pending = pending;
+  }
+
+  /** The file's path under the folder. */
+  path(dir: string): string {
+    return join(dir, this.subdir, fileName(this.base, this.subdir, this.flags));
+  }
+}
