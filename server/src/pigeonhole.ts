@@ -7,7 +7,6 @@ import { clientAuthHeaders } from './http/plugins/auth';
 import { ingest } from './ingest';
 import { createLogger } from './logger';
 import { SummaryThread } from './mail/summary-thread';
-import { Metrics } from './metrics/metrics';
 import { startMetricsListener } from './metrics/listener';
 import { startImap, type ImapListener } from './imap/server';
 import { startPop3, type Pop3Listener } from './pop3/server';
@@ -89,7 +88,8 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   let ready = false;
   const chaos = config.enableChaos ? new ChaosEngine() : null;
   // Off by default, and then nothing of it runs: no hooks, no store listener, no registry.
-  const metrics = config.metrics ? new Metrics() : null;
+  // prom-client (some 90 modules) is loaded only when metrics are on.
+  const metrics = config.metrics ? new (await import('./metrics/metrics')).Metrics() : null;
   const unwatchStore = metrics?.watchStore(store);
   const relay = config.smtpRelay ? new Relay(config.smtpRelay, config.smtpHostname, logger, metrics) : null;
   const context = { config, store, ready: () => ready, chaos, relay, metrics };

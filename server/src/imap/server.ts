@@ -7,6 +7,7 @@ import type { TlsMaterial } from '../smtp/tls';
 import type { MessageStore } from '../store/store';
 import { CommandReader, type ReaderLimits } from './reader';
 import { ImapSession, type ImapSessionOptions } from './session';
+import { upgradeInPlace } from '../tls/upgrade';
 import { ImapShared } from './view';
 
 /** Limits of the IMAP server; each has a default. */
@@ -213,21 +214,17 @@ function serve(
       paused = true;
       reader.reset();
       raw.off('data', onData);
-      raw.removeAllListeners('timeout');
-      raw.setTimeout(Math.min(idleLimit, HANDSHAKE_TIMEOUT_MS), () => raw.destroy());
-      const tlsSocket = new tls.TLSSocket(raw, { isServer: true, secureContext });
-      socket = tlsSocket;
-      tlsSocket.on('error', (err) => {
-        log.info({ err: err.message }, 'IMAP TLS handshake failed');
-        raw.destroy();
-      });
-      tlsSocket.once('secure', () => {
-        session.secured();
-        paused = false;
-        tlsSocket.on('data', onData);
-        raw.removeAllListeners('timeout');
-        raw.setTimeout(0);
-        watchIdle(tlsSocket);
+      socket = upgradeInPlace(raw, {
+        secureContext,
+        timeoutMs: Math.min(idleLimit, HANDSHAKE_TIMEOUT_MS),
+        protocol: 'IMAP',
+        log,
+        secured: (tlsSocket) => {
+          session.secured();
+          paused = false;
+          tlsSocket.on('data', onData);
+          watchIdle(tlsSocket);
+        },
       });
     },
   };

@@ -19,7 +19,6 @@ const CODES = 600;
 const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
 /** The label of HTTP requests no route matched: their raw URLs would make a series each. */
-export const UNMATCHED_ROUTE = 'unmatched';
 
 /** Counts kept under a key of labels joined by a space (`PLUS ok`), for a labelled counter's collect. */
 function setFromKeys<T extends string>(counter: Counter<T>, names: readonly T[], counts: Map<string, number>): void {

@@ -1,7 +1,8 @@
 import { endpoint } from '@pigeonhole/shared/routes';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { UNMATCHED_ROUTE, type Metrics } from './metrics';
+import { UNMATCHED_ROUTE } from './labels';
+import type { Metrics } from './metrics';
 
 /** Registers `GET /metrics`, answered from `metrics`, or 404 with `offReason` when they are not served here. */
 export function serveMetrics(app: FastifyInstance, metrics: Metrics | null, offReason: string): void {

@@ -6,6 +6,7 @@ import { CredentialChecker } from '../access/credentials';
 import type { Credential, HostPort } from '../config';
 import type { TlsMaterial } from '../smtp/tls';
 import type { MessageStore } from '../store/store';
+import { upgradeInPlace } from '../tls/upgrade';
 import { Pop3Session } from './session';
 
 /** Limits of the POP3 server; each has a default. */
@@ -188,23 +189,18 @@ function serve(
       paused = true;
       buffer = Buffer.alloc(0);
       raw.off('data', onData);
-      // A client that sends STLS and then nothing must not hold the connection: the handshake gets
-      // the idle limit too, at most 30 seconds.
-      raw.removeAllListeners('timeout');
-      raw.setTimeout(Math.min(limits.idleTimeoutMs, HANDSHAKE_TIMEOUT_MS), () => raw.destroy());
-      const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
-      socket = secure;
-      secure.on('error', (err) => {
-        log.info({ err: err.message }, 'POP3 TLS handshake failed');
-        raw.destroy();
-      });
-      secure.once('secure', () => {
-        session.secured();
-        paused = false;
-        secure.on('data', onData);
-        raw.removeAllListeners('timeout');
-        raw.setTimeout(0);
-        watchIdle(secure);
+      // The handshake gets the idle limit too, at most 30 seconds.
+      socket = upgradeInPlace(raw, {
+        secureContext,
+        timeoutMs: Math.min(limits.idleTimeoutMs, HANDSHAKE_TIMEOUT_MS),
+        protocol: 'POP3',
+        log,
+        secured: (secure) => {
+          session.secured();
+          paused = false;
+          secure.on('data', onData);
+          watchIdle(secure);
+        },
       });
     },
   };

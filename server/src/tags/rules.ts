@@ -11,12 +11,24 @@
 // Mailpit (config/tags.go, storage/tagfilters.go) runs each rule as a search restricted to the new
 // message and adds the tags of every rule that matches, beside the X-Tags and plus-address tags,
 // before the `new` event goes out. So does Pigeonhole, with the search matcher of server/src/search.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { matcher } from '../search/search';
 import { searchRecord } from '../store/search-record';
 import { summaryData } from '../store/summary-data';
 import type { IncomingMessage, StoredMessage, SummaryFields } from '../store/types';
 import { cleanTags } from './clean';
+
+/**
+ * The YAML parser, loaded when a tags file is read: its 70 modules cost about 3 MB of heap and
+ * most instances have no `--tags-config`. Read synchronously, as the rest of the configuration is.
+ */
+let yamlModule: typeof Yaml | null = null;
+function yaml(): typeof Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yamlModule;
+}
 
 /** One rule: a compiled query and the tags it adds. */
 export interface TagRule {
@@ -45,6 +57,7 @@ export const MAX_TAG_RULES = 1000;
  * {@link TagRulesError} naming `file` and the line.
  */
 export function parseTagRules(text: string, file: string): TagRule[] {
+  const { isMap, isScalar, isSeq, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const fail = (message: string, node?: Node | null): never => {
