@@ -164,8 +164,5 @@ describe.skipIf(!PRESENT)('the shared mail cases (../shared/mail-cases/)', () =>
   });
 });
 
-describe.skipIf(PRESENT)('the shared mail cases', () => {
-  it(`are skipped: ${ROOT} is not there (it sits beside the repository on the team's machines)`, () => {
-    expect(PRESENT).toBe(false);
-  });
-});
+// Said once, where the folder is absent; where it is there, nothing is skipped.
+if (!PRESENT) console.warn(`skipping the shared mail cases: ${ROOT} is not there (it sits beside the repository)`);
