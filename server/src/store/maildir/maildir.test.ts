@@ -102,6 +102,31 @@ describe('Maildir storage', () => {
     await second.disk.close();
   });
 
+  it('holds no bytes in memory once the journal has them: reads before the file is written come from the journal', async () => {
+    const dir = folder();
+    const first = open(dir);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push(await ingest(first.store, mail(i, `X-Pad: ${'x'.repeat(i * 50)}\r\n`)));
+    // Durable (every 250 waited for the fsync), files not written yet: they wait for a quiet moment.
+    expect(first.disk.heldBytes).toBe(0);
+    expect(files(dir, 'new').length).toBeLessThan(40);
+    // Read state changes and deletes of messages whose files are still to come.
+    first.store.setRead([ids[5]!], true);
+    first.store.delete([ids[6]!]);
+    for (const [i, id] of ids.entries()) {
+      if (i === 6) continue;
+      const raw = first.store.get(id)!.withRaw((b) => b.toString());
+      expect(raw).toBe(mail(i, `X-Pad: ${'x'.repeat(i * 50)}\r\n`).raw.toString());
+    }
+    await first.store.settled();
+    expect(files(dir, 'new')).toHaveLength(38);
+    expect(files(dir, 'cur')).toEqual([expect.stringMatching(/:2,S$/)]);
+    const all = [...files(dir, 'new').map((n) => join(dir, 'new', n)), join(dir, 'cur', files(dir, 'cur')[0]!)];
+    const sent = ids.map((_, i) => mail(i, `X-Pad: ${'x'.repeat(i * 50)}\r\n`).raw.toString());
+    expect(all.map((p) => readFileSync(p).toString()).sort()).toEqual(sent.filter((_, i) => i !== 6).sort());
+    await first.disk.close();
+  });
+
   it('replays the journal after a crash: acknowledged messages whose files are gone are written again', async () => {
     const dir = folder();
     const first = open(dir);
