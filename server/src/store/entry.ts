@@ -32,9 +32,15 @@ import type {
  */
 type SharedSession = Omit<SessionInfo, 'transcript'> & ({ base: number; prefix: string } | { lines: TranscriptLine[] });
 
-/** The latest shared session per connection key; a connection's messages find the same object. */
-let sessions = new Map<string, SharedSession>();
+/**
+ * Shared sessions by the facts of their connection; a connection's messages find the same object.
+ * Connections opened by one client in the same millisecond have the same facts and differ only in
+ * their prefix (the times of its lines): each key keeps a few, else 16 such connections replaced
+ * each other's entry on every message, and 20,000 messages kept 10,000 sessions instead of 16.
+ */
+let sessions = new Map<string, SharedSession[]>();
 const MAX_SESSIONS = 1000;
+const MAX_PER_KEY = 64;
 
 /** The shared session facts for these, and the text of the message's own transcript lines. */
 function shareSession(session: IncomingSession): { shared: SharedSession; own: string } {
@@ -50,9 +56,15 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
     return { shared, own: '' };
   }
   const key = `${packed.base} ${clientAddress} ${secure} ${tls?.cipher ?? ''} ${helo}\u0000${username}\u0000${via ?? ''}`;
-  const known = sessions.get(key);
-  if (known && 'prefix' in known && known.prefix === packed.prefix) return { shared: known, own: packed.own };
-  if (sessions.size >= MAX_SESSIONS) sessions = new Map();
+  let same = sessions.get(key);
+  // The recorder makes one prefix string per connection: mostly the same string, compared at once.
+  const known = same?.find((candidate) => 'prefix' in candidate && candidate.prefix === packed.prefix);
+  if (known) return { shared: known, own: packed.own };
+  if (!same || same.length >= MAX_PER_KEY) {
+    if (sessions.size >= MAX_SESSIONS) sessions = new Map();
+    same = [];
+    sessions.set(key, same);
+  }
   const shared: SharedSession = {
     clientAddress: internString(clientAddress),
     helo: internString(helo),
@@ -63,7 +75,7 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
     prefix: packed.prefix,
   };
   if (via) shared.via = internString(via);
-  sessions.set(key, shared);
+  same.push(shared);
   return { shared, own: packed.own };
 }
 

@@ -1,6 +1,18 @@
 import type { MessageSummary } from '@pigeonhole/shared/schemas/messages';
 import type { Envelope, SummaryFields } from './types';
 
+let lastCreated = Number.NaN;
+let lastCreatedText = '';
+
+/** The ISO text of a time; messages of one millisecond (a burst has several) share one string. */
+function createdText(created: number): string {
+  if (created !== lastCreated) {
+    lastCreated = created;
+    lastCreatedText = new Date(created).toISOString();
+  }
+  return lastCreatedText;
+}
+
 /**
  * A message's list summary from its fields, in the key order of Mailpit's JSON. The store builds
  * its kept summaries with it (from shared copies of the fields), and the summary thread the JSON of
@@ -17,7 +29,7 @@ export function summaryData(id: string, fields: SummaryFields, created: number, 
     Bcc: fields.Bcc,
     ReplyTo: fields.ReplyTo,
     Subject: fields.Subject,
-    Created: new Date(created).toISOString(),
+    Created: createdText(created),
     Username: fields.Username,
     Tags: fields.Tags,
     Size: fields.Size,

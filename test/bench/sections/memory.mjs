@@ -27,7 +27,7 @@ export async function fill(child, from, count, message = numbered(4096)) {
 }
 
 /** Idle time before the settled reading: V8's memory reducer shrinks the heap after about 20 s. */
-const SETTLE_MS = 35_000;
+export const SETTLE_MS = 35_000;
 
 /**
  * Resident memory after 10,000 and 100,000 distinct 4 KiB messages with body text of `kind`,

@@ -29,7 +29,7 @@ const IDLE_SNAPSHOT_BYTES = 1024 * 1024;
  * after 50,000 messages, freed in an order that left glibc's heap fragmented at 190 MiB).
  */
 const FILES_QUIET_MS = 200;
-const FILES_LATEST_MS = 2000;
+const FILES_LATEST_MS = 10_000;
 /** Bytes held in memory (a journal write failed) past which the files are written before more mail. */
 const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 /** File writes in flight at once (libuv's pool has four threads; the journal's fsync needs one). */
