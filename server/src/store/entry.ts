@@ -10,7 +10,9 @@ import {
 } from './intern';
 import type { NotPromise, RawHolder } from './raw-holder';
 import { searchRecord } from './search-record';
-import { summaryData, type SummaryOffload } from './summary-data';
+import { KeptSummary } from './kept-summary';
+import type { SummaryOffload } from './summary-data';
+import type { TextGroups } from './text-groups';
 import { packTranscript, unpackTranscript } from './transcript-pack';
 import type {
   Envelope,
@@ -85,6 +87,8 @@ export type Summarizer = (raw: Buffer, envelope: Envelope, username: string) => 
 /** What every entry of a store shares: where the bytes are, and whom to tell when a summary is made. */
 export interface EntryContext<Ref = unknown> {
   readonly slabs: RawHolder<Ref>;
+  /** Where the summaries keep their snippets. */
+  readonly texts: TextGroups;
   /** Told once when an entry's summary is made (the store counts tags). */
   onSummary(entry: StoredEntry): void;
 }
@@ -118,7 +122,7 @@ export class StoredEntry implements StoredMessage {
   indexBytes = 0;
   readonly #context: EntryContext;
   readonly #session: SharedSession;
-  #summary: MessageSummary | null = null;
+  #summary: KeptSummary | null = null;
   #record: SearchRecord | null = null;
   #pending: PendingSummary | null = null;
 
@@ -211,10 +215,10 @@ export class StoredEntry implements StoredMessage {
       Tags: internStringList(fields.Tags),
       Size: fields.Size,
       Attachments: fields.Attachments,
-      Snippet: flat(fields.Snippet),
+      Snippet: fields.Snippet,
       ...(fields.Security ? { Security: fields.Security } : {}),
     };
-    const summary = summaryData(this.id, shared, created, this.#session.via);
+    const summary = new KeptSummary(this.id, shared, created, this.#session.via, this.#context.texts);
     this.#summary = summary;
     this.#context.onSummary(this);
     return summary;
@@ -246,5 +250,6 @@ export class StoredEntry implements StoredMessage {
   release(): void {
     if (this.ref) this.#context.slabs.release(this.ref);
     this.ref = null;
+    this.#summary?.release();
   }
 }

@@ -102,7 +102,8 @@ export function startWebhook(
       dropped = 0;
     }
     // A copy: Read and Tags change later, the POST tells what arrived.
-    queue.push(structuredClone(event.message.summary));
+    // A copy in JSON's terms: the stored summary reads its snippet through a getter.
+    queue.push(JSON.parse(JSON.stringify(event.message.summary)) as MessageSummary);
     if (!sending && timer === undefined) setImmediate(() => void pump());
   });
 
