@@ -5,6 +5,7 @@ import { closeSync, openSync, read, readdirSync, readFileSync, readSync, renameS
 import { join } from 'node:path';
 import type { DurableHolder, MessageFacts, RestoredMessage, SnapshotMessage } from '../durable-holder';
 import type { NotPromise } from '../raw-holder';
+import { TextGroups } from '../text-groups';
 import { encodeRecord, SessionTable, type JournalRecord } from './journal';
 import { parseName, uniqueName, withSeen, type Subdir } from './names';
 import { journalName, recover, SIDECAR, type StorageLog } from './recover';
@@ -64,6 +65,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   readonly dir: string;
   readonly #log: StorageLog;
   readonly #live = new Set<MaildirRef>();
+  /** The transcripts' own lines, deflated in groups: read when a session tab opens, and by snapshots. */
+  readonly #texts = new TextGroups();
   /** Journals opened for reading the bytes of files not written yet: descriptors by number. */
   readonly #journalReaders = new Map<number, number>();
   /** Messages found at start, for the store to take. */
@@ -108,7 +111,11 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     this.#log = log;
     const found = recover(dir, log);
     this.#restored = found.messages;
-    for (const message of found.messages) this.#live.add(message.ref);
+    for (const message of found.messages) {
+      this.#live.add(message.ref);
+      const packed = message.session.transcript;
+      if ('own' in packed && packed.own) message.ref.textAt = this.#texts.add(packed.own);
+    }
     this.#journalNo = found.nextJournal;
     this.#oldJournals = found.journals;
     this.#keepJournals = found.kept;
@@ -129,7 +136,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   }
 
   add(raw: Buffer, text = ''): MaildirRef {
-    const ref = new MaildirRef(uniqueName(), 'new', '', raw.length, text, raw);
+    const ref = new MaildirRef(uniqueName(), 'new', '', raw.length, raw);
+    if (text) ref.textAt = this.#texts.add(text);
     this.#held += raw.length;
     this.#live.add(ref);
     return ref;
@@ -180,7 +188,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   }
 
   text(ref: MaildirRef): string {
-    return ref.text;
+    return ref.textAt < 0 ? '' : this.#texts.get(ref.textAt);
   }
 
   length(ref: MaildirRef): number {
@@ -191,6 +199,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     if (ref.gone) return;
     ref.gone = true;
     this.#live.delete(ref);
+    if (ref.textAt >= 0) this.#texts.free(ref.textAt);
+    ref.textAt = -1;
     if (ref.unwritten) this.#dropPending(ref);
     else this.#unlinkLater(ref.path(this.dir));
     this.#append(encodeRecord({ op: 'del', file: ref.base }));
@@ -203,6 +213,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       else this.#unlinkLater(ref.path(this.dir));
     }
     this.#live.clear();
+    this.#texts.clear();
     this.#append(encodeRecord({ op: 'clear' }));
   }
 

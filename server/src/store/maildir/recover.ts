@@ -289,9 +289,7 @@ export function recover(dir: string, log: StorageLog): Recovered {
       fields = null;
       stale = true;
     }
-    const packed = record.session.transcript;
-    const text = 'own' in packed ? packed.own : '';
-    const ref = new MaildirRef(record.file, disk.subdir, disk.flags, size, text, null);
+    const ref = new MaildirRef(record.file, disk.subdir, disk.flags, size, null);
     messages.push({
       ref,
       id: record.id,
@@ -320,7 +318,7 @@ export function recover(dir: string, log: StorageLog): Recovered {
     }
     stale = true;
     foreign.push({
-      ref: new MaildirRef(base, disk.subdir, disk.flags, stat.size, '', null),
+      ref: new MaildirRef(base, disk.subdir, disk.flags, stat.size, null),
       id: newId(),
       created: stat.mtimeMs,
       envelope: { mailFrom: '', rcptTo: [] },

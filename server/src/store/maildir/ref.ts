@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { fileName, type Subdir } from './names';
 
 /**
- * Where one message's file is, and what is kept of it in memory: its length, the transcript's own
- * lines (about 250 bytes), and its bytes only until the journal has them. A class, so that every
+ * Where one message's file is, and what is kept of it in memory: its length, where the transcript's
+ * own lines are (deflated with others': about 250 bytes each as a string), and its bytes only until
+ * the journal has them. A class, so that every
  * reference has one compact shape: 100,000 messages keep 100,000 of these.
  */
 export class MaildirRef {
@@ -15,6 +16,8 @@ export class MaildirRef {
    */
   journalNo = -1;
   journalAt = 0;
+  /** The transcript's own lines: a handle into the holder's deflated texts; -1 when none. */
+  textAt = -1;
   /** Deleted: a file not written yet is not written, a written one is removed. */
   gone = false;
   /** Written but not fsynced: its bytes are safe only in the journal that holds them. */
@@ -25,7 +28,6 @@ export class MaildirRef {
     public subdir: Subdir,
     public flags: string,
     readonly length: number,
-    readonly text: string,
     pending: Buffer | null,
   ) {
     this.pending = pending;
