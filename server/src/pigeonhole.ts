@@ -78,7 +78,7 @@ export async function startPigeonhole(options: StartOptions = {}): Promise<Pigeo
   const logger = given ?? createLogger(options.logLevel ?? (cliDefaults ? config.logLevel : 'warn'));
   const limits = { maxMessages: config.max, maxBytes: config.maxBytes, maxAgeMs: config.maxAgeMs };
   // --storage: a Maildir folder holds the bytes; what it held at start is back in the store at once.
-  const disk = config.storage ? new MaildirHolder(config.storage, logger.child({ component: 'storage' })) : null;
+  const disk = config.storage ? await MaildirHolder.open(config.storage, logger.child({ component: 'storage' })) : null;
   const store = new MessageStore(limits, new SummaryThread(), disk);
   if (disk) {
     const restored = disk.takeRestored();

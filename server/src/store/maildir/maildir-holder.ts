@@ -8,7 +8,17 @@ import type { NotPromise } from '../raw-holder';
 import { TextGroups } from '../text-groups';
 import { encodeRecord, SessionTable, type JournalRecord } from './journal';
 import { parseName, uniqueName, withSeen, type Subdir } from './names';
-import { journalName, recover, SIDECAR, type StorageLog } from './recover';
+import {
+  ensureFolders,
+  journalName,
+  listFolder,
+  readSnapshot,
+  recover,
+  SIDECAR,
+  SNAPSHOT,
+  type Recovered,
+  type StorageLog,
+} from './recover';
 import { MaildirRef } from './ref';
 import { fsyncFiles, storedSession, writeSnapshot } from './snapshot-file';
 
@@ -105,11 +115,21 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   #listing: { at: number; names: Map<string, { subdir: Subdir; flags: string }> } | null = null;
   #stale: boolean;
 
-  /** Opens (or creates) the folder and reads what it holds; see {@link recover}. */
-  constructor(dir: string, log: StorageLog) {
+  /**
+   * Opens (or creates) the folder and reads what it holds (see {@link recover}), the folder listed
+   * and its files stat'ed on another thread while the snapshot is read here.
+   */
+  static async open(dir: string, log: StorageLog): Promise<MaildirHolder> {
+    ensureFolders(dir);
+    const listing = listFolder(dir);
+    const snapshot = readSnapshot(join(dir, SIDECAR, SNAPSHOT), log);
+    return new MaildirHolder(dir, log, recover(dir, log, { snapshot, listing: await listing }));
+  }
+
+  /** Opens (or creates) the folder and reads what it holds, all on this thread; see {@link open}. */
+  constructor(dir: string, log: StorageLog, found: Recovered = recover(dir, log)) {
     this.dir = dir;
     this.#log = log;
-    const found = recover(dir, log);
     this.#restored = found.messages;
     for (const message of found.messages) {
       this.#live.add(message.ref);

@@ -216,6 +216,16 @@ describe('Maildir storage', () => {
     // Skipped, not deleted: the folder is the user's.
     expect(existsSync(join(dir, 'new', '1700000000.garbage.host'))).toBe(true);
     await second.disk.close();
+
+    // The same through the start-up path, whose listing thread stats the files.
+    truncateSync(join(dir, 'new', cutFile), 0);
+    const threadLog = recordingLog();
+    const disk = await MaildirHolder.open(dir, threadLog);
+    const third = new MessageStore({ maxMessages: 0, maxBytes: 0 }, null, disk);
+    third.restore(disk.takeRestored());
+    expect([...third.newestFirst()].map((m) => m.summary.Subject).sort()).toEqual(['by hand', 'message 1']);
+    expect(threadLog.lines.filter((l) => l.startsWith('warn') && l.includes(cutFile))).toHaveLength(1);
+    await disk.close();
   });
 
   it('evicts by --max-age and by --max, removing the files', async () => {
