@@ -10,9 +10,7 @@ import {
 } from './intern';
 import type { NotPromise, RawHolder } from './raw-holder';
 import { searchRecord } from './search-record';
-import { KeptSummary } from './kept-summary';
-import type { SummaryOffload } from './summary-data';
-import type { TextGroups } from './text-groups';
+import { summaryData, type SummaryOffload } from './summary-data';
 import { packTranscript, unpackTranscript } from './transcript-pack';
 import type {
   Envelope,
@@ -87,8 +85,6 @@ export type Summarizer = (raw: Buffer, envelope: Envelope, username: string) => 
 /** What every entry of a store shares: where the bytes are, and whom to tell when a summary is made. */
 export interface EntryContext<Ref = unknown> {
   readonly slabs: RawHolder<Ref>;
-  /** Where the summaries keep their snippets. */
-  readonly texts: TextGroups;
   /** Told once when an entry's summary is made (the store counts tags). */
   onSummary(entry: StoredEntry): void;
 }
@@ -122,7 +118,7 @@ export class StoredEntry implements StoredMessage {
   indexBytes = 0;
   readonly #context: EntryContext;
   readonly #session: SharedSession;
-  #summary: KeptSummary | null = null;
+  #summary: MessageSummary | null = null;
   #record: SearchRecord | null = null;
   #pending: PendingSummary | null = null;
 
@@ -215,10 +211,10 @@ export class StoredEntry implements StoredMessage {
       Tags: internStringList(fields.Tags),
       Size: fields.Size,
       Attachments: fields.Attachments,
-      Snippet: fields.Snippet,
+      Snippet: flat(fields.Snippet),
       ...(fields.Security ? { Security: fields.Security } : {}),
     };
-    const summary = new KeptSummary(this.id, shared, created, this.#session.via, this.#context.texts);
+    const summary = summaryData(this.id, shared, created, this.#session.via);
     this.#summary = summary;
     this.#context.onSummary(this);
     return summary;
@@ -250,6 +246,5 @@ export class StoredEntry implements StoredMessage {
   release(): void {
     if (this.ref) this.#context.slabs.release(this.ref);
     this.ref = null;
-    this.#summary?.release();
   }
 }

@@ -6,7 +6,6 @@ import { newId } from './id';
 import { MessageCache, type CacheKind } from './message-cache';
 import type { DurableHolder, RestoredMessage, SnapshotMessage } from './durable-holder';
 import type { RawHolder } from './raw-holder';
-import { TextGroups } from './text-groups';
 import type { SummaryOffload } from './summary-data';
 import { RawSlabs, type RawRef } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage, SummaryFields } from './types';
@@ -19,8 +18,6 @@ export interface StoreMemory {
   raw: number;
   /** The body-word index. */
   index: number;
-  /** Snippets, deflated in groups. */
-  texts: number;
   /** Cached parses and decoded bodies. */
   caches: number;
 }
@@ -79,7 +76,6 @@ export class MessageStore {
   readonly #disk: DurableHolder<unknown> | null;
   #ageTimer: NodeJS.Timeout | null = null;
   readonly #index = new BodyIndex();
-  readonly #texts = new TextGroups();
   /** Messages deleted since they were indexed. */
   #indexStale = 0;
   #indexing: Promise<void> | null = null;
@@ -113,11 +109,7 @@ export class MessageStore {
     this.#offload = offload;
     this.#disk = disk;
     this.#raw = disk ?? (new RawSlabs() as RawHolder<RawRef> as RawHolder<unknown>);
-    this.#entries = {
-      slabs: this.#raw,
-      texts: this.#texts,
-      onSummary: (entry) => this.#countTags(entry.summary.Tags, 1),
-    };
+    this.#entries = { slabs: this.#raw, onSummary: (entry) => this.#countTags(entry.summary.Tags, 1) };
     disk?.attach(() => this.#snapshot());
     const maxAge = limits.maxAgeMs ?? 0;
     if (maxAge > 0) {
@@ -245,7 +237,7 @@ export class MessageStore {
   get memory(): StoreMemory {
     let caches = 0;
     for (const cache of this.#caches.values()) caches += cache.bytes;
-    return { raw: this.#raw.heldBytes, index: this.#index.bytes, texts: this.#texts.bytes, caches };
+    return { raw: this.#raw.heldBytes, index: this.#index.bytes, caches };
   }
 
   /**
@@ -415,7 +407,6 @@ export class MessageStore {
     this.#unsummarized = [];
     this.#unsummarizedHead = 0;
     this.#raw.clear();
-    this.#texts.clear();
     this.#index.clear();
     this.#indexStale = 0;
     for (const cache of this.#caches.values()) cache.clear();

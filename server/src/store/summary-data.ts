@@ -5,7 +5,7 @@ let lastCreated = Number.NaN;
 let lastCreatedText = '';
 
 /** The ISO text of a time; messages of one millisecond (a burst has several) share one string. */
-export function createdText(created: number): string {
+function createdText(created: number): string {
   if (created !== lastCreated) {
     lastCreated = created;
     lastCreatedText = new Date(created).toISOString();

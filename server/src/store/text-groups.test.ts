@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeptSummary } from './kept-summary';
-import { summaryData } from './summary-data';
 import { TextGroups } from './text-groups';
-import type { SummaryFields } from './types';
 
 describe('TextGroups', () => {
   it('gives back every text, in open and deflated groups, whatever the order of reads', () => {
@@ -29,37 +26,5 @@ describe('TextGroups', () => {
     expect(texts.bytes).toBe(0);
     expect(texts.get(handles[200]!)).toBe('');
     expect(texts.get(texts.add('after'))).toBe('after');
-  });
-});
-
-describe('KeptSummary', () => {
-  const fields: SummaryFields = {
-    MessageID: 'm@example.test',
-    From: { Name: 'A', Address: 'a@example.test' },
-    To: [{ Name: '', Address: 'b@example.test' }],
-    Cc: [],
-    Bcc: [],
-    ReplyTo: [],
-    Subject: 'Hello',
-    Username: '',
-    Tags: ['x'],
-    Size: 120,
-    Attachments: 0,
-    Snippet: 'the first words',
-  };
-
-  it('serialises exactly as the plain summary does, optional keys included', () => {
-    const texts = new TextGroups();
-    const created = Date.UTC(2026, 0, 2, 3, 4, 5, 6);
-    expect(JSON.stringify(new KeptSummary('id1', fields, created, undefined, texts))).toBe(
-      JSON.stringify(summaryData('id1', fields, created)),
-    );
-    const signed = { ...fields, Security: 'pgp-signed' as const };
-    expect(JSON.stringify(new KeptSummary('id2', signed, created, 'sendgrid', texts))).toBe(
-      JSON.stringify(summaryData('id2', signed, created, 'sendgrid')),
-    );
-    const kept = new KeptSummary('id3', fields, created, undefined, texts);
-    expect(kept.Snippet).toBe('the first words');
-    expect(kept).toMatchObject({ ID: 'id3', Snippet: 'the first words', Read: false });
   });
 });

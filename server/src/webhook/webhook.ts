@@ -102,8 +102,7 @@ export function startWebhook(
       dropped = 0;
     }
     // A copy: Read and Tags change later, the POST tells what arrived.
-    // A copy in JSON's terms: the stored summary reads its snippet through a getter.
-    queue.push(JSON.parse(JSON.stringify(event.message.summary)) as MessageSummary);
+    queue.push(structuredClone(event.message.summary));
     if (!sending && timer === undefined) setImmediate(() => void pump());
   });
 
