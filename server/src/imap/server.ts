@@ -1,9 +1,10 @@
-import net, { type AddressInfo, type Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { CredentialChecker } from '../access/credentials';
 import type { Credential, HostPort } from '../config';
 import type { TlsMaterial } from '../smtp/tls';
+import { Connections } from '../net/connections';
 import type { MessageStore } from '../store/store';
 import { CommandReader, type ReaderLimits } from './reader';
 import { ImapSession, type ImapSessionOptions } from './session';
@@ -67,7 +68,12 @@ export async function startImap(options: ImapOptions): Promise<ImapListener> {
   const log = options.logger.child({ component: 'imap' });
   const secureContext = tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key });
   const shared = new ImapShared(options.store);
-  const sockets = new Set<Socket>();
+  const connections = new Connections(
+    'IMAP',
+    limits.maxConnections,
+    '* BYE [UNAVAILABLE] too many connections, try again later\r\n',
+    log,
+  );
   const sessionOptions: ImapSessionOptions = {
     shared,
     checker: options.credentials ? new CredentialChecker(options.credentials) : null,
@@ -77,15 +83,7 @@ export async function startImap(options: ImapOptions): Promise<ImapListener> {
   };
 
   const accept = (socket: Socket, secure: boolean): void => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', (err) => log.debug({ err: err.message }, 'IMAP connection error'));
-    if (sockets.size > limits.maxConnections) {
-      log.warn({ max: limits.maxConnections }, 'IMAP connection refused: too many connections');
-      socket.end('* BYE [UNAVAILABLE] too many connections, try again later\r\n');
-      return;
-    }
-    serve(socket, secure, sessionOptions, limits, secureContext, log);
+    if (connections.admit(socket)) serve(socket, secure, sessionOptions, limits, secureContext, log);
   };
   const server = options.implicitTls
     ? tls.createServer(
@@ -95,28 +93,18 @@ export async function startImap(options: ImapOptions): Promise<ImapListener> {
     : net.createServer((socket) => accept(socket, false));
   if (options.implicitTls)
     server.on('tlsClientError', (err) => log.info({ err: err.message }, 'IMAP TLS handshake failed'));
-  server.maxConnections = limits.maxConnections * 2;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.listen.port, options.listen.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (err) => log.warn({ err: err.message }, 'IMAP server error'));
-  const port = (server.address() as AddressInfo).port;
+  const port = await connections.listen(server, options.listen);
   const auth = options.credentials ? 'required' : 'any';
   log.info({ host: options.listen.host, port, tls: options.implicitTls, auth }, 'IMAP listening');
 
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        shared.close();
-      }),
+    close: () => {
+      const closed = connections.close(server);
+      shared.close();
+      return closed;
+    },
   };
 }
 

@@ -1,10 +1,11 @@
-import net, { type AddressInfo, type Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import tls, { type SecureContext, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics';
 import { CredentialChecker } from '../access/credentials';
 import type { Credential, HostPort } from '../config';
 import type { TlsMaterial } from '../smtp/tls';
+import { Connections } from '../net/connections';
 import type { MessageStore } from '../store/store';
 import { upgradeInPlace } from '../tls/upgrade';
 import { Pop3Session } from './session';
@@ -62,7 +63,12 @@ export async function startPop3(options: Pop3Options): Promise<Pop3Listener> {
   const limits: Pop3Limits = { ...POP3_LIMITS, ...options.limits };
   const log = options.logger.child({ component: 'pop3' });
   const secureContext = tls.createSecureContext({ cert: options.tls.cert, key: options.tls.key });
-  const sockets = new Set<Socket>();
+  const connections = new Connections(
+    'POP3',
+    limits.maxConnections,
+    '-ERR [SYS/TEMP] too many connections, try again later\r\n',
+    log,
+  );
   const sessionOptions = {
     store: options.store,
     checker: options.credentials ? new CredentialChecker(options.credentials) : null,
@@ -72,40 +78,15 @@ export async function startPop3(options: Pop3Options): Promise<Pop3Listener> {
     log,
   };
 
-  options.metrics?.watchPop3(() => sockets.size);
+  options.metrics?.watchPop3(() => connections.size);
   const server = net.createServer((socket) => {
     options.metrics?.pop3Session();
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', (err) => log.debug({ err: err.message }, 'POP3 connection error'));
-    if (sockets.size > limits.maxConnections) {
-      log.warn({ max: limits.maxConnections }, 'POP3 connection refused: too many connections');
-      socket.end('-ERR [SYS/TEMP] too many connections, try again later\r\n');
-      return;
-    }
-    serve(socket, sessionOptions, limits, secureContext, log);
+    if (connections.admit(socket)) serve(socket, sessionOptions, limits, secureContext, log);
   });
-  server.maxConnections = limits.maxConnections * 2;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.listen.port, options.listen.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', (err) => log.warn({ err: err.message }, 'POP3 server error'));
-  const port = (server.address() as AddressInfo).port;
+  const port = await connections.listen(server, options.listen);
   log.info({ host: options.listen.host, port, auth: options.credentials ? 'required' : 'any' }, 'POP3 listening');
 
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return { port, close: () => connections.close(server) };
 }
 
 /** Reads command lines from a socket (and from its TLS successor after STLS) into a session. */

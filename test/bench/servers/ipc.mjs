@@ -25,12 +25,6 @@ export function serve({ ready, count, bytes, clear, settle = async () => {}, mem
         arrayBuffers: m.arrayBuffers,
         heapTotal: m.heapTotal,
         newSpace: v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')?.space_size ?? 0,
-        /** Each V8 heap space's size and use, in MiB. */
-        spaces: Object.fromEntries(
-          v8
-            .getHeapSpaceStatistics()
-            .map((space) => [space.space_name, [space.space_size >> 20, space.space_used_size >> 20]]),
-        ),
         cpuMicros: cpu.user + cpu.system,
         cpuUser: cpu.user,
         cpuSystem: cpu.system,
