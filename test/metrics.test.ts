@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { start } from './helpers/pigeonhole';
 import { has, transport } from './helpers/smtp';
+import { freePort } from './helpers/cli';
 
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -15,15 +16,6 @@ afterEach(() => {
   for (const child of children.splice(0)) child.kill('SIGKILL');
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-/** A port free on 127.0.0.1 right now (Prometheus takes no port 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Debian's Prometheus on loopback, scraping `target` (host:port) every second, its TSDB in a temp dir. */
 async function prometheus(target: string): Promise<string> {

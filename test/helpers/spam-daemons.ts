@@ -2,24 +2,16 @@
 // of the test on a free loopback port, with Debian's rules, network tests off, killed after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './cli';
 
 /** A daemon the test started. */
 export interface Daemon {
   port: number;
   /** Kills the daemon (its whole process group) and removes its files. */
   stop(): Promise<void>;
-}
-
-/** A free port on 127.0.0.1 (listened on and closed, so another process may take it meanwhile: rare). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Resolves once something accepts connections on the port, or rejects after `ms` or when `child` exits. */
