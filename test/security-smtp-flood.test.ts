@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import net from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
@@ -10,9 +11,11 @@ import { transport } from './helpers/smtp';
 
 /**
  * Connection floods: 1,000 idle SMTP connections against the default limit of 200 once shut every
- * real client out with `421 Too many connected clients`. Now, as in Postfix's stress mode, the
- * server closes sessions that do nothing (oldest first, with 421 4.7.0) to serve new ones, never a
- * session inside a transaction, and logs the stress once when it starts and once when it ends.
+ * real client out with `421 Too many connected clients`. Now, as in Postfix's stress mode and its
+ * postscreen, a connection at the limit waits greeted in a waiting room where it takes no session;
+ * one that speaks gets a session by closing one that does nothing (oldest first, with 421 4.7.0),
+ * never a session inside a transaction; one that stays silent gets its 421 after 10 s. The stress is
+ * logged once when it starts and once when it ends.
  *
  * The flooder here is the hostile kind: it opens 1,000 connections, never says a word, and re-opens
  * every one the server closes, at once, for as long as the test runs. Where the server runs in this
@@ -42,6 +45,8 @@ function flooder(port: number, size: number) {
   let stopped = false;
   let closedByServer = 0;
   const replies: string[] = [];
+  /** Connections that were greeted. */
+  let greeted = 0;
   /** When each connection that waited too long got its 421. */
   const refusedAt: number[] = [];
   const open = (): Promise<void> =>
@@ -52,6 +57,7 @@ function flooder(port: number, size: number) {
       socket.once('connect', () => resolve());
       socket.on('data', (d: Buffer) => {
         const line = d.toString('latin1');
+        if (line.startsWith('220 ')) greeted++;
         if (line.startsWith('421')) replies.push(line.split('\r\n')[0]!);
         if (/^421 .*Too many connected clients/.test(line)) refusedAt.push(Date.now());
       });
@@ -70,6 +76,9 @@ function flooder(port: number, size: number) {
     opened,
     get closedByServer() {
       return closedByServer;
+    },
+    get greeted() {
+      return greeted;
     },
     replies,
     refusedAt,
@@ -95,10 +104,11 @@ describe.runIf(enoughFds)('SMTP connection floods', () => {
       expect(report.delivered).toBe(20);
       console.log(`during the flood: ${latencyNote(report)}, slowest client ${report.maxRoundMs.toFixed(0)} ms`);
       expect(report.maxRoundMs, latencyNote(report)).toBeLessThan(5000);
-      // The flooder's sessions were closed by the server with a reason, and it kept re-opening (how
-      // many by now depends on how fast the 20 were served, so this waits for the count).
-      await eventually('800 flood sessions closed by the server', () => flood.closedByServer >= FLOOD - 200);
+      // The first client to speak took a flood session, closed with a reason; every connection of
+      // the flood, sessions and waiting room alike, was greeted.
+      expect(flood.closedByServer).toBeGreaterThanOrEqual(1);
       expect(flood.replies[0]).toMatch(/^421 4\.7\.0 pigeonhole\.local Too many connections/);
+      await eventually('the flood greeted', () => flood.greeted >= FLOOD);
     } finally {
       flood.stop();
     }
@@ -128,7 +138,7 @@ describe.runIf(enoughFds)('SMTP connection floods', () => {
     }
   }, 40_000);
 
-  it('never cuts a session inside a transaction or DATA, and closes one idle between transactions', async () => {
+  it('never cuts a session inside a transaction or DATA, gives a speaking client a silent one, and closes one idle past 10 s', async () => {
     const p = await start({ smtpMaxConnections: 50 });
     // One session in the middle of DATA, one with MAIL FROM given, one idle after EHLO, all before
     // the flood, so that they are the oldest.
@@ -143,15 +153,26 @@ describe.runIf(enoughFds)('SMTP connection floods', () => {
     expect((await inMail.command('MAIL FROM:<mail@example.test>')).code).toBe(250);
     const idle = (await RawSmtp.connect(p.smtpPort)).smtp;
     await idle.command('EHLO idle.example.test');
+    const idleClosed = idle.reply();
 
     const flood = flooder(p.smtpPort, 200);
     await flood.opened;
     try {
-      // The idle one is closed with a reason (after a second of idling); the two in a transaction
-      // are not, whatever the flood.
-      const closing = await idle.reply();
+      // A client that connects now waits greeted, and on its EHLO gets the session of a silent
+      // flood connection (a second old), not the idle one: silent ones go first.
+      await new Promise((r) => setTimeout(r, 1100));
+      const late = await RawSmtp.connect(p.smtpPort);
+      expect(late.greeting.code).toBe(220);
+      expect((await late.smtp.command('EHLO late.example.test')).code).toBe(250);
+      await eventually('a flood session closed for it', () => flood.closedByServer >= 1);
+      expect(flood.replies[0]).toMatch(/^421 4\.7\.0 .*Too many connections/);
+      expect(idle.closed).toBe(false);
+      late.smtp.destroy();
+      // Under stress the idle one is closed with a reason after 10 s; the two in a transaction are
+      // not, whatever the flood.
+      const closing = await idleClosed;
       expect(closing.code).toBe(421);
-      expect(closing.text).toMatch(/^4\.7\.0 /);
+      expect(closing.text).toMatch(/^4\.7\.0 .*Idle too long/);
       expect(inData.closed || inMail.closed).toBe(false);
       inData.send('second half\r\n.\r\n');
       expect((await inData.reply()).code).toBe(250);
@@ -165,6 +186,60 @@ describe.runIf(enoughFds)('SMTP connection floods', () => {
       inMail.destroy();
     }
     expect(p.store.count).toBe(2);
+  }, 60_000);
+
+  it('greets a connection at the limit as a session would, refuses an early talker there, and takes STARTTLS and implicit TLS through', async () => {
+    const p = await start({ smtpMaxConnections: 10 });
+    const before = await RawSmtp.connect(p.smtpPort);
+    const flood = flooder(p.smtpPort, 20);
+    await flood.opened;
+    try {
+      // In the waiting room: the same greeting a session sends, and smtp-server's answer to a
+      // client that speaks before it.
+      const waiting = await RawSmtp.connect(p.smtpPort);
+      expect(waiting.greeting).toEqual(before.greeting);
+      // Its session does not greet it again: the next reply is the one to its EHLO.
+      expect((await waiting.smtp.command('EHLO waiting.example.test')).code).toBe(250);
+      waiting.smtp.destroy();
+      const early = net.connect(p.smtpPort, '127.0.0.1');
+      early.write('EHLO early.example.test\r\n');
+      const [said] = await once(early.setEncoding('latin1'), 'data');
+      expect(said).toMatch(/^421 pigeonhole\.local You talk too soon/);
+      early.destroy();
+      // A client that speaks gets a session once a silent one has had its second, and its
+      // conversation goes on where it left it: EHLO already said, STARTTLS, a message.
+      const info = await transport(p, { ignoreTLS: false, requireTLS: true }).sendMail({
+        from: 'a@example.test',
+        to: 'b@example.test',
+        subject: 'through the waiting room',
+        text: 'x',
+      });
+      expect(info.response).toMatch(/^250 /);
+      const stored = p.store.latest()!;
+      expect(stored.session.secure).toBe(true);
+      const lines = stored.session.transcript.map((l) => l.line);
+      expect(lines[0]).toBe(`220 ${before.greeting.text}`);
+      expect(lines.slice(1, 3).map((l) => l.split(' ')[0])).toEqual(['EHLO', '250-pigeonhole.local']);
+      expect(lines).toContain('STARTTLS');
+    } finally {
+      flood.stop();
+      before.smtp.destroy();
+    }
+
+    const tls = await start({ smtpMaxConnections: 10, smtpRequireTls: true });
+    const tlsFlood = flooder(tls.smtpPort, 20);
+    await tlsFlood.opened;
+    try {
+      const info = await transport(tls, { secure: true, ignoreTLS: false }).sendMail({
+        from: 'a@example.test',
+        to: 'b@example.test',
+        text: 'smtps through the waiting room',
+      });
+      expect(info.response).toMatch(/^250 /);
+      expect(tls.store.latest()!.session.secure).toBe(true);
+    } finally {
+      tlsFlood.stop();
+    }
   }, 60_000);
 
   it('delivers every message of a leaking nodemailer pool of 250 and of the other apps sending meanwhile', async () => {

@@ -3,29 +3,36 @@ import type { Logger } from 'pino';
 import type { SmtpServerAdapter } from './smtp-server-adapter';
 
 /**
- * Service under connection floods, after Postfix's stress mode: a leaking connection pool or any
- * local process holding idle sockets must not shut well-formed clients out.
+ * Service under connection floods, after Postfix's stress mode and its postscreen: a leaking
+ * connection pool or any local process holding idle sockets must not shut well-formed clients out.
  *
  * - Near the limit (80 % of `--smtp-max-connections`) the server is under stress, logged once when
  *   it starts and once when it ends: sessions idle between transactions, greetings never answered
  *   and TLS handshakes never finished are closed after 10 s instead of the idle timeout (Postfix
  *   drops `smtpd_timeout` from 300 s to 10 s under stress, for the same reason).
- * - At the limit a new connection is admitted by closing one that does nothing: first those that
- *   never sent a command or are stuck in a TLS handshake, then those idle between transactions;
+ * - At the limit a new connection waits in a waiting room, where it costs a socket and no session:
+ *   on a plain server it gets the greeting a session would send (after smtp-server's own 100 ms for
+ *   telling early talkers, who get its 421), and what the client says first is held. On an
+ *   implicit-TLS server the client speaks first anyway, with its handshake. Only a connection that
+ *   has spoken is given a session, in the order they spoke; one that never speaks never takes a
+ *   session from one that does. What it sent reaches its session as if it had just been said.
+ * - A connection that has spoken is given a session by closing one that does nothing: first those
+ *   that never sent a command or are stuck in a TLS handshake, then those idle between transactions;
  *   oldest first in each, and each only after a second of doing nothing (so that a client between
  *   two commands, or waiting for its greeting, is not cut). The closed one gets `421 4.7.0` and a
  *   reason where it can read one. A session inside a transaction (after MAIL FROM, in DATA) is
- *   never closed.
- * - When nothing can be closed, the newcomer waits, as a connection waits in Postfix's listen queue
- *   for a free smtpd: it is greeted once a session ends or becomes closable, newest first (so that a
- *   client that just came is not stuck behind a flood), or gets `421 4.7.0` once it has waited 10 s.
- *   Those 421s go out a few at each sweep, oldest first, never all at once: a flood opened in one
- *   burst would otherwise be refused in one burst, come back in one, and, being newer, go ahead of
- *   every client waiting at that moment, for seconds.
+ *   never closed. With nothing to close it waits for a session to end or become closable.
+ * - A connection in the waiting room gets `421 4.7.0` once it has waited 10 s, a few at each sweep,
+ *   oldest first, never all at once: a flood opened in one burst is not refused in one burst and
+ *   does not come back in one.
+ *
+ * A flooder that re-opens every socket the server closes thus gets nowhere: its re-opened sockets
+ * wait silent in the room, and a real client, which speaks within a round trip of its greeting, is
+ * given the next session that can be had.
  *
  * What it reads of smtp-server's sessions and intake (which its API does not expose) comes through
  * smtp-server-adapter.ts: the connection intake it holds sockets back at, the sessions with their
- * state, and the implicit-TLS sockets still in their handshake.
+ * state, the implicit-TLS sockets still in their handshake, and the greeting.
  */
 
 /** Share of the limit at which stress starts, and below which it ends. */
@@ -37,10 +44,14 @@ const STRESS_IDLE_MS = 10_000;
 const SWEEP_MS = 250;
 /** Doing nothing for less than this is not idle: a client between two commands, or greeted just now. */
 const GRACE_MS = 1000;
-/** Longest a connection waits for a slot at the limit before its 421. */
+/** Longest a connection waits for a session at the limit before its 421. */
 const WAIT_MS = 10_000;
 /** Waiters refused at one sweep at most, per 200 connections of the limit: 20 a second at 200. */
 const REFUSED_PER_SWEEP = 5;
+/** smtp-server's delay before its greeting: a client that speaks sooner is an early talker. */
+const EARLY_TALKER_MS = 100;
+/** Most of a first command held in the waiting room: smtp-server's own parser bounds the rest. */
+const HEARD_MAX = 4096;
 
 /** A session or pending socket that may be closed, with its rank: lower goes first. */
 interface Candidate {
@@ -50,6 +61,17 @@ interface Candidate {
   close(reason: string): void;
 }
 
+/** A connection in the waiting room. */
+interface Waiter {
+  readonly socket: net.Socket;
+  readonly since: number;
+  /** What the client has sent so far; it has spoken once `spoke` is set. */
+  heard: Buffer;
+  spoke: boolean;
+  /** On a plain server, the greeting not yet sent. */
+  greeting: NodeJS.Timeout | null;
+}
+
 /** Watches an smtp-server's connections; see the file comment. */
 export class FloodGuard {
   readonly #smtp: SmtpServerAdapter;
@@ -57,6 +79,8 @@ export class FloodGuard {
   readonly #idleMs: number;
   readonly #name: string;
   readonly #log: Logger;
+  /** Implicit TLS: the client speaks first, and nothing is said to it in plain text. */
+  readonly #secure: boolean;
   /** When each session last sent a command, by session ID. */
   readonly #active = new Map<string, number>();
   /** When each socket was accepted, or (a TLS socket made later) first seen. */
@@ -66,8 +90,8 @@ export class FloodGuard {
    * `setImmediate` later (see SmtpServerAdapter.serve), and this count's own `setImmediate` runs after it.
    */
   #starting = 0;
-  /** Connections waiting for a slot, oldest first. */
-  #waiting: net.Socket[] = [];
+  /** The waiting room, in arrival order. */
+  #waiting: Waiter[] = [];
   #sweep: NodeJS.Timeout | null = null;
   #closedUnderStress = 0;
   /** Waiters that may still get their 421 before the next sweep. */
@@ -77,7 +101,7 @@ export class FloodGuard {
   /** Takes over `smtp`'s connection intake: every new connection is admitted here. */
   constructor(
     smtp: SmtpServerAdapter,
-    options: { maxConnections: number; idleTimeoutMs: number; hostname: string },
+    options: { maxConnections: number; idleTimeoutMs: number; hostname: string; secure: boolean },
     log: Logger,
   ) {
     this.#smtp = smtp;
@@ -85,6 +109,7 @@ export class FloodGuard {
     this.#max = options.maxConnections;
     this.#idleMs = Math.min(STRESS_IDLE_MS, options.idleTimeoutMs);
     this.#name = options.hostname;
+    this.#secure = options.secure;
     this.#log = log;
     this.#refusalsPerSweep = Math.max(1, Math.round((REFUSED_PER_SWEEP * options.maxConnections) / 200));
   }
@@ -110,61 +135,108 @@ export class FloodGuard {
     if (this.#waiting.length > 0) setImmediate(() => this.#serveWaiting());
   }
 
-  /** Stops the stress timer and refuses whoever waits (the server is closing). */
+  /** Stops the stress timer and drops whoever waits (the server is closing). */
   stop(): void {
     if (this.#sweep) clearInterval(this.#sweep);
     this.#sweep = null;
-    for (const socket of this.#waiting.splice(0)) socket.destroy();
+    for (const waiter of this.#waiting.splice(0)) {
+      if (waiter.greeting) clearTimeout(waiter.greeting);
+      waiter.socket.destroy();
+    }
   }
 
   #arrive(socket: net.Socket): void {
     this.#accepted.set(socket, Date.now());
     if (!this.stressed && this.count + 1 >= this.#max * STRESS_ENTER) this.#enterStress(this.count + 1);
-    if (this.#admit(socket)) return;
-    // Held back: nothing reads it yet, so its errors are ours until smtp-server takes it.
-    socket.on('error', ignore);
-    socket.once('close', () => {
-      const at = this.#waiting.indexOf(socket);
-      if (at !== -1) this.#waiting.splice(at, 1);
-    });
-    this.#waiting.push(socket);
+    if (this.count < this.#max) {
+      this.#serve(socket);
+      return;
+    }
+    this.#wait(socket);
   }
 
-  /** Hands `socket` to smtp-server if there is a slot, or one can be made; false otherwise. */
-  #admit(socket: net.Socket): boolean {
-    if (this.count >= this.#max) {
-      const cutoff = Date.now() - GRACE_MS;
-      const victim = this.#candidates()
-        .filter((c) => c.since <= cutoff)
-        .reduce<Candidate | null>(
-          (best, c) => (!best || c.rank < best.rank || (c.rank === best.rank && c.since < best.since) ? c : best),
-          null,
-        );
-      if (!victim) return false;
-      victim.close('Too many connections: closing an idle session to serve a new one');
-      this.#closedUnderStress++;
+  /** Takes `socket` into the waiting room; see the file comment. */
+  #wait(socket: net.Socket): void {
+    const waiter: Waiter = { socket, since: Date.now(), heard: Buffer.alloc(0), spoke: false, greeting: null };
+    // Nothing of smtp-server reads it yet, so its errors are ours until smtp-server takes it.
+    socket.on('error', ignore);
+    if (!this.#secure) {
+      waiter.greeting = setTimeout(() => {
+        waiter.greeting = null;
+        socket.write(this.#smtp.greeting);
+      }, EARLY_TALKER_MS);
     }
+    const hear = (chunk: Buffer): void => {
+      if (waiter.greeting) {
+        clearTimeout(waiter.greeting);
+        waiter.greeting = null;
+        socket.removeListener('data', hear);
+        socket.end(`421 ${this.#name} You talk too soon\r\n`);
+        return;
+      }
+      waiter.heard = Buffer.concat([waiter.heard, chunk]);
+      // A command is a line; a TLS handshake starts with whatever its first packet holds.
+      if (!this.#secure && !waiter.heard.includes(0x0a) && waiter.heard.length < HEARD_MAX) return;
+      socket.removeListener('data', hear);
+      socket.pause();
+      waiter.spoke = true;
+      this.#serveWaiting();
+    };
+    socket.on('data', hear);
+    socket.once('close', () => {
+      if (waiter.greeting) clearTimeout(waiter.greeting);
+      const at = this.#waiting.indexOf(waiter);
+      if (at !== -1) this.#waiting.splice(at, 1);
+    });
+    this.#waiting.push(waiter);
+  }
+
+  /** Hands `socket` to smtp-server, with what its client already said. */
+  #serve(socket: net.Socket, heard?: Buffer): void {
     socket.removeListener('error', ignore);
     // Its second of grace counts from now, not from when it began to wait.
     this.#accepted.set(socket, Date.now());
-    this.#smtp.serve(socket);
+    this.#smtp.serve(socket, heard);
     this.#starting++;
     setImmediate(() => this.#starting--);
+  }
+
+  /** A session for a waiter that spoke, by closing one that does nothing if need be; false if none can be had. */
+  #makeRoom(): boolean {
+    if (this.count < this.#max) return true;
+    const cutoff = Date.now() - GRACE_MS;
+    const victim = this.#candidates()
+      .filter((c) => c.since <= cutoff)
+      .reduce<Candidate | null>(
+        (best, c) => (!best || c.rank < best.rank || (c.rank === best.rank && c.since < best.since) ? c : best),
+        null,
+      );
+    if (!victim) return false;
+    victim.close('Too many connections: closing an idle session to serve a new one');
+    this.#closedUnderStress++;
     return true;
   }
 
-  /** Refuses (a few of) those that waited too long, then admits the newest that can be. */
+  /** Refuses (a few of) those that waited too long, then gives sessions to those that spoke, in turn. */
   #serveWaiting(): void {
     const expired = Date.now() - WAIT_MS;
-    while (this.#refusals > 0 && this.#waiting.length > 0 && this.#since(this.#waiting[0]!) <= expired) {
+    while (this.#refusals > 0 && this.#waiting.length > 0 && this.#waiting[0]!.since <= expired) {
       this.#refusals--;
-      const socket = this.#waiting.shift()!;
-      socket.end(`421 4.7.0 ${this.#name} Too many connected clients, try again in a moment\r\n`);
+      const waiter = this.#waiting.shift()!;
+      if (waiter.greeting) clearTimeout(waiter.greeting);
+      waiter.socket.end(`421 4.7.0 ${this.#name} Too many connected clients, try again in a moment\r\n`);
     }
-    while (this.#waiting.length > 0) {
-      const socket = this.#waiting[this.#waiting.length - 1]!;
-      if (!socket.destroyed && !this.#admit(socket)) return;
-      this.#waiting.pop();
+    for (let i = 0; i < this.#waiting.length; ) {
+      const waiter = this.#waiting[i]!;
+      if (!waiter.spoke) {
+        i++;
+        continue;
+      }
+      if (!waiter.socket.destroyed) {
+        if (!this.#makeRoom()) return;
+        this.#serve(waiter.socket, waiter.heard);
+      }
+      this.#waiting.splice(i, 1);
     }
   }
 

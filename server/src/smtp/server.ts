@@ -220,6 +220,7 @@ export async function startSmtp(
       maxConnections: config.smtpMaxConnections,
       idleTimeoutMs: config.smtpIdleTimeoutMs,
       hostname: config.smtpHostname,
+      secure: config.smtpRequireTls,
     },
     log,
   );

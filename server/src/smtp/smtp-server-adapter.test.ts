@@ -325,6 +325,28 @@ describe(`${where}: the private shapes smtp-server-adapter.ts relies on`, () => 
     }
     expect(String(writes[0]![0]).slice(0, 4), `${where}: the greeting is written first`).toBe('220 ');
   });
+
+  it('greets with name, ESMTP and banner, and reads bytes unshifted onto the socket after it as the next command', async () => {
+    const greetings: string[] = [];
+    const server = new SMTPServer({ ...baseOptions, name: 'mx.example.test', banner: 'hello there' });
+    server.server.prependListener('connection', (socket: Socket) => {
+      const write = socket.write.bind(socket) as (chunk: string) => boolean;
+      socket.write = ((chunk: string) => {
+        if (greetings.length === 0) {
+          greetings.push(chunk);
+          setImmediate(() => socket.unshift(Buffer.from('EHLO said.before\r\n')));
+        }
+        return write(chunk);
+      }) as Socket['write'];
+    });
+    const client = await Client.connect(await listen(server));
+    expect(await client.reply(), `${where}: the greeting`).toBe('220 mx.example.test ESMTP hello there');
+    expect(greetings, `${where}: the greeting as written`).toEqual(['220 mx.example.test ESMTP hello there\r\n']);
+    // The client itself never sent EHLO: the reply is to the bytes put back on its socket.
+    expect(await client.reply(), `${where}: unshifted bytes are parsed as a command`).toMatch(
+      /^250-mx\.example\.test /,
+    );
+  });
 });
 
 describe('SmtpServerAdapter', () => {

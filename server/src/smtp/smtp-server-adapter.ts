@@ -1,4 +1,5 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 
@@ -18,6 +19,9 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
  *   socket on top) until their handshake is done;
  * - each reply written as one `socket.write(string)` of a single argument, on the socket the
  *   `connection` event gave, the greeting first and starting with `220` (what corking patches);
+ * - the greeting, `220 <options.name or the host name> ESMTP <options.banner>` (LMTP with `lmtp`),
+ *   as `_sendGreeting` writes it, and a session's parser fed from its socket by `pipe`, so that
+ *   bytes put back with `socket.unshift` once the greeting is sent are read as the client's next;
  * - per session (`connections` entries): `id`, `_upgrading` (STARTTLS handshake), `_closing`,
  *   `_dataStream` (DATA under way), `session.envelope.mailFrom` (transaction open), `_socket`, and
  *   `send(421, text, false)`, which writes the reply when it can and closes the session.
@@ -132,10 +136,30 @@ export class SmtpServerAdapter {
   /**
    * Hands an accepted socket to smtp-server. Its session is among {@link sessions} one
    * `setImmediate` later (an implicit-TLS socket among {@link pendingHandshakes} at once).
+   *
+   * `heard`: what the client sent before its session, read off the socket by the caller. On a plain
+   * server the client was sent {@link greeting} already: smtp-server's own greeting is not sent again,
+   * and `heard` reaches its parser just after that greeting would have gone (sooner, it would be an
+   * early talker's). On an implicit-TLS server it is the start of the handshake, read by the TLS
+   * socket smtp-server makes.
    */
-  serve(socket: Socket): void {
+  serve(socket: Socket, heard?: Buffer): void {
     this.#served.add(socket);
+    if (heard) {
+      // Whatever else the client sent before its first reply goes with it, in order.
+      const rest: Buffer[] = [];
+      for (let chunk: Buffer | null; (chunk = socket.read() as Buffer | null) !== null; ) rest.push(chunk);
+      const said = Buffer.concat([heard, ...rest]);
+      if (this.server.options.secure) socket.unshift(said);
+      else replaceGreeting(socket, said);
+    }
     this.#serve(socket);
+  }
+
+  /** The greeting line smtp-server sends a new session, CRLF included. */
+  get greeting(): string {
+    const { name, banner, lmtp } = this.server.options;
+    return `220 ${name || hostname()} ${lmtp ? 'LMTP' : 'ESMTP'}${banner ? ` ${banner}` : ''}\r\n`;
   }
 
   /** Whether an accepted socket was handed to smtp-server (a session began), or never was (refused). */
@@ -250,6 +274,26 @@ function formatLog(args: unknown[]): string {
   const [format, ...rest] = args;
   let i = 0;
   return String(format ?? '').replace(/%[sdj]/g, () => String(rest[i++] ?? ''));
+}
+
+/**
+ * Drops smtp-server's greeting on a socket that was greeted already, and gives its parser what the
+ * client said then, once the session is ready for it. Any other first reply (a refusal) goes out
+ * as it is, and what was said goes unanswered: the session is closing.
+ */
+function replaceGreeting(socket: Socket, said: Buffer): void {
+  const write = socket.write;
+  socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+    socket.write = write;
+    if (typeof chunk === 'string' && chunk.startsWith('220 ')) {
+      // After the write that sets the session ready returns: the client "speaks" on the next turn.
+      setImmediate(() => {
+        if (!socket.destroyed) socket.unshift(said);
+      });
+      return true;
+    }
+    return (write as (...args: unknown[]) => boolean).call(socket, chunk, ...rest);
+  }) as Socket['write'];
 }
 
 /**
