@@ -193,7 +193,7 @@ export class FloodGuard {
 
   /** Hands `socket` to smtp-server, with what its client already said. */
   #serve(socket: net.Socket, heard?: Buffer): void {
-    socket.removeListener('error', ignore);
+    // A waiter keeps its no-op error listener: smtp-server adds its own only a turn later.
     // Its second of grace counts from now, not from when it began to wait.
     this.#accepted.set(socket, Date.now());
     this.#smtp.serve(socket, heard);
