@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { MailpitClient } from 'mailpit-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli';
-import { start } from './helpers/pigeonhole';
+import { sendThroughApi, start } from './helpers/pigeonhole';
 import { startSpamd, type Daemon } from './helpers/spam-daemons';
 import { has } from './helpers/tools';
 
@@ -27,18 +27,8 @@ afterEach(async () => {
 const FLEX = (link: string) =>
   `<!doctype html><html><head><style>.a{display:flex}</style></head><body><div class="a"><a href="${link}">go</a></div></body></html>`;
 
-async function sendHtml(httpUrl: string, html: string): Promise<string> {
-  const res = await fetch(`${httpUrl}/api/v1/send`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      From: { Email: 'a@example.test' },
-      To: [{ Email: 'b@example.test' }],
-      Subject: 'check',
-      HTML: html,
-    }),
-  });
-  return ((await res.json()) as { ID: string }).ID;
+function sendHtml(httpUrl: string, html: string): Promise<string> {
+  return sendThroughApi(httpUrl, { Subject: 'check', HTML: html });
 }
 
 describe('the checks through mailpit-api, unchanged', () => {

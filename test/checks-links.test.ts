@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LinkCheck } from '@pigeonhole/shared/schemas/checks';
 import { afterEach, describe, expect, it } from 'vitest';
-import { start } from './helpers/pigeonhole';
+import { sendThroughApi, start } from './helpers/pigeonhole';
 
 /** A local HTTP server that counts connections: /ok 200, /missing 404, /slow never answers, /moved 302 to /ok. */
 interface Target {
@@ -47,20 +47,8 @@ async function target(host = '127.0.0.1'): Promise<Target> {
   return t;
 }
 
-async function sendHtml(httpUrl: string, html: string, text = ''): Promise<string> {
-  const res = await fetch(`${httpUrl}/api/v1/send`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      From: { Email: 'a@example.test' },
-      To: [{ Email: 'b@example.test' }],
-      Subject: 'links',
-      HTML: html,
-      Text: text,
-    }),
-  });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { ID: string }).ID;
+function sendHtml(httpUrl: string, html: string, text = ''): Promise<string> {
+  return sendThroughApi(httpUrl, { Subject: 'links', HTML: html, Text: text });
 }
 
 async function linkCheck(httpUrl: string, id: string, follow?: boolean): Promise<LinkCheck> {

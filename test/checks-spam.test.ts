@@ -1,25 +1,19 @@
 import { createServer } from 'node:net';
 import type { SpamCheck } from '@pigeonhole/shared/schemas/checks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { start } from './helpers/pigeonhole';
+import { sendThroughApi, start } from './helpers/pigeonhole';
 import { has } from './helpers/tools';
 import { startRspamd, startSpamd, type Daemon } from './helpers/spam-daemons';
 
 const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
 
-async function send(httpUrl: string, subject: string, text: string): Promise<string> {
-  const res = await fetch(`${httpUrl}/api/v1/send`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      From: { Email: 'alice@example.test', Name: 'Alice' },
-      To: [{ Email: 'bob@example.test', Name: 'Bob' }],
-      Subject: subject,
-      Text: text,
-    }),
+function send(httpUrl: string, subject: string, text: string): Promise<string> {
+  return sendThroughApi(httpUrl, {
+    From: { Email: 'alice@example.test', Name: 'Alice' },
+    To: [{ Email: 'bob@example.test', Name: 'Bob' }],
+    Subject: subject,
+    Text: text,
   });
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { ID: string }).ID;
 }
 
 async function spamCheck(httpUrl: string, id: string): Promise<SpamCheck> {

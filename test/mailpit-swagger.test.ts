@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openapiDocument } from '../server/src/openapi-document';
-import { start } from './helpers/pigeonhole';
+import { sendThroughApi, start } from './helpers/pigeonhole';
 import { startSpamd, type Daemon } from './helpers/spam-daemons';
 import { has } from './helpers/tools';
 
@@ -233,18 +233,7 @@ if (present) {
 
     it('its listed error answers: a thumbnail of an unknown part is 400, a bad send is JSON {"Error"}', async () => {
       const p = await start();
-      const sent = (await (
-        await fetch(`${p.httpUrl}/api/v1/send`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            From: { Email: 'a@example.test' },
-            To: [{ Email: 'b@example.test' }],
-            Subject: 'x',
-            Text: 'x',
-          }),
-        })
-      ).json()) as { ID: string };
+      const sent = { ID: await sendThroughApi(p.httpUrl, { Text: 'x' }) };
       const thumb = await fetch(`${p.httpUrl}/api/v1/message/${sent.ID}/part/9.9/thumb`);
       expect(thumb.status).toBe(400);
       const part = await fetch(`${p.httpUrl}/api/v1/message/${sent.ID}/part/9.9`);
@@ -270,18 +259,11 @@ if (present) {
 
     it('the embedded HTML view opens links in a new tab without referrer or opener', async () => {
       const p = await start();
-      const sent = (await (
-        await fetch(`${p.httpUrl}/api/v1/send`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            From: { Email: 'a@example.test' },
-            To: [{ Email: 'b@example.test' }],
-            Subject: 'x',
-            HTML: '<a href="https://example.test/" target="_self" rel="opener">x</a>',
-          }),
-        })
-      ).json()) as { ID: string };
+      const sent = {
+        ID: await sendThroughApi(p.httpUrl, {
+          HTML: '<a href="https://example.test/" target="_self" rel="opener">x</a>',
+        }),
+      };
       const html = await (await fetch(`${p.httpUrl}/view/${sent.ID}.html?embed=1`)).text();
       const anchor = /<a [^>]*>/.exec(html)![0];
       expect(anchor).toMatch(/target="_blank"/);

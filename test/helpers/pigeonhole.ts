@@ -14,3 +14,22 @@ export async function start(options: StartOptions = {}): Promise<Pigeonhole> {
   running.add(pigeonhole);
   return pigeonhole;
 }
+
+/**
+ * Sends a message through Mailpit's `POST /api/v1/send` (from a@example.test to b@example.test,
+ * subject `x`, unless `fields` says otherwise) and returns its ID; throws unless the answer is 200.
+ */
+export async function sendThroughApi(httpUrl: string, fields: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${httpUrl}/api/v1/send`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      From: { Email: 'a@example.test' },
+      To: [{ Email: 'b@example.test' }],
+      Subject: 'x',
+      ...fields,
+    }),
+  });
+  if (res.status !== 200) throw new Error(`POST /api/v1/send answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { ID: string }).ID;
+}
