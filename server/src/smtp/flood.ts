@@ -64,7 +64,6 @@ interface Candidate {
 /** A connection in the waiting room. */
 interface Waiter {
   readonly socket: net.Socket;
-  readonly since: number;
   /** What the client has sent so far; it has spoken once `spoke` is set. */
   heard: Buffer;
   spoke: boolean;
@@ -139,10 +138,8 @@ export class FloodGuard {
   stop(): void {
     if (this.#sweep) clearInterval(this.#sweep);
     this.#sweep = null;
-    for (const waiter of this.#waiting.splice(0)) {
-      if (waiter.greeting) clearTimeout(waiter.greeting);
-      waiter.socket.destroy();
-    }
+    // Each one's close (a tick later, before any timer) clears its greeting.
+    for (const waiter of this.#waiting.splice(0)) waiter.socket.destroy();
   }
 
   #arrive(socket: net.Socket): void {
@@ -157,7 +154,7 @@ export class FloodGuard {
 
   /** Takes `socket` into the waiting room; see the file comment. */
   #wait(socket: net.Socket): void {
-    const waiter: Waiter = { socket, since: Date.now(), heard: Buffer.alloc(0), spoke: false, greeting: null };
+    const waiter: Waiter = { socket, heard: Buffer.alloc(0), spoke: false, greeting: null };
     // Nothing of smtp-server reads it yet, so its errors are ours until smtp-server takes it.
     socket.on('error', ignore);
     if (!this.#secure) {
@@ -220,13 +217,14 @@ export class FloodGuard {
   /** Refuses (a few of) those that waited too long, then gives sessions to those that spoke, in turn. */
   #serveWaiting(): void {
     const expired = Date.now() - WAIT_MS;
-    while (this.#refusals > 0 && this.#waiting.length > 0 && this.#waiting[0]!.since <= expired) {
+    while (this.#refusals > 0 && this.#waiting.length > 0 && this.#since(this.#waiting[0]!.socket) <= expired) {
       this.#refusals--;
-      const waiter = this.#waiting.shift()!;
-      if (waiter.greeting) clearTimeout(waiter.greeting);
-      waiter.socket.end(`421 4.7.0 ${this.#name} Too many connected clients, try again in a moment\r\n`);
+      // Greeted long ago: its 100 ms are over.
+      this.#waiting
+        .shift()!
+        .socket.end(`421 4.7.0 ${this.#name} Too many connected clients, try again in a moment\r\n`);
     }
-    for (let i = 0; i < this.#waiting.length; ) {
+    for (let i = 0; i < this.#waiting.length;) {
       const waiter = this.#waiting[i]!;
       if (!waiter.spoke) {
         i++;

@@ -4,8 +4,8 @@ import { fileName, type Subdir } from './names';
 /**
  * Where one message's file is, and what is kept of it in memory: its length, where the transcript's
  * own lines are (deflated with others': about 250 bytes each as a string), and its bytes only until
- * the journal has them. A class, so that every
- * reference has one compact shape: 100,000 messages keep 100,000 of these.
+ * the journal has them. A class, so that every reference has one compact shape: 100,000 messages
+ * keep 100,000 of these.
  */
 export class MaildirRef {
   /** The bytes, until the file holds them; null after. */
