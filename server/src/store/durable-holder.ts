@@ -38,6 +38,8 @@ export interface DurableHolder<Ref> extends RawHolder<Ref> {
   changed(ref: Ref, read: boolean, tags: readonly string[]): void;
   /** Gives the holder the store's messages, which it writes into its snapshots. */
   attach(messages: () => Iterable<SnapshotMessage<Ref>>): void;
+  /** Writes and fsyncs every file, then a snapshot, and drops the journals it covers; resolves when done. */
+  checkpoint(): Promise<void>;
   /** Writes what is pending and a snapshot; resolves when done (at stop). */
   close(): Promise<void>;
 }

@@ -12,9 +12,10 @@ serve({
   count: () => pigeonhole.store.count,
   bytes: () => pigeonhole.store.bytes,
   clear: () => pigeonhole.store.clear(),
-  // Work deferred past the burst (summaries, the body index, compression): done now, so that CPU
-  // per message counts it and memory is read once it is done.
-  settle: () => pigeonhole.store.settled(),
+  // Work deferred past the burst (summaries, the body index, compression; with --storage the files
+  // fsynced and the sidecar's snapshot written): done now, so that CPU per message counts it and
+  // memory is read once it is done.
+  settle: () => pigeonhole.store.checkpoint(),
   memory: () => pigeonhole.store.memory,
   stop: () => pigeonhole.stop(),
 });

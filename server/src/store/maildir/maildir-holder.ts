@@ -261,8 +261,15 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   async checkpoint(): Promise<void> {
     await this.settled();
     if (this.#snapshotting) await this.#snapshotting;
+    // A folder whose snapshot already covers everything (right after a start, say) is left as it is.
+    if (!this.#snapshotDue() && this.#unsynced.length === 0) return;
     await this.#rotate(true);
     await this.#snapshotting;
+  }
+
+  /** Whether a snapshot would fold in something: a journal with records, or journals kept. */
+  #snapshotDue(): boolean {
+    return this.#journalBytes > 0 || this.#oldJournals.length > 0 || this.#keepJournals.length > 0 || this.#stale;
   }
 
   async close(): Promise<void> {

@@ -158,6 +158,30 @@ describe('Maildir storage', () => {
     await second.disk.close();
   });
 
+  it("the store's checkpoint leaves the folder complete, and one with nothing new leaves the snapshot as it is", async () => {
+    const dir = folder();
+    const first = open(dir);
+    for (let i = 0; i < 3; i++) await ingest(first.store, mail(i));
+    await first.store.checkpoint();
+    // Every file written and fsynced, so the journals are gone: a copy of the folder now is whole.
+    expect(files(dir, 'new')).toHaveLength(3);
+    expect(readdirSync(join(dir, '.pigeonhole'))).toEqual(['snapshot.jsonl']);
+    const snapshot = join(dir, '.pigeonhole', 'snapshot.jsonl');
+    const written = readFileSync(snapshot, 'utf8');
+    writeFileSync(snapshot, written.replace('\n', '\n\n'));
+    // Nothing since: the snapshot is not written again (the blank line stays).
+    await first.store.checkpoint();
+    expect(readFileSync(snapshot, 'utf8')).toBe(written.replace('\n', '\n\n'));
+    await ingest(first.store, mail(3));
+    await first.store.checkpoint();
+    expect(readFileSync(snapshot, 'utf8')).not.toContain('\n\n');
+    expect(readdirSync(join(dir, '.pigeonhole'))).toEqual(['snapshot.jsonl']);
+    await first.disk.close();
+    const second = open(dir);
+    expect(second.store.count).toBe(4);
+    await second.disk.close();
+  });
+
   it('never writes outside the folder for a journal record whose file name climbs out of it', async () => {
     const dir = folder();
     const outside = join(dir, '..', `escaped-${Date.now()}`);
