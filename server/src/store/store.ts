@@ -6,7 +6,7 @@ import { newId } from './id';
 import { MessageCache, type CacheKind } from './message-cache';
 import type { DurableHolder, RestoredMessage, SnapshotMessage } from './durable-holder';
 import type { RawHolder } from './raw-holder';
-import type { SummaryOffload } from './summary-data';
+import { summaryFields, type SummaryOffload } from './summary-data';
 import { RawSlabs, type RawRef } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage, SummaryFields } from './types';
 
@@ -181,11 +181,7 @@ export class MessageStore {
       const entry = this.#order[i]!;
       if (!entry.ref) continue;
       const summary = entry.summarized ? entry.summary : null;
-      let fields: SummaryFields | null = null;
-      if (summary) {
-        const { ID: _id, Read: _read, Created: _created, Via: _via, ...rest } = summary;
-        fields = rest;
-      }
+      const fields = summary ? summaryFields(summary) : null;
       yield {
         ref: entry.ref,
         id: entry.id,

@@ -42,6 +42,31 @@ export function summaryData(id: string, fields: SummaryFields, created: number, 
   };
 }
 
+/**
+ * The fields of a kept summary, as a snapshot on disk stores them (what {@link summaryData} adds is
+ * left out). Spelled out rather than a rest pattern (`{ ID, Read, Created, Via, ...fields }`): in a
+ * snapshot of 40,000 messages V8 allocated those copies in its old generation (pretenured), where
+ * they stayed as garbage until a full collection, 80 MB of the 150 the snapshot left behind.
+ */
+export function summaryFields(s: MessageSummary): SummaryFields {
+  const fields: SummaryFields = {
+    MessageID: s.MessageID,
+    From: s.From,
+    To: s.To,
+    Cc: s.Cc,
+    Bcc: s.Bcc,
+    ReplyTo: s.ReplyTo,
+    Subject: s.Subject,
+    Username: s.Username,
+    Tags: s.Tags,
+    Size: s.Size,
+    Attachments: s.Attachments,
+    Snippet: s.Snippet,
+  };
+  if (s.Security) fields.Security = s.Security;
+  return fields;
+}
+
 /** What a summary made elsewhere needs: the message's identity, its bytes and its envelope. */
 export interface SummaryJob {
   id: string;

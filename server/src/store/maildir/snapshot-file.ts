@@ -14,8 +14,14 @@ import {
 import { SNAPSHOT } from './recover';
 import type { MaildirRef } from './ref';
 
-/** Snapshot lines made between two writes (and so yields to the event loop). */
-const SNAPSHOT_SLICE = 2000;
+/**
+ * Characters of snapshot lines written at once (and so between yields to the event loop). Under
+ * 64 K, so that the text of one write, two bytes a character at most, stays below V8's 128 KiB
+ * bound for its young generation: a larger string goes straight to the old one and waits there for a
+ * full collection. Writes of 2,000 lines (about 2 MB each) left twice the snapshot's size as such
+ * garbage, and a process holding 100,000 messages (234 MiB settled) peaked at 700 MiB.
+ */
+const WRITE_CHARS = 60_000;
 /** Files fsynced at once before a snapshot drops the journal that held their bytes: one pool thread. */
 const SYNC_CONCURRENCY = 1;
 
@@ -64,15 +70,18 @@ export async function writeSnapshot(
   try {
     const sessions = new SessionTable();
     let lines = [JSON.stringify(header)];
-    let n = 0;
+    let chars = lines[0]!.length;
     for (const message of messages) {
-      lines.push(encodeWithSession(sessions, snapshotRecord(message)));
-      if (++n % SNAPSHOT_SLICE === 0) {
+      const line = encodeWithSession(sessions, snapshotRecord(message));
+      if (chars + line.length >= WRITE_CHARS) {
         await out.write(`${lines.join('\n')}\n`);
         lines = [];
+        chars = 0;
       }
+      lines.push(line);
+      chars += line.length + 1;
     }
-    await out.write(`${lines.join('\n')}\n`);
+    if (lines.length > 0) await out.write(`${lines.join('\n')}\n`);
     await out.datasync();
   } finally {
     await out.close();
