@@ -233,10 +233,10 @@ if (present) {
 
     it('its listed error answers: a thumbnail of an unknown part is 400, a bad send is JSON {"Error"}', async () => {
       const p = await start();
-      const sent = { ID: await sendThroughApi(p.httpUrl, { Text: 'x' }) };
-      const thumb = await fetch(`${p.httpUrl}/api/v1/message/${sent.ID}/part/9.9/thumb`);
+      const id = await sendThroughApi(p.httpUrl, { Text: 'x' });
+      const thumb = await fetch(`${p.httpUrl}/api/v1/message/${id}/part/9.9/thumb`);
       expect(thumb.status).toBe(400);
-      const part = await fetch(`${p.httpUrl}/api/v1/message/${sent.ID}/part/9.9`);
+      const part = await fetch(`${p.httpUrl}/api/v1/message/${id}/part/9.9`);
       expect(part.status).toBe(404);
       const validate = validator(swagger.responses.JSONErrorResponse!.schema!);
       for (const body of [
@@ -259,12 +259,10 @@ if (present) {
 
     it('the embedded HTML view opens links in a new tab without referrer or opener', async () => {
       const p = await start();
-      const sent = {
-        ID: await sendThroughApi(p.httpUrl, {
-          HTML: '<a href="https://example.test/" target="_self" rel="opener">x</a>',
-        }),
-      };
-      const html = await (await fetch(`${p.httpUrl}/view/${sent.ID}.html?embed=1`)).text();
+      const id = await sendThroughApi(p.httpUrl, {
+        HTML: '<a href="https://example.test/" target="_self" rel="opener">x</a>',
+      });
+      const html = await (await fetch(`${p.httpUrl}/view/${id}.html?embed=1`)).text();
       const anchor = /<a [^>]*>/.exec(html)![0];
       expect(anchor).toMatch(/target="_blank"/);
       const rel = /rel="([^"]*)"/.exec(anchor)![1]!.split(/\s+/).sort();

@@ -267,9 +267,14 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     await this.#snapshotting;
   }
 
-  /** Whether a snapshot would fold in something: a journal with records, or journals kept. */
-  #snapshotDue(): boolean {
-    return this.#journalBytes > 0 || this.#oldJournals.length > 0 || this.#keepJournals.length > 0 || this.#stale;
+  /**
+   * Whether a snapshot would fold in something: the current journal once it holds `journalBytes`,
+   * journals closed or kept, or files changed at start.
+   */
+  #snapshotDue(journalBytes = 1): boolean {
+    return (
+      this.#journalBytes >= journalBytes || this.#oldJournals.length > 0 || this.#keepJournals.length > 0 || this.#stale
+    );
   }
 
   async close(): Promise<void> {
@@ -548,12 +553,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = null;
       if (this.#committing || this.#snapshotting) return;
-      const due =
-        this.#journalBytes >= IDLE_SNAPSHOT_BYTES ||
-        this.#oldJournals.length > 0 ||
-        this.#keepJournals.length > 0 ||
-        this.#stale;
-      if (due) void this.#rotate();
+      if (this.#snapshotDue(IDLE_SNAPSHOT_BYTES)) void this.#rotate();
     }, ms);
     this.#idleTimer.unref();
   }
