@@ -150,7 +150,7 @@ export class EventHub {
         break;
       case 'updated':
         for (const m of event.messages) {
-          this.#send('mailpit', { Type: 'update', Data: { ID: m.id, Read: m.summary.Read, Tags: m.summary.Tags } });
+          this.#send('mailpit', { Type: 'update', Data: { ID: m.id, Read: m.read, Tags: [...m.tags] } });
         }
         break;
       case 'cleared':

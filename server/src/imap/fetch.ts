@@ -214,7 +214,7 @@ function answer(
         out.push(`FLAGS (${ctx.flags(message)})`);
         break;
       case 'INTERNALDATE':
-        out.push(`INTERNALDATE ${dateTime(new Date(message.record.created))}`);
+        out.push(`INTERNALDATE ${dateTime(new Date(message.created))}`);
         break;
       case 'RFC822.SIZE':
         out.push(`RFC822.SIZE ${message.rawLength}`);

@@ -50,7 +50,7 @@ export function statusLine(shared: ImapShared, login: string, items: Token | und
     if (item === 'RECENT') return 'RECENT 0';
     if (item === 'UIDNEXT') return `UIDNEXT ${shared.uidNext}`;
     if (item === 'UIDVALIDITY') return `UIDVALIDITY ${shared.uidValidity}`;
-    if (item === 'UNSEEN') return `UNSEEN ${messages.filter((m) => !m.summary.Read).length}`;
+    if (item === 'UNSEEN') return `UNSEEN ${messages.filter((m) => !m.read).length}`;
     throw new ParseError(`unknown status item ${item.slice(0, 20)}`);
   });
   return `* STATUS INBOX (${values.join(' ')})\r\n`;

@@ -126,9 +126,9 @@ function key(cursor: Cursor, bounds: SearchBounds, depth: number): Matcher {
       arg();
       return () => true;
     case 'SEEN':
-      return (c) => c.message.summary.Read;
+      return (c) => c.message.read;
     case 'UNSEEN':
-      return (c) => !c.message.summary.Read;
+      return (c) => !c.message.read;
     case 'DELETED':
       return (c) => c.deleted;
     case 'UNDELETED':
@@ -173,15 +173,15 @@ function key(cursor: Cursor, bounds: SearchBounds, depth: number): Matcher {
     }
     case 'SINCE': {
       const d = day(arg());
-      return (c) => startOfDay(c.message.record.created) >= d;
+      return (c) => startOfDay(c.message.created) >= d;
     }
     case 'BEFORE': {
       const d = day(arg());
-      return (c) => startOfDay(c.message.record.created) < d;
+      return (c) => startOfDay(c.message.created) < d;
     }
     case 'ON': {
       const d = day(arg());
-      return (c) => startOfDay(c.message.record.created) === d;
+      return (c) => startOfDay(c.message.created) === d;
     }
     case 'SENTSINCE': {
       const d = day(arg());

@@ -57,7 +57,7 @@ export async function fetch(ctx: SelectedContext, args: readonly Token[], uid: b
     // Deleted by the web UI or API meanwhile: its EXPUNGE comes after this command.
     if (!store.get(message.id)) continue;
     let data: FetchItem[] = asked;
-    if (marks && !message.summary.Read) {
+    if (marks && !message.read) {
       store.setRead([message.id], true);
       // RFC 3501 section 6.4.5: a FETCH that sets \Seen returns the new FLAGS with it.
       if (!asked.some((i) => i.kind === 'FLAGS')) data = [...asked, { kind: 'FLAGS' }];

@@ -302,7 +302,7 @@ export class ImapSession {
     const view = new MailboxView(shared, this.#user!, name === 'EXAMINE');
     this.#view = view;
     this.#state = 'selected';
-    const unseen = view.messages.findIndex((m) => !m.summary.Read);
+    const unseen = view.messages.findIndex((m) => !m.read);
     this.#io.write(
       '* FLAGS (\\Seen \\Deleted)\r\n' +
         `* OK [PERMANENTFLAGS (${view.readOnly ? '' : '\\Seen \\Deleted'})] flags kept\r\n` +

@@ -56,7 +56,7 @@ export class ImapShared {
   /** The flags of a message as FETCH FLAGS lists them. */
   flags(message: StoredMessage): string {
     const flags: string[] = [];
-    if (message.summary.Read) flags.push('\\Seen');
+    if (message.read) flags.push('\\Seen');
     if (this.#deleted.has(message.id)) flags.push('\\Deleted');
     return flags.join(' ');
   }

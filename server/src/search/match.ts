@@ -53,12 +53,11 @@ function termHolds(
   work: WorkCounter,
   store: MessageStore | undefined,
 ): boolean {
-  const s = message.summary;
   switch (term.kind) {
     case 'text':
       // The summary fields first; the body is decoded only for words they do not contain, and with
       // an index only for messages whose body has the words.
-      if (recordHas(record, s.Snippet, term.value)) return true;
+      if (recordHas(record, message.searchSnippet, term.value)) return true;
       switch (mayHold(term, message)) {
         case 'yes':
           return true;
@@ -70,19 +69,19 @@ function termHolds(
       }
       return false;
     case 'field':
-      if (term.field === 'tag') return s.Tags.some((t) => t.toLowerCase() === term.value);
-      if (term.field === 'via') return (s.Via ?? 'smtp') === term.value;
-      if (term.field === 'message-id') return messageIdMatches(record.messageId, term.value, s.Via);
+      if (term.field === 'tag') return message.tags.some((t) => t.toLowerCase() === term.value);
+      if (term.field === 'via') return (message.via ?? 'smtp') === term.value;
+      if (term.field === 'message-id') return messageIdMatches(record.messageId, term.value, message.via);
       return fieldText(record, term.field).includes(term.value);
     case 'is':
-      if (term.value === 'tagged') return s.Tags.length > 0;
-      return term.value === 'read' ? s.Read : !s.Read;
+      if (term.value === 'tagged') return message.tags.length > 0;
+      return term.value === 'read' ? message.read : !message.read;
     case 'has':
-      return term.value === 'attachment' ? s.Attachments > 0 : hasInline(message);
+      return term.value === 'attachment' ? message.attachments > 0 : hasInline(message);
     case 'size':
-      return term.op === 'larger' ? s.Size > term.bytes : s.Size < term.bytes;
+      return term.op === 'larger' ? message.rawLength > term.bytes : message.rawLength < term.bytes;
     case 'date':
-      return term.op === 'before' ? record.created < term.at : record.created > term.at;
+      return term.op === 'before' ? message.created < term.at : message.created > term.at;
   }
 }
 

@@ -91,7 +91,7 @@ export async function search(
   await eachMatch(store, query, tz, (message) => {
     if (matched >= start && page.length < limit) page.push(message);
     matched++;
-    if (!message.summary.Read) unread++;
+    if (!message.read) unread++;
   });
   // Deleted while the search ran: not shown (the counts may be off by those, as any snapshot is).
   return { page: page.filter((m) => store.get(m.id) === m), matched, unread };

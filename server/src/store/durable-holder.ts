@@ -1,6 +1,6 @@
 // What a raw-bytes holder on disk (`--storage`) offers beyond the in-memory one: see MessageStore.
 import type { RawHolder } from './raw-holder';
-import type { Envelope, IncomingSession, SessionInfo, SummaryFields } from './types';
+import type { Envelope, IncomingSession, SummaryFields } from './types';
 
 /** What a message carries besides its bytes, as a holder on disk keeps it beside them. */
 export interface MessageFacts {
@@ -21,10 +21,11 @@ export interface RestoredMessage<Ref> extends MessageFacts {
   fields: SummaryFields | null;
 }
 
-/** A stored message as a durable holder writes it into a snapshot of its folder. */
-export interface SnapshotMessage<Ref> extends Omit<RestoredMessage<Ref>, 'session'> {
-  session: SessionInfo;
-}
+/**
+ * A stored message as a durable holder writes it into a snapshot of its folder. `fields` is null
+ * also for a summary left on disk: the holder copies the fields it keeps ({@link DurableHolder.fieldsOnDisk}).
+ */
+export type SnapshotMessage<Ref> = RestoredMessage<Ref>;
 
 /**
  * A holder that keeps the bytes on disk (`--storage`): it is also told what else a message carries
@@ -36,8 +37,15 @@ export interface DurableHolder<Ref> extends RawHolder<Ref> {
   journal(ref: Ref, facts: MessageFacts): Promise<void>;
   /** Records a message's read state and tags. */
   changed(ref: Ref, read: boolean, tags: readonly string[]): void;
-  /** Gives the holder the store's messages, which it writes into its snapshots. */
-  attach(messages: () => Iterable<SnapshotMessage<Ref>>): void;
+  /**
+   * Gives the holder the store's messages, which it writes into its snapshots, and whom to tell
+   * after each snapshot (the summaries whose fields it now holds can be let go).
+   */
+  attach(messages: () => Iterable<SnapshotMessage<Ref>>, onSnapshot?: () => void): void;
+  /** Whether the holder keeps this message's summary fields (in its snapshot), for {@link storedFields}. */
+  fieldsOnDisk(ref: Ref): boolean;
+  /** The summary fields kept for this message; null when there are none or they cannot be read. */
+  storedFields(ref: Ref): SummaryFields | null;
   /** Writes and fsyncs every file, then a snapshot, and drops the journals it covers; resolves when done. */
   checkpoint(): Promise<void>;
   /** Writes what is pending and a snapshot; resolves when done (at stop). */

@@ -10,7 +10,7 @@ import {
 } from './intern';
 import type { NotPromise, RawHolder } from './raw-holder';
 import { searchRecord } from './search-record';
-import { summaryData, type SummaryOffload } from './summary-data';
+import { summaryData, summaryFields, type SummaryOffload } from './summary-data';
 import { packTranscript, unpackTranscript } from './transcript-pack';
 import type {
   Envelope,
@@ -79,6 +79,8 @@ function shareSession(session: IncomingSession): { shared: SharedSession; own: s
   return { shared, own: packed.own };
 }
 
+const NO_TAGS: string[] = [];
+
 /** Computes a message's summary fields from its bytes; run once, at the latest on first read. */
 export type Summarizer = (raw: Buffer, envelope: Envelope, username: string) => SummaryFields;
 
@@ -87,6 +89,13 @@ export interface EntryContext<Ref = unknown> {
   readonly slabs: RawHolder<Ref>;
   /** Told once when an entry's summary is made (the store counts tags). */
   onSummary(entry: StoredEntry): void;
+  /**
+   * The summary fields a holder on disk keeps for a message (see {@link StoredEntry.leaveOnDisk});
+   * null when it has none or cannot read them, and the summary is then made from the bytes again.
+   */
+  storedFields?(ref: Ref): SummaryFields | null;
+  /** Makes the fields from the bytes, for a summary left on disk whose fields cannot be read. */
+  readonly summarize: Summarizer;
 }
 
 /** What a deferred summary needs beyond the bytes; dropped once it is made. */
@@ -121,6 +130,13 @@ export class StoredEntry implements StoredMessage {
   #summary: MessageSummary | null = null;
   #record: SearchRecord | null = null;
   #pending: PendingSummary | null = null;
+  /**
+   * What search and the counts read of the summary, kept here so that they need no summary: with
+   * `--storage` the summary itself is left on disk once a snapshot holds its fields. Read state is
+   * the low bit of `#counts`, the attachment count the rest: one field fewer in 100,000 entries.
+   */
+  #counts = 0;
+  #tags: string[] = NO_TAGS;
 
   constructor(
     id: string,
@@ -146,14 +162,44 @@ export class StoredEntry implements StoredMessage {
     }
   }
 
-  /** The list summary; made from the bytes on first read when the store deferred it. */
+  /**
+   * The list summary; made from the bytes on first read when the store deferred it. Once left on
+   * disk, each read makes a fresh one from the fields there (a list page reads 50, about 700 bytes
+   * each): change `Read` and `Tags` through the store, never on the object.
+   */
   get summary(): MessageSummary {
     if (this.#summary) return this.#summary;
-    const { summarizer, created, json } = this.#pending!;
-    const fields = json
-      ? (JSON.parse(json) as SummaryFields)
-      : this.withRaw((raw) => summarizer(raw, this.envelope, this.#session.username));
-    return this.#build(fields, created);
+    if (this.#pending) {
+      const { summarizer, created, json } = this.#pending;
+      const fields = json
+        ? (JSON.parse(json) as SummaryFields)
+        : this.withRaw((raw) => summarizer(raw, this.envelope, this.#session.username));
+      return this.#build(fields, created);
+    }
+    const context = this.#context;
+    const stored = this.ref ? context.storedFields?.(this.ref) : null;
+    const fields = stored ?? this.withRaw((raw) => context.summarize(raw, this.envelope, this.#session.username));
+    const summary = summaryData(this.id, fields, this.created, this.#session.via);
+    summary.Read = this.read;
+    summary.Tags = this.#tags;
+    return summary;
+  }
+
+  /**
+   * Lets the summary go, its fields being on disk (a snapshot of `--storage` holds them): what
+   * search reads stays (the search record, read state, tags, attachments), and {@link summary}
+   * reads the rest from there. At 100,000 messages the summaries and their texts were about half
+   * the heap.
+   */
+  leaveOnDisk(): void {
+    if (!this.#summary) return;
+    void this.record;
+    this.#summary = null;
+  }
+
+  /** The summary's fields while it is kept in memory (a snapshot writes them); null otherwise. */
+  keptFields(): SummaryFields | null {
+    return this.#summary ? summaryFields(this.#summary) : null;
   }
 
   /**
@@ -187,14 +233,47 @@ export class StoredEntry implements StoredMessage {
     return this.#record;
   }
 
-  /** Whether the summary exists yet (reading {@link summary} makes it). */
+  /** Whether the summary was made yet (reading {@link summary} makes it). */
   get summarized(): boolean {
-    return this.#summary !== null;
+    return this.#pending === null;
   }
 
-  /** Read or not, without making the summary: a message is unread until its summary says otherwise. */
+  /** Read or not, without making the summary. */
   get read(): boolean {
-    return this.#summary !== null && this.#summary.Read;
+    return (this.#counts & 1) === 1;
+  }
+
+  /** Tags, without reading a summary left on disk (a deferred one is made). */
+  get tags(): string[] {
+    if (this.#pending) void this.summary;
+    return this.#tags;
+  }
+
+  /** Attachments, as the summary counts them; without reading a summary left on disk. */
+  get attachments(): number {
+    if (this.#pending) void this.summary;
+    return this.#counts >>> 1;
+  }
+
+  /** The snippet when the summary is in memory, for a plain-text search's first check; else empty. */
+  get searchSnippet(): string {
+    return (this.#summary ?? (this.#pending ? this.summary : null))?.Snippet ?? '';
+  }
+
+  get via(): string | undefined {
+    return this.#session.via;
+  }
+
+  /** Marks the message read or unread (the store counts and records it). */
+  setRead(read: boolean): void {
+    this.#counts = (this.#counts & ~1) | (read ? 1 : 0);
+    if (this.#summary) this.#summary.Read = read;
+  }
+
+  /** Replaces the tags (the store counts and records them). */
+  setTags(tags: string[]): void {
+    this.#tags = internStringList(tags);
+    if (this.#summary) this.#summary.Tags = this.#tags;
   }
 
   #build(fields: SummaryFields, created: number): MessageSummary {
@@ -215,7 +294,10 @@ export class StoredEntry implements StoredMessage {
       ...(fields.Security ? { Security: fields.Security } : {}),
     };
     const summary = summaryData(this.id, shared, created, this.#session.via);
+    summary.Read = this.read;
     this.#summary = summary;
+    this.#tags = shared.Tags;
+    this.#counts = (Math.min(shared.Attachments, 0x3fffffff) << 1) | (this.#counts & 1);
     this.#context.onSummary(this);
     return summary;
   }
@@ -234,12 +316,21 @@ export class StoredEntry implements StoredMessage {
 
   /** The session facts and the transcript of the conversation that delivered this message. */
   get session(): SessionInfo {
+    const { transcript, ...facts } = this.packedSession();
+    return { ...facts, transcript: Array.isArray(transcript) ? transcript : unpackTranscript(transcript) };
+  }
+
+  /**
+   * The session facts with the transcript still packed, as a snapshot writes it: unpacked into line
+   * objects and packed again, 100,000 transcripts made most of a snapshot's garbage.
+   */
+  packedSession(): IncomingSession {
     const { clientAddress, helo, secure, tls, username, via } = this.#session;
     const facts: Omit<SessionInfo, 'transcript'> = { clientAddress, helo, secure, tls, username };
     if (via) facts.via = via;
     if ('lines' in this.#session) return { ...facts, transcript: this.#session.lines };
     const own = this.ref ? this.#context.slabs.text(this.ref) : '';
-    return { ...facts, transcript: unpackTranscript({ base: this.#session.base, prefix: this.#session.prefix, own }) };
+    return { ...facts, transcript: { base: this.#session.base, prefix: this.#session.prefix, own } };
   }
 
   /** Gives the message's bytes back to the slabs (it is being deleted). */

@@ -48,7 +48,6 @@ export function searchRecord(s: MessageSummary): SearchRecord {
     addressed: addressedKey.length === 2 ? addressedKey : addressedTexts.get(addressedKey, () => flat(addressedKey)),
     subject: lower(s.Subject),
     messageId: lower(s.MessageID),
-    created: Date.parse(s.Created),
     inline: undefined,
   };
 }

@@ -6,7 +6,7 @@ import { newId } from './id';
 import { MessageCache, type CacheKind } from './message-cache';
 import type { DurableHolder, RestoredMessage, SnapshotMessage } from './durable-holder';
 import type { RawHolder } from './raw-holder';
-import { summaryFields, type SummaryOffload } from './summary-data';
+import type { SummaryOffload } from './summary-data';
 import { RawSlabs, type RawRef } from './raw-slabs';
 import type { IncomingMessage, StoreEvent, StoredMessage, SummaryFields } from './types';
 
@@ -109,8 +109,16 @@ export class MessageStore {
     this.#offload = offload;
     this.#disk = disk;
     this.#raw = disk ?? (new RawSlabs() as RawHolder<RawRef> as RawHolder<unknown>);
-    this.#entries = { slabs: this.#raw, onSummary: (entry) => this.#countTags(entry.summary.Tags, 1) };
-    disk?.attach(() => this.#snapshot());
+    this.#entries = {
+      slabs: this.#raw,
+      onSummary: (entry) => this.#countTags(entry.tags, 1),
+      summarize,
+      ...(disk ? { storedFields: (ref: unknown) => disk.storedFields(ref) } : {}),
+    };
+    disk?.attach(
+      () => this.#snapshot(),
+      () => this.#leaveOnDisk(),
+    );
     const maxAge = limits.maxAgeMs ?? 0;
     if (maxAge > 0) {
       this.#ageTimer = setInterval(() => this.#evictAged(), Math.max(1000, Math.min(AGE_CHECK_MS, maxAge / 10)));
@@ -136,7 +144,7 @@ export class MessageStore {
       id: entry.id,
       created: entry.created,
       envelope: entry.envelope,
-      session: session ?? entry.session,
+      session: session ?? entry.packedSession(),
     });
   }
 
@@ -157,14 +165,12 @@ export class MessageStore {
       this.#byId.set(entry.id, entry);
       this.#bytes += entry.rawLength;
       this.#kept += entry.rawLength + ENTRY_BYTES;
-      if (found.read || found.tags) {
-        // Read or tagged: the summary carries them, so it is made now (from the bytes if need be).
-        entry.summary.Read = found.read;
-        if (found.tags) {
-          this.#countTags(entry.summary.Tags, -1);
-          entry.summary.Tags = [...new Set(found.tags)].sort((a, b) => a.localeCompare(b));
-          this.#countTags(entry.summary.Tags, 1);
-        }
+      entry.setRead(found.read);
+      if (found.tags) {
+        // Tagged: the tags from the headers are replaced, so the summary is made now (from the bytes if need be).
+        this.#countTags(entry.tags, -1);
+        entry.setTags([...new Set(found.tags)].sort((a, b) => a.localeCompare(b)));
+        this.#countTags(entry.tags, 1);
       } else if (!entry.summarized) this.#deferSummary(entry);
       if (!found.read) this.#unread++;
     }
@@ -180,18 +186,27 @@ export class MessageStore {
     for (let i = this.#head; i < this.#order.length; i++) {
       const entry = this.#order[i]!;
       if (!entry.ref) continue;
-      const summary = entry.summarized ? entry.summary : null;
-      const fields = summary ? summaryFields(summary) : null;
       yield {
         ref: entry.ref,
         id: entry.id,
         created: entry.created,
         envelope: entry.envelope,
-        session: entry.session,
+        session: entry.packedSession(),
         read: entry.read,
-        tags: summary ? summary.Tags : null,
-        fields,
+        tags: entry.summarized ? entry.tags : null,
+        // Null for a summary left on disk too: the holder copies its fields from there.
+        fields: entry.keptFields(),
       };
+    }
+  }
+
+  /** Lets go of the summaries a holder on disk now keeps the fields of (after each snapshot). */
+  #leaveOnDisk(): void {
+    const disk = this.#disk;
+    if (!disk) return;
+    for (let i = this.#head; i < this.#order.length; i++) {
+      const entry = this.#order[i]!;
+      if (entry.ref && disk.fieldsOnDisk(entry.ref)) entry.leaveOnDisk();
     }
   }
 
@@ -430,10 +445,10 @@ export class MessageStore {
     const changed: StoredMessage[] = [];
     for (const id of ids) {
       const message = this.#byId.get(id);
-      if (!message || message.summary.Read === read) continue;
-      message.summary.Read = read;
+      if (!message || message.read === read) continue;
+      message.setRead(read);
       this.#unread += read ? -1 : 1;
-      if (this.#disk && message.ref) this.#disk.changed(message.ref, read, message.summary.Tags);
+      if (this.#disk && message.ref) this.#disk.changed(message.ref, read, message.tags);
       changed.push(message);
     }
     if (changed.length > 0) this.#emit({ type: 'updated', messages: changed });
@@ -445,12 +460,12 @@ export class MessageStore {
     const message = this.#byId.get(id);
     if (!message) return false;
     const next = [...new Set(tags)].sort((a, b) => a.localeCompare(b));
-    const prev = message.summary.Tags;
+    const prev = message.tags;
     if (prev.length === next.length && prev.every((t, i) => t === next[i])) return false;
     this.#countTags(prev, -1);
     this.#countTags(next, 1);
-    message.summary.Tags = next;
-    if (this.#disk && message.ref) this.#disk.changed(message.ref, message.summary.Read, next);
+    message.setTags(next);
+    if (this.#disk && message.ref) this.#disk.changed(message.ref, message.read, next);
     this.#emit({ type: 'updated', messages: [message] });
     return true;
   }
@@ -509,7 +524,7 @@ export class MessageStore {
     this.#kept -= message.rawLength + ENTRY_BYTES + message.indexBytes;
     message.release();
     if (!message.read) this.#unread--;
-    if (message.summarized) this.#countTags(message.summary.Tags, -1);
+    if (message.summarized) this.#countTags(message.tags, -1);
   }
 
   #deferSummary(message: StoredEntry): void {
@@ -625,6 +640,8 @@ export class MessageStore {
         message.withRaw((raw) => bodyText(raw, BODY_SOURCE)),
       );
       this.#kept += message.indexBytes;
+      // Restored from a snapshot that holds its fields: the summary made at start can go.
+      if (this.#disk && message.ref && this.#disk.fieldsOnDisk(message.ref)) message.leaveOnDisk();
     }
     const more = end < order.length;
     // The words just indexed count against maxBytes too.

@@ -75,6 +75,8 @@ export interface StoredMessage {
   readonly id: string;
   /** Insertion order, unique and increasing. */
   readonly seq: number;
+  /** When the message arrived, ms since the epoch (the summary's `Created`). */
+  readonly created: number;
   /**
    * Calls `fn` with the exact bytes received (after dot-unstuffing; empty once the message is
    * deleted) and returns its result. The Buffer is lent: it is valid only while `fn` runs.
@@ -89,8 +91,24 @@ export interface StoredMessage {
   readonly rawLength: number;
   readonly envelope: Envelope;
   readonly session: SessionInfo;
-  /** Mutable fields: `Read` and `Tags`; change them through the store so events fire. */
+  /**
+   * The list summary. `Read` and `Tags` change through the store, so that events fire; with
+   * `--storage` a summary may be made afresh on each read (see {@link read} and {@link tags}).
+   */
   readonly summary: MessageSummary;
+  /** Read or not, without reading the summary. */
+  readonly read: boolean;
+  /** The summary's tags, without reading a summary kept on disk. */
+  readonly tags: readonly string[];
+  /** The summary's attachment count, without reading a summary kept on disk. */
+  readonly attachments: number;
+  /**
+   * The snippet when the summary is in memory, for a plain-text search's first check; empty when it
+   * is on disk, and the search then asks the body (which the snippet is taken from) instead.
+   */
+  readonly searchSnippet: string;
+  /** The provider HTTP API the message came through (as in {@link session}); absent for SMTP. */
+  readonly via: string | undefined;
   /** The lower-cased texts a search compares against (made on first use, or after a burst). */
   readonly record: SearchRecord;
 }
@@ -105,8 +123,8 @@ export type StoreEvent =
 
 /**
  * The lower-cased text a search compares against, made with the summary (its fields never change
- * after ingest) and kept in the message's entry. Read state, tags, size and dates are read live from
- * the summary. The address texts are shared between messages with the same (interned) lists: a
+ * after ingest) and kept in the message's entry. Read state, tags, size and dates are read from the
+ * message itself (see {@link StoredMessage}). The address texts are shared between messages with the same (interned) lists: a
  * load test's 100,000 messages to 500 recipients hold 500 of each, not 100,000.
  */
 export interface SearchRecord {
@@ -119,8 +137,6 @@ export interface SearchRecord {
   readonly addressed: string;
   readonly subject: string;
   readonly messageId: string;
-  /** When the message arrived, ms since the epoch. */
-  readonly created: number;
   /** `has:inline`, found on first use: undefined until then. */
   inline: boolean | undefined;
 }

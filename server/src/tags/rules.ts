@@ -113,6 +113,7 @@ function candidate(incoming: IncomingMessage, fields: SummaryFields): StoredMess
   return {
     id: '',
     seq: Number.MAX_SAFE_INTEGER,
+    created: incoming.created.getTime(),
     withRaw: (fn) => fn(incoming.raw),
     keepRaw: () => incoming.raw,
     rawLength: incoming.raw.length,
@@ -120,6 +121,11 @@ function candidate(incoming: IncomingMessage, fields: SummaryFields): StoredMess
     session: { ...incoming.session, transcript: [] },
     summary,
     record: searchRecord(summary),
+    read: false,
+    tags: summary.Tags,
+    attachments: summary.Attachments,
+    searchSnippet: summary.Snippet,
+    via: incoming.session.via,
   };
 }
 

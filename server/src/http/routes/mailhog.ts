@@ -42,7 +42,7 @@ function mailhogMatch(
     return (m) => m.envelope.rcptTo.some((r) => r.toLowerCase().includes(q)) || m.record.addressed.includes(q);
   }
   return (m) => {
-    if (recordHas(m.record, m.summary.Snippet, q)) return true;
+    if (recordHas(m.record, m.searchSnippet, q)) return true;
     work.decodes++;
     return m.withRaw((raw) => raw.toString('utf8').toLowerCase().includes(q));
   };

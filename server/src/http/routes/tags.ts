@@ -53,7 +53,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Summaries deferred past a burst carry no tags; made first all the same, so every one is seen.
       await store.summaries();
       for (const message of [...store.newestFirst()]) {
-        const tags = message.summary.Tags;
+        const tags = message.tags;
         if (!tags.some((t) => t.toLowerCase() === from)) continue;
         store.setTags(
           message.id,
@@ -77,7 +77,7 @@ export const tagsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Summaries deferred past a burst carry no tags; made first all the same, so every one is seen.
       await store.summaries();
       for (const message of [...store.newestFirst()]) {
-        const tags = message.summary.Tags;
+        const tags = message.tags;
         if (tags.some((t) => t.toLowerCase() === gone)) {
           store.setTags(
             message.id,

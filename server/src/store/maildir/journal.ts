@@ -28,6 +28,9 @@ export interface MessageRecord {
   fields: SummaryFields | null;
   /** In a snapshot: the file was not fsynced yet, a kept journal holds its bytes. */
   unsynced?: boolean;
+  /** Read back from a snapshot (never written): where `fields` is in the file, in bytes. */
+  fieldsAt?: number;
+  fieldsLen?: number;
 }
 
 /** One journal record. An `add` is followed in the file by `len` bytes (the message) and a LF. */

@@ -5,6 +5,7 @@ import { closeSync, openSync, read, readdirSync, readFileSync, readSync, renameS
 import { join } from 'node:path';
 import type { DurableHolder, MessageFacts, RestoredMessage, SnapshotMessage } from '../durable-holder';
 import type { NotPromise } from '../raw-holder';
+import type { SummaryFields } from '../types';
 import { TextGroups } from '../text-groups';
 import { encodeRecord, SessionTable, type JournalRecord } from './journal';
 import { parseName, uniqueName, withSeen, type Subdir } from './names';
@@ -20,7 +21,7 @@ import {
   type StorageLog,
 } from './recover';
 import { MaildirRef } from './ref';
-import { fsyncFiles, storedSession, writeSnapshot } from './snapshot-file';
+import { fsyncFiles, storedSession, writeSnapshot, type PlacedFields } from './snapshot-file';
 
 const LF = Buffer.from('\n');
 /** A journal this long is rotated and a snapshot written: start-up replays at most about this much. */
@@ -45,6 +46,12 @@ const FILES_LATEST_MS = 10_000;
 const MAX_UNWRITTEN_BYTES = 32 * 1024 * 1024;
 /** File writes in flight at once (libuv's pool has four threads; the journal's fsync needs one). */
 const WRITE_CONCURRENCY = 2;
+/**
+ * Bytes of the snapshot read at once for summary fields, kept for the rest of the event loop's turn:
+ * the 50 summaries of a list page are in 50 lines next to each other (about 1 KB each), read in one
+ * or two reads rather than 50.
+ */
+const FIELDS_BLOCK = 64 * 1024;
 /** How long a listing of the folder made to find files renamed by someone else is reused. */
 const LISTING_MS = 2000;
 
@@ -108,6 +115,14 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   /** A snapshot asked for while one ran: `sync` fsyncs the files first, `keep` keeps the journals. */
   #snapshotWanted: 'sync' | 'keep' | null = null;
   #messages: (() => Iterable<SnapshotMessage<MaildirRef>>) | null = null;
+  #onSnapshot: (() => void) | null = null;
+  /**
+   * The snapshot file the refs' `fieldsAt` point into, open for reading: kept open across the next
+   * snapshot's rename, so that reads meanwhile find the old file with the old offsets.
+   */
+  #fieldsFd: number | null = null;
+  #fieldsBlock: { at: number; bytes: Buffer } | null = null;
+  #fieldsWarned = false;
   #idleTimer: NodeJS.Timeout | null = null;
   #held = 0;
   #failedReads = new Set<string>();
@@ -141,6 +156,13 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     this.#keepJournals = found.kept;
     this.#unsynced = found.unsynced;
     this.#stale = found.stale;
+    if (found.messages.some((message) => message.ref.fieldsAt >= 0)) {
+      try {
+        this.#fieldsFd = openSync(join(dir, SIDECAR, SNAPSHOT), 'r');
+      } catch {
+        for (const message of found.messages) message.ref.fieldsAt = -1;
+      }
+    }
   }
 
   /** The messages found at start, oldest first, once (the store restores them). */
@@ -207,6 +229,74 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     return this.#bytes(ref);
   }
 
+  fieldsOnDisk(ref: MaildirRef): boolean {
+    return ref.fieldsAt >= 0 && this.#fieldsFd !== null;
+  }
+
+  storedFields(ref: MaildirRef): SummaryFields | null {
+    const text = this.#storedText(ref);
+    if (text === null) return null;
+    try {
+      const fields = JSON.parse(text) as unknown;
+      if (fields && typeof fields === 'object') return fields as SummaryFields;
+    } catch {
+      // Reported below, like a short read.
+    }
+    this.#fieldsUnreadable(ref, 'not JSON');
+    return null;
+  }
+
+  /** The JSON text of a message's fields in the current snapshot file; null when it has none. */
+  #storedText(ref: MaildirRef): string | null {
+    const fd = this.#fieldsFd;
+    if (ref.fieldsAt < 0 || fd === null) return null;
+    const start = ref.fieldsAt;
+    const end = start + ref.fieldsLen;
+    let block = this.#fieldsBlock;
+    if (!block || start < block.at || end > block.at + block.bytes.length) {
+      const at = Math.max(0, Math.min(start, end - FIELDS_BLOCK / 2));
+      const bytes = Buffer.allocUnsafe(Math.max(FIELDS_BLOCK, end - at));
+      try {
+        block = { at, bytes: bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, at)) };
+      } catch (err) {
+        this.#fieldsUnreadable(ref, (err as Error).message);
+        return null;
+      }
+      if (!this.#fieldsBlock) queueMicrotask(() => (this.#fieldsBlock = null));
+      this.#fieldsBlock = block;
+    }
+    if (end <= block.at + block.bytes.length) return block.bytes.toString('utf8', start - block.at, end - block.at);
+    this.#fieldsUnreadable(ref, 'cut short');
+    return null;
+  }
+
+  /** The snapshot changed under us (by hand): the summary is made from the message's bytes instead. */
+  #fieldsUnreadable(ref: MaildirRef, why: string): void {
+    ref.fieldsAt = -1;
+    if (this.#fieldsWarned) return;
+    this.#fieldsWarned = true;
+    this.#log.warn({ dir: this.dir, why }, 'storage: summary fields unreadable in the snapshot; made from the messages');
+  }
+
+  /** Points the refs into the snapshot just written, and lets the store know. */
+  #placeFields(placed: PlacedFields): void {
+    let fd: number | null = null;
+    try {
+      fd = openSync(join(this.dir, SIDECAR, SNAPSHOT), 'r');
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message, dir: this.dir }, 'storage: snapshot not readable after writing it');
+    }
+    const { refs, at, length } = placed;
+    for (let i = 0; i < refs.length; i++) {
+      refs[i]!.fieldsAt = fd === null ? -1 : at[i]!;
+      refs[i]!.fieldsLen = length[i]!;
+    }
+    if (this.#fieldsFd !== null) closeSync(this.#fieldsFd);
+    this.#fieldsFd = fd;
+    this.#fieldsBlock = null;
+    this.#onSnapshot?.();
+  }
+
   text(ref: MaildirRef): string {
     return ref.textAt < 0 ? '' : this.#texts.get(ref.textAt);
   }
@@ -247,8 +337,9 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     while (this.#unlinking) await this.#unlinking;
   }
 
-  attach(messages: () => Iterable<SnapshotMessage<MaildirRef>>): void {
+  attach(messages: () => Iterable<SnapshotMessage<MaildirRef>>, onSnapshot?: () => void): void {
     this.#messages = messages;
+    this.#onSnapshot = onSnapshot ?? null;
     // Journals were read or files changed at start: fold them into a snapshot, in the background.
     if (this.#stale || this.#oldJournals.length > 0 || this.#keepJournals.length > 0) this.#idleLater(IDLE_SNAPSHOT_MS);
   }
@@ -292,6 +383,9 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     }
     await this.#journal?.close();
     this.#journal = null;
+    if (this.#fieldsFd !== null) closeSync(this.#fieldsFd);
+    this.#fieldsFd = null;
+    this.#fieldsBlock = null;
   }
 
   #bytes(ref: MaildirRef): Buffer {
@@ -413,9 +507,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
         for (const { ref, at } of batch.files) {
           if (ref.gone) continue;
           this.#held -= ref.pending ? ref.length : 0;
-          ref.pending = null;
-          ref.journalNo = journalNo;
-          ref.journalAt = start + at;
+          ref.inJournal(journalNo, start + at);
         }
         for (const waiter of batch.waiters) waiter.resolve();
       } catch (err) {
@@ -513,8 +605,7 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   /** Forgets where a message's bytes are until its file is written (written, or not to be). */
   #dropPending(ref: MaildirRef): void {
     if (ref.pending) this.#held -= ref.length;
-    ref.pending = null;
-    ref.journalNo = -1;
+    ref.forgetBytes();
   }
 
   /** A message's bytes read from the journal that holds them. */
@@ -613,11 +704,13 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
       }
       const keep = syncFiles ? [] : [...kept, ...journals];
       const sidecar = join(this.dir, SIDECAR);
-      await writeSnapshot(
+      const placed = await writeSnapshot(
         sidecar,
         { pigeonhole: 'maildir-snapshot', version: 1, journal: this.#journalNo, keep },
         messages(),
+        (ref) => this.#storedText(ref),
       );
+      this.#placeFields(placed);
       this.#keepJournals = keep;
       this.#stale = keep.length > 0;
       if (syncFiles)

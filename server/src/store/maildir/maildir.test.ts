@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingest } from '../../ingest';
+import { search } from '../../search/search';
+import type { StoredEntry } from '../entry';
 import { MessageStore } from '../store';
 import type { IncomingMessage } from '../types';
 import { MaildirHolder } from './maildir-holder';
@@ -180,6 +182,59 @@ describe('Maildir storage', () => {
     await first.disk.close();
     const second = open(dir);
     expect(second.store.count).toBe(4);
+    await second.disk.close();
+  });
+
+  it('lets summaries go once a snapshot holds their fields, reads them back the same, before and after a restart', async () => {
+    const dir = folder();
+    const log = recordingLog();
+    const first = open(dir, log);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push(await ingest(first.store, mail(i, i === 2 ? 'X-Tags: seeded\r\nReply-To: "Jürgen Groß ✓" <j@example.test>\r\n' : '')));
+    first.store.setRead([ids[1]!], true);
+    const entry = (id: string) => first.store.get(id) as StoredEntry;
+    const summaries = () => ids.map((id) => JSON.stringify(first.store.get(id)!.summary));
+    const before = summaries();
+    expect(entry(ids[0]!).keptFields()).not.toBeNull();
+    await first.store.checkpoint();
+    // In memory no more: every read makes the summary from the snapshot's copy of its fields.
+    for (const id of ids) expect(entry(id).keptFields()).toBeNull();
+    expect(summaries()).toEqual(before);
+    expect(first.store.tags).toEqual(['seeded']);
+    expect(first.store.get(ids[2]!)!.summary.ReplyTo[0]!.Name).toBe('Jürgen Groß ✓');
+    // Read state and tags still change, count and search without the summary.
+    first.store.setTags(ids[3]!, ['late']);
+    first.store.setRead([ids[0]!], true);
+    expect(first.store.get(ids[3]!)!.summary.Tags).toEqual(['late']);
+    expect(first.store.get(ids[0]!)!.summary.Read).toBe(true);
+    const found = async (query: string) => (await search(first.store, query, 0, 50)).page.map((m) => m.id).sort();
+    expect(await found('tag:late')).toEqual([ids[3]]);
+    expect(await found('is:read')).toEqual([ids[0], ids[1]].sort());
+    expect(await found('subject:"message 2"')).toEqual([ids[2]]);
+    // A plain word of the body (the snippet's text): the body answers, as the snippet is not in memory.
+    expect(await found('"body 1"')).toEqual([ids[1]]);
+    // A second snapshot copies the fields of summaries left on disk from the first.
+    await ingest(first.store, mail(4));
+    await first.store.checkpoint();
+    const after = summaries();
+    expect(after.map((s) => JSON.parse(s).Subject)).toEqual(['message 0', 'message 1', 'message 2', 'message 3']);
+    expect(after[3]).toContain('"Tags":["late"]');
+    await first.disk.close();
+
+    const second = open(dir, log);
+    const again = () => ids.map((id) => JSON.stringify(second.store.get(id)!.summary));
+    expect(again()).toEqual(after);
+    await second.store.checkpoint();
+    expect((second.store.get(ids[0]!) as StoredEntry).keptFields()).toBeNull();
+    expect(again()).toEqual(after);
+    // Every offset was right (those after a line of multi-byte characters too).
+    expect(log.lines.filter((line) => line.includes('summary fields unreadable'))).toEqual([]);
+    // The snapshot damaged by hand under a running store: summaries are made from the files, reported once.
+    const snapshot = join(dir, '.pigeonhole', 'snapshot.jsonl');
+    writeFileSync(snapshot, readFileSync(snapshot, 'utf8').replace(/"fields":\{/g, '"fields":['));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(again()).toEqual(after);
+    expect(log.lines.filter((line) => line.includes('summary fields unreadable'))).toHaveLength(1);
     await second.disk.close();
   });
 

@@ -24,6 +24,10 @@ import { MaildirRef } from './ref';
 
 /** The sidecar's folder inside the Maildir: a dot folder, which Maildir readers skip. */
 export const SIDECAR = '.pigeonhole';
+/** How a snapshot line's summary fields begin: the line's last key, an object up to its last byte but one. */
+export const FIELDS_KEY = Buffer.from(',"fields":{');
+const CLOSE = 0x7d;
+
 /** The snapshot's file in the sidecar. */
 export const SNAPSHOT = 'snapshot.jsonl';
 
@@ -177,9 +181,12 @@ export function readSnapshot(
   // Line by line from the bytes: one string of the whole file (100 MB at 100,000 messages) and an
   // array of its lines doubled what the garbage collector had to go through at start-up.
   let at = 0;
+  let start = 0;
+  let end = 0;
   const nextLine = (): string | null => {
     if (at >= bytes.length) return null;
-    let end = bytes.indexOf(0x0a, at);
+    start = at;
+    end = bytes.indexOf(0x0a, at);
     if (end < 0) end = bytes.length;
     const line = bytes.toString('utf8', at, end);
     at = end + 1;
@@ -209,6 +216,14 @@ export function readSnapshot(
       // each of 100,000 lines was garbage the collector went through at start.
       parsed.session = session;
       records.set(parsed.file, parsed);
+      // Written last in the line, the fields are read from the file again later (see writeSnapshot).
+      if (parsed.fields && bytes[end - 1] === CLOSE && bytes[end - 2] === CLOSE) {
+        const key = bytes.lastIndexOf(FIELDS_KEY, end);
+        if (key > start) {
+          parsed.fieldsAt = key + FIELDS_KEY.length - 1;
+          parsed.fieldsLen = end - 1 - parsed.fieldsAt;
+        }
+      }
     } catch {
       bad++;
     }
@@ -359,6 +374,10 @@ export function recover(
       stale = true;
     }
     const ref = new MaildirRef(record.file, disk.subdir, disk.flags, size, null);
+    if (fields && record.fieldsAt !== undefined) {
+      ref.fieldsAt = record.fieldsAt;
+      ref.fieldsLen = record.fieldsLen ?? 0;
+    }
     messages.push({
       ref,
       id: record.id,

@@ -11,7 +11,7 @@ import {
   type SnapshotHeader,
   type StoredSession,
 } from './journal';
-import { SNAPSHOT } from './recover';
+import { FIELDS_KEY, SNAPSHOT } from './recover';
 import type { MaildirRef } from './ref';
 
 /**
@@ -32,7 +32,8 @@ export function storedSession(session: SessionInfo | MessageFacts['session']): S
   return { clientAddress, helo, secure, tls, username, ...(via ? { via } : {}), transcript };
 }
 
-function snapshotRecord(message: SnapshotMessage<MaildirRef>): MessageRecord {
+/** A snapshot line's record but its fields, which the line ends with (see {@link writeSnapshot}). */
+function snapshotRecord(message: SnapshotMessage<MaildirRef>): Omit<MessageRecord, 'fields'> {
   return {
     file: message.ref.base,
     id: message.id,
@@ -41,9 +42,15 @@ function snapshotRecord(message: SnapshotMessage<MaildirRef>): MessageRecord {
     session: storedSession(message.session),
     len: message.ref.length,
     tags: message.tags,
-    fields: message.fields,
     ...(message.ref.unsynced ? { unsynced: true } : {}),
   };
+}
+
+/** Where each message's fields went in a snapshot just written: byte offsets, -1 for none. */
+export interface PlacedFields {
+  refs: MaildirRef[];
+  at: number[];
+  length: number[];
 }
 
 /** Fsyncs a folder's entry list (a rename or a new file in it). */
@@ -59,20 +66,35 @@ export async function fsyncDir(path: string): Promise<void> {
 /**
  * Writes the snapshot into the sidecar: a temporary file, fsynced, renamed over the old one, and
  * the sidecar folder fsynced, so that a crash leaves the old snapshot or the new, never half of one.
+ *
+ * Each line ends with the message's summary fields, so that the holder can read them back from the
+ * file by offset (the store lets those summaries go): the fields given, or for a summary left on
+ * disk the JSON text `storedText` reads from the snapshot before, copied as it is.
  */
 export async function writeSnapshot(
   sidecar: string,
   header: SnapshotHeader,
   messages: Iterable<SnapshotMessage<MaildirRef>>,
-): Promise<void> {
+  storedText: (ref: MaildirRef) => string | null = () => null,
+): Promise<PlacedFields> {
   const tmp = join(sidecar, `${SNAPSHOT}.tmp`);
   const out = await open(tmp, 'w');
+  const placed: PlacedFields = { refs: [], at: [], length: [] };
   try {
     const sessions = new SessionTable();
     let lines = [JSON.stringify(header)];
     let chars = lines[0]!.length;
+    let offset = Buffer.byteLength(lines[0]!) + 1;
     for (const message of messages) {
-      const line = encodeWithSession(sessions, snapshotRecord(message));
+      const head = encodeWithSession(sessions, snapshotRecord(message));
+      const fields = message.fields ? JSON.stringify(message.fields) : (storedText(message.ref) ?? 'null');
+      const line = `${head.slice(0, -1)},"fields":${fields}}`;
+      const fieldsAt = offset + Buffer.byteLength(head) - 1 + FIELDS_KEY.length - 1;
+      const fieldsLength = Buffer.byteLength(fields);
+      placed.refs.push(message.ref);
+      placed.at.push(fields === 'null' ? -1 : fieldsAt);
+      placed.length.push(fieldsLength);
+      offset = fieldsAt + fieldsLength + 2;
       if (chars + line.length >= WRITE_CHARS) {
         await out.write(`${lines.join('\n')}\n`);
         lines = [];
@@ -88,6 +110,7 @@ export async function writeSnapshot(
   }
   await rename(tmp, join(sidecar, SNAPSHOT));
   await fsyncDir(sidecar);
+  return placed;
 }
 
 /**
