@@ -188,8 +188,8 @@ export class StoredEntry implements StoredMessage {
   /**
    * Lets the summary go, its fields being on disk (a snapshot of `--storage` holds them): what
    * search reads stays (the search record, read state, tags, attachments), and {@link summary}
-   * reads the rest from there. At 100,000 messages the summaries and their texts were about half
-   * the heap.
+   * reads the rest from there. At 100,000 messages the summaries and their texts were 53 of the
+   * heap's 138 MB.
    */
   leaveOnDisk(): void {
     if (!this.#summary) return;
@@ -321,8 +321,9 @@ export class StoredEntry implements StoredMessage {
   }
 
   /**
-   * The session facts with the transcript still packed, as a snapshot writes it: unpacked into line
-   * objects and packed again, 100,000 transcripts made most of a snapshot's garbage.
+   * The session facts with the transcript still packed, as the journal and snapshots write it: a
+   * snapshot of 100,000 messages would otherwise unpack every transcript into line objects only to
+   * pack it again.
    */
   packedSession(): IncomingSession {
     const { clientAddress, helo, secure, tls, username, via } = this.#session;
