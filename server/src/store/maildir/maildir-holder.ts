@@ -157,11 +157,21 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     this.#unsynced = found.unsynced;
     this.#stale = found.stale;
     if (found.messages.some((message) => message.ref.fieldsAt >= 0)) {
-      try {
-        this.#fieldsFd = openSync(join(dir, SIDECAR, SNAPSHOT), 'r');
-      } catch {
-        for (const message of found.messages) message.ref.fieldsAt = -1;
-      }
+      this.#fieldsFd = this.#openSnapshot();
+      if (this.#fieldsFd === null) for (const message of found.messages) message.ref.fieldsAt = -1;
+    }
+  }
+
+  /** The snapshot file, open for reading summary fields from it; null (and logged) when it cannot be. */
+  #openSnapshot(): number | null {
+    try {
+      return openSync(join(this.dir, SIDECAR, SNAPSHOT), 'r');
+    } catch (err) {
+      this.#log.warn(
+        { err: (err as Error).message, dir: this.dir },
+        'storage: snapshot not readable; summaries made from the messages',
+      );
+      return null;
     }
   }
 
@@ -275,17 +285,15 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     ref.fieldsAt = -1;
     if (this.#fieldsWarned) return;
     this.#fieldsWarned = true;
-    this.#log.warn({ dir: this.dir, why }, 'storage: summary fields unreadable in the snapshot; made from the messages');
+    this.#log.warn(
+      { dir: this.dir, why },
+      'storage: summary fields unreadable in the snapshot; made from the messages',
+    );
   }
 
   /** Points the refs into the snapshot just written, and lets the store know. */
   #placeFields(placed: PlacedFields): void {
-    let fd: number | null = null;
-    try {
-      fd = openSync(join(this.dir, SIDECAR, SNAPSHOT), 'r');
-    } catch (err) {
-      this.#log.warn({ err: (err as Error).message, dir: this.dir }, 'storage: snapshot not readable after writing it');
-    }
+    const fd = this.#openSnapshot();
     const { refs, at, length } = placed;
     for (let i = 0; i < refs.length; i++) {
       refs[i]!.fieldsAt = fd === null ? -1 : at[i]!;
