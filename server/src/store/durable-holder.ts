@@ -38,10 +38,15 @@ export interface DurableHolder<Ref> extends RawHolder<Ref> {
   /** Records a message's read state and tags. */
   changed(ref: Ref, read: boolean, tags: readonly string[]): void;
   /**
-   * Gives the holder the store's messages, which it writes into its snapshots, and whom to tell
+   * Gives the holder the store's messages, which it writes into its snapshots, their refs alone
+   * (which {@link RawHolder.clear} lets go: the holder keeps no list of its own), and whom to tell
    * after each snapshot (the summaries whose fields it now holds can be let go).
    */
-  attach(messages: () => Iterable<SnapshotMessage<Ref>>, onSnapshot?: () => void): void;
+  attach(
+    messages: () => Iterable<SnapshotMessage<Ref>>,
+    refs: () => Iterable<Ref>,
+    onSnapshot?: () => void,
+  ): void;
   /** Whether the holder keeps this message's summary fields (in its snapshot), for {@link storedFields}. */
   fieldsOnDisk(ref: Ref): boolean;
   /** The summary fields kept for this message; null when there are none or they cannot be read. */

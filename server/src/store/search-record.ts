@@ -33,23 +33,79 @@ function lower(text: string): string {
   return low === text ? text : low;
 }
 
+/** The lower-cased address texts of a message; one shared object for every message with the same. */
+interface AddressTexts {
+  readonly from: string;
+  readonly to: string;
+  readonly cc: string;
+  readonly bcc: string;
+  readonly replyTo: string;
+  readonly addressed: string;
+}
+
+const addressGroups = new Interner<AddressTexts>();
+
+/**
+ * A message's search record. The six address texts sit in one object shared by every message with
+ * the same senders and recipients (a test suite's handful, a bench's few hundred): 40 bytes less a
+ * message than six fields of its own, which at 100,000 kept messages is 4 MB of a heap of 80.
+ */
+class Record implements SearchRecord {
+  readonly #addresses: AddressTexts;
+  readonly subject: string;
+  readonly messageId: string;
+  inline: boolean | undefined = undefined;
+
+  constructor(addresses: AddressTexts, subject: string, messageId: string) {
+    this.#addresses = addresses;
+    this.subject = subject;
+    this.messageId = messageId;
+  }
+
+  get from(): string {
+    return this.#addresses.from;
+  }
+
+  get to(): string {
+    return this.#addresses.to;
+  }
+
+  get cc(): string {
+    return this.#addresses.cc;
+  }
+
+  get bcc(): string {
+    return this.#addresses.bcc;
+  }
+
+  get replyTo(): string {
+    return this.#addresses.replyTo;
+  }
+
+  get addressed(): string {
+    return this.#addresses.addressed;
+  }
+}
+
 /** The search record of a summary; its address lists should be the store's interned ones. */
 export function searchRecord(s: MessageSummary): SearchRecord {
+  const from = s.From ? oneAddressText(s.From) : '';
   const to = addressText(s.To);
   const cc = addressText(s.Cc);
   const bcc = addressText(s.Bcc);
-  const addressedKey = `${to}\n${cc}\n${bcc}`;
-  return {
-    from: s.From ? oneAddressText(s.From) : '',
-    to,
-    cc,
-    bcc,
-    replyTo: addressText(s.ReplyTo),
-    addressed: addressedKey.length === 2 ? addressedKey : addressedTexts.get(addressedKey, () => flat(addressedKey)),
-    subject: lower(s.Subject),
-    messageId: lower(s.MessageID),
-    inline: undefined,
-  };
+  const replyTo = addressText(s.ReplyTo);
+  const addresses = addressGroups.get(`${from}\u0000${replyTo}\u0000${to}\u0000${cc}\u0000${bcc}`, () => {
+    const addressedKey = `${to}\n${cc}\n${bcc}`;
+    return Object.freeze({
+      from,
+      to,
+      cc,
+      bcc,
+      replyTo,
+      addressed: addressedKey.length === 2 ? addressedKey : addressedTexts.get(addressedKey, () => flat(addressedKey)),
+    });
+  });
+  return new Record(addresses, lower(s.Subject), lower(s.MessageID));
 }
 
 /**

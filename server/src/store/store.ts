@@ -117,6 +117,7 @@ export class MessageStore {
     };
     disk?.attach(
       () => this.#snapshot(),
+      () => this.#refs(),
       () => this.#leaveOnDisk(),
     );
     const maxAge = limits.maxAgeMs ?? 0;
@@ -197,6 +198,14 @@ export class MessageStore {
         // Null for a summary left on disk too: the holder copies its fields from there.
         fields: entry.keptFields(),
       };
+    }
+  }
+
+  /** Every stored message's ref, oldest first. */
+  *#refs(): IterableIterator<unknown> {
+    for (let i = this.#head; i < this.#order.length; i++) {
+      const ref = this.#order[i]!.ref;
+      if (ref) yield ref;
     }
   }
 
@@ -424,10 +433,11 @@ export class MessageStore {
 
   /** Deletes every message and emits `cleared`. */
   clear(): void {
+    // The holder lets go of what the list still names.
+    this.#raw.clear();
     this.#byId.clear();
     this.#unsummarized = [];
     this.#unsummarizedHead = 0;
-    this.#raw.clear();
     this.#index.clear();
     this.#indexStale = 0;
     for (const cache of this.#caches.values()) cache.clear();

@@ -81,7 +81,6 @@ function emptyBatch(): Batch {
 export class MaildirHolder implements DurableHolder<MaildirRef> {
   readonly dir: string;
   readonly #log: StorageLog;
-  readonly #live = new Set<MaildirRef>();
   /** The transcripts' own lines, deflated in groups: read when a session tab opens, and by snapshots. */
   readonly #texts = new TextGroups();
   /** Journals opened for reading the bytes of files not written yet: descriptors by number. */
@@ -115,6 +114,8 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   /** A snapshot asked for while one ran: `sync` fsyncs the files first, `keep` keeps the journals. */
   #snapshotWanted: 'sync' | 'keep' | null = null;
   #messages: (() => Iterable<SnapshotMessage<MaildirRef>>) | null = null;
+  /** Every stored message's ref: the store's list, so that the holder keeps no second one. */
+  #refs: (() => Iterable<MaildirRef>) | null = null;
   #onSnapshot: (() => void) | null = null;
   /**
    * The snapshot file the refs' `fieldsAt` point into, open for reading: kept open across the next
@@ -147,7 +148,6 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     this.#log = log;
     this.#restored = found.messages;
     for (const message of found.messages) {
-      this.#live.add(message.ref);
       const packed = message.session.transcript;
       if ('own' in packed && packed.own) message.ref.textAt = this.#texts.add(packed.own);
     }
@@ -191,7 +191,6 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     const ref = new MaildirRef(uniqueName(), 'new', '', raw.length, raw);
     if (text) ref.textAt = this.#texts.add(text);
     this.#held += raw.length;
-    this.#live.add(ref);
     return ref;
   }
 
@@ -316,7 +315,6 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   release(ref: MaildirRef): void {
     if (ref.gone) return;
     ref.gone = true;
-    this.#live.delete(ref);
     if (ref.textAt >= 0) this.#texts.free(ref.textAt);
     ref.textAt = -1;
     if (ref.unwritten) this.#dropPending(ref);
@@ -325,12 +323,12 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
   }
 
   clear(): void {
-    for (const ref of this.#live) {
+    for (const ref of this.#refs?.() ?? []) {
+      if (ref.gone) continue;
       ref.gone = true;
       if (ref.unwritten) this.#dropPending(ref);
       else this.#unlinkLater(ref.path(this.dir));
     }
-    this.#live.clear();
     this.#texts.clear();
     this.#append(encodeRecord({ op: 'clear' }));
   }
@@ -345,8 +343,13 @@ export class MaildirHolder implements DurableHolder<MaildirRef> {
     while (this.#unlinking) await this.#unlinking;
   }
 
-  attach(messages: () => Iterable<SnapshotMessage<MaildirRef>>, onSnapshot?: () => void): void {
+  attach(
+    messages: () => Iterable<SnapshotMessage<MaildirRef>>,
+    refs: () => Iterable<MaildirRef>,
+    onSnapshot?: () => void,
+  ): void {
     this.#messages = messages;
+    this.#refs = refs;
     this.#onSnapshot = onSnapshot ?? null;
     // Journals were read or files changed at start: fold them into a snapshot, in the background.
     if (this.#stale || this.#oldJournals.length > 0 || this.#keepJournals.length > 0) this.#idleLater(IDLE_SNAPSHOT_MS);

@@ -308,6 +308,33 @@ describe('Maildir storage', () => {
     await disk.close();
   });
 
+  it('clears every message: restored, written and still to be written, files and all, across a restart', async () => {
+    const dir = folder();
+    const first = open(dir);
+    for (let i = 0; i < 4; i++) await ingest(first.store, mail(i));
+    await first.store.settled();
+    await first.disk.close();
+
+    const second = open(dir);
+    expect(second.store.count).toBe(4);
+    for (let i = 4; i < 6; i++) await ingest(second.store, mail(i));
+    await second.store.settled();
+    // Durable in the journal, their files not written yet.
+    for (let i = 6; i < 30; i++) await ingest(second.store, mail(i));
+    expect(files(dir, 'new').length).toBeLessThan(30);
+    second.store.clear();
+    expect(second.store.count).toBe(0);
+    await second.store.settled();
+    await new Promise((r) => setTimeout(r, 50));
+    expect([...files(dir, 'new'), ...files(dir, 'cur')]).toEqual([]);
+    await ingest(second.store, mail(30));
+    await second.disk.close();
+
+    const third = open(dir);
+    expect(third.store.page(0, 50).map((m) => m.summary.Subject)).toEqual(['message 30']);
+    await third.disk.close();
+  });
+
   it('evicts by --max-age and by --max, removing the files', async () => {
     const dir = folder();
     const { store, disk } = open(dir, recordingLog(), { maxMessages: 3, maxBytes: 0 });
