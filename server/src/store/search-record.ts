@@ -34,14 +34,7 @@ function lower(text: string): string {
 }
 
 /** The lower-cased address texts of a message; one shared object for every message with the same. */
-interface AddressTexts {
-  readonly from: string;
-  readonly to: string;
-  readonly cc: string;
-  readonly bcc: string;
-  readonly replyTo: string;
-  readonly addressed: string;
-}
+type AddressTexts = Pick<SearchRecord, 'from' | 'to' | 'cc' | 'bcc' | 'replyTo' | 'addressed'>;
 
 const addressGroups = new Interner<AddressTexts>();
 
