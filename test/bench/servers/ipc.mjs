@@ -6,8 +6,9 @@ import v8 from 'node:v8';
  * after a collection, over seconds. Read at once, a process whose heap had just shrunk from 330 to
  * 90 MB (Pigeonhole with --storage, 100,000 messages) showed 263 MiB, and 186 ten seconds later,
  * with steps seconds apart. The young generation (32 MiB after a burst) shrinks only in V8's own
- * idle collection, which a full collection that freed much sets off 8 s later: a quiet of 5 s
- * read a process whose idle collection had not come yet. The sink and Pigeonhole wait alike.
+ * idle collection (its memory reducer, which waits 8 s after a full collection before it looks):
+ * a full run's reading after 5 s of quiet found it still at 32 MiB. The sink and Pigeonhole wait
+ * alike.
  */
 async function releasedRss() {
   let low = process.memoryUsage.rss();
